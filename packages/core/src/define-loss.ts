@@ -1,0 +1,312 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { XentError } from './errors.js';
+import { checkOption, type OptionSpec, type Reduction } from './options.js';
+import { reduceLosses } from './reduce.js';
+import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
+import {
+  checkClassIds,
+  checkFinite,
+  checkNonEmpty,
+  checkShape,
+  checkValueRange,
+  type Dim,
+  type DimBindings,
+  readSyncIfPossible,
+} from './validate.js';
+
+/** Families the registry groups losses by; plugins may add their own. */
+export type LossFamily = 'classification' | 'distillation' | 'metric' | 'retrieval' | (string & {});
+
+/** One positional tensor argument of a loss. */
+export interface InputSpec<Name extends string = string> {
+  readonly name: Name;
+  /**
+   * `'labels'`: int32 class ids of shape `shape` minus its last dim, or float32 targets (one-hot, soft
+   * or multi-hot, values in [0, 1]) of the full `shape`, whose last dim is the number of classes.
+   */
+  readonly dtype: InputDType | 'labels';
+  /** Symbolic dims are bound across arguments: `['N', 'C']`. Axis 0 of the first input is the batch. */
+  readonly shape: readonly Dim[];
+  readonly description: string;
+  /** With validation on, reject NaN/±Inf in this float input. @defaultValue true */
+  readonly finite?: boolean;
+}
+
+/** Options every per-example loss takes. */
+export interface ReductionOptions {
+  /** @defaultValue 'mean' */
+  readonly reduction?: Reduction;
+  /** Per-example weights `[N]` (≥ 0). `'mean'` divides by their sum, not by N. */
+  readonly weights?: TensorInput;
+  /** Data-dependent checks (label range, finiteness); turn off in hot loops. @defaultValue true */
+  readonly validate?: boolean;
+}
+
+/** Option of losses with class-id labels: rows whose label equals it are dropped (and from the mean). */
+export interface IgnoreIndexOptions {
+  /** Label value to ignore. @defaultValue none */
+  readonly ignoreIndex?: number;
+}
+
+/** The paper (or code) a loss comes from. */
+export interface LossReference {
+  readonly title: string;
+  readonly url: string;
+  readonly year?: number;
+  readonly authors?: string;
+}
+
+const COMMON_OPTIONS = new Set(['reduction', 'weights', 'validate', 'ignoreIndex']);
+const BATCH_OPTIONS = new Set(['validate']);
+
+/** Inputs by name, as tensors, handed to `perExample`/`batch`. */
+export type InputsOf<In extends readonly InputSpec[]> = {
+  readonly [S in In[number] as S['name']]: tf.Tensor;
+};
+
+/** Options with defaults filled in. */
+export type ResolvedOptions<O, D> = Readonly<
+  Omit<O, keyof D> & { [K in keyof D & keyof O]-?: Exclude<O[K], undefined> }
+>;
+
+/** What core learned while validating a call. */
+export interface LossContext {
+  /** The public name, for error messages. */
+  readonly fn: string;
+  /** Symbolic dims bound from the inputs (`dims.get('C')?.size`). */
+  readonly dims: DimBindings;
+  /** Number of classes when the loss has a labels input. */
+  readonly numClasses: number | undefined;
+  /** Whether data-dependent validation is on. */
+  readonly validate: boolean;
+}
+
+/** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
+export interface LossSpec<In extends readonly InputSpec[], O extends object, D extends Partial<O>> {
+  readonly specVersion?: 1;
+  /** `'<package>/<loss>'`, e.g. `'xent/focal'`. */
+  readonly id: `${string}/${string}`;
+  /** The exported function name, used in error messages: `'focalLoss'`. */
+  readonly name: string;
+  readonly family: LossFamily;
+  readonly summary: string;
+  readonly reference?: LossReference;
+  readonly inputs: In;
+  readonly defaults: D;
+  /** Metadata (range, type, description) for each loss-specific option; unknown options are rejected. */
+  readonly options?: { readonly [K in keyof O]?: OptionSpec };
+  /** Extra checks beyond the declared shapes (cross-input constraints, data-dependent ones). */
+  readonly check?: (inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext) => void;
+  /** Per-example losses `[N]`: no reduction, no weights, no ignore mask (core applies those). */
+  readonly perExample?: (
+    inputs: InputsOf<In>,
+    options: ResolvedOptions<O, D>,
+    context: LossContext,
+  ) => tf.Tensor;
+  /** For batch-level losses (reducers, pairs across the batch): the final scalar. */
+  readonly batch?: (inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext) => tf.Tensor;
+}
+
+/** Positional tensor arguments matching the spec's inputs. */
+export type LossArgs<In extends readonly InputSpec[]> = { -readonly [K in keyof In]: TensorInput };
+
+/** A loss: call it with tensors then one options object; it carries its spec. */
+export interface LossFn<
+  In extends readonly InputSpec[] = readonly InputSpec[],
+  O extends object = any,
+  D = any,
+> {
+  (...args: [...LossArgs<In>, O?]): tf.Tensor;
+  readonly spec: LossSpec<In, O, D & Partial<O>>;
+}
+
+/** Any loss, for registries and generic code. */
+export type AnyLossFn = LossFn<readonly InputSpec[], any, any>;
+
+function isOptionsObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  if (value instanceof tf.Tensor || Array.isArray(value) || ArrayBuffer.isView(value)) return false;
+  return true;
+}
+
+function splitArguments(name: string, inputs: readonly InputSpec[], args: readonly unknown[]) {
+  const hasOptions =
+    args.length === inputs.length + 1 &&
+    (args[args.length - 1] === undefined || isOptionsObject(args[args.length - 1]));
+  const tensors = hasOptions ? args.slice(0, -1) : args;
+  if (tensors.length !== inputs.length) {
+    throw new XentError('INVALID_OPTION', {
+      fn: name,
+      expected: `${inputs.length} tensor arguments (${inputs.map((i) => i.name).join(', ')}) then an optional options object`,
+      received: `${args.length} arguments`,
+    });
+  }
+  return {
+    tensors: tensors as TensorInput[],
+    options: (hasOptions ? (args[args.length - 1] ?? {}) : {}) as Record<string, unknown>,
+  };
+}
+
+function convertLabels(name: string, spec: InputSpec, value: TensorInput): tf.Tensor {
+  const idsRank = spec.shape.length - 1;
+  const rank = value instanceof tf.Tensor ? value.rank : inferShape(value)?.length;
+  if (!(value instanceof tf.Tensor))
+    return toTensor(value, name, spec.name, rank === idsRank ? 'int32' : 'float32');
+  if (value.dtype === 'int32' && rank === idsRank) return value;
+  if (value.dtype === 'float32' && rank === spec.shape.length) return value;
+  throw new XentError('DTYPE_MISMATCH', {
+    fn: name,
+    argument: spec.name,
+    expected: `int32 class ids [${spec.shape.slice(0, -1).join(', ')}] or float32 targets [${spec.shape.join(', ')}]`,
+    received: describeTensor(value),
+  });
+}
+
+function checkWeights(name: string, weights: tf.Tensor, batch: number, validate: boolean): void {
+  if (weights.rank !== 1 || weights.shape[0] !== batch) {
+    throw new XentError('SHAPE_MISMATCH', {
+      fn: name,
+      argument: 'options.weights',
+      expected: `float32 [N] with N = ${batch}`,
+      received: describeTensor(weights),
+    });
+  }
+  if (!validate) return;
+  checkFinite(name, 'options.weights', weights);
+  const data = Array.from(readSyncIfPossible(weights) ?? []);
+  const negative = data.findIndex((w) => w < 0);
+  if (negative >= 0) {
+    throw new XentError('INVALID_OPTION', {
+      fn: name,
+      argument: 'options.weights',
+      expected: 'weights ≥ 0',
+      received: `${data[negative]} at [${negative}]`,
+    });
+  }
+}
+
+function resolveOptions(
+  spec: LossSpec<any, any, any>,
+  user: Record<string, unknown>,
+): Record<string, unknown> {
+  const allowedCommon = spec.batch ? BATCH_OPTIONS : COMMON_OPTIONS;
+  const hasLabels = spec.inputs.some((input: InputSpec) => input.dtype === 'labels');
+  for (const key of Object.keys(user)) {
+    const known =
+      (allowedCommon.has(key) && (key !== 'ignoreIndex' || hasLabels)) ||
+      key in (spec.defaults as object) ||
+      (spec.options !== undefined && key in spec.options);
+    if (!known) {
+      const names = [
+        ...new Set([...allowedCommon, ...Object.keys(spec.defaults), ...Object.keys(spec.options ?? {})]),
+      ];
+      throw new XentError('INVALID_OPTION', {
+        fn: spec.name,
+        argument: `options.${key}`,
+        expected: `one of the options ${names.filter((n) => n !== 'ignoreIndex' || hasLabels).join(', ')}`,
+        received: 'an unknown option',
+      });
+    }
+  }
+  const merged: Record<string, unknown> = { ...spec.defaults };
+  for (const [key, value] of Object.entries(user)) if (value !== undefined) merged[key] = value;
+  checkOption(spec.name, 'reduction', merged.reduction, {
+    type: 'enum',
+    values: ['none', 'sum', 'mean'],
+    description: '',
+  });
+  checkOption(spec.name, 'validate', merged.validate, { type: 'boolean', description: '' });
+  checkOption(spec.name, 'ignoreIndex', merged.ignoreIndex, {
+    type: 'number',
+    integer: true,
+    description: '',
+  });
+  for (const [key, optionSpec] of Object.entries(spec.options ?? {})) {
+    checkOption(spec.name, key, merged[key], optionSpec as OptionSpec);
+  }
+  return merged;
+}
+
+/**
+ * Turns a {@link LossSpec} into a callable loss `fn(...tensors, options?)` that carries its spec. Core
+ * does, in order: argument split, option check and defaults, TensorLike conversion, dtype and symbolic
+ * shape checks, empty batch, (with `validate`) finiteness and label range, the spec's `check`, the
+ * `ignoreIndex` mask, the spec's formula, weights and reduction — all inside one named tidy scope.
+ */
+export function defineLoss<
+  const In extends readonly InputSpec[],
+  O extends object,
+  const D extends Partial<O>,
+>(spec: LossSpec<In, O, D>): LossFn<In, O, D> {
+  if ((spec.perExample === undefined) === (spec.batch === undefined)) {
+    throw new Error(`defineLoss(${spec.id}): give exactly one of perExample and batch`);
+  }
+  const labelsIndex = spec.inputs.findIndex((input) => input.dtype === 'labels');
+  const loss = (...args: unknown[]): tf.Tensor => {
+    const { tensors, options: userOptions } = splitArguments(spec.name, spec.inputs, args);
+    const options = resolveOptions(spec as LossSpec<any, any, any>, userOptions);
+    const validate = options.validate !== false;
+    return tf.tidy(spec.name, () => {
+      const dims: DimBindings = new Map();
+      const inputs: Record<string, tf.Tensor> = {};
+      spec.inputs.forEach((input, index) => {
+        const value = tensors[index]!;
+        const tensor =
+          input.dtype === 'labels'
+            ? convertLabels(spec.name, input, value)
+            : toTensor(value, spec.name, input.name, input.dtype);
+        const shape =
+          input.dtype === 'labels' && tensor.dtype === 'int32' ? input.shape.slice(0, -1) : input.shape;
+        checkShape(spec.name, input.name, tensor, shape, dims);
+        if (index === 0) checkNonEmpty(spec.name, input.name, tensor);
+        inputs[input.name] = tensor;
+      });
+      const labelsSpec = labelsIndex >= 0 ? spec.inputs[labelsIndex] : undefined;
+      const classDim = labelsSpec?.shape[labelsSpec.shape.length - 1];
+      const numClasses =
+        typeof classDim === 'number'
+          ? classDim
+          : classDim === undefined
+            ? undefined
+            : dims.get(classDim)?.size;
+      const ignoreIndex = options.ignoreIndex as number | undefined;
+      if (validate) {
+        for (const input of spec.inputs) {
+          const tensor = inputs[input.name]!;
+          if (input.dtype === 'float32' && input.finite !== false) checkFinite(spec.name, input.name, tensor);
+          if (input.dtype === 'labels') {
+            if (tensor.dtype === 'int32')
+              checkClassIds(spec.name, input.name, tensor, numClasses!, ignoreIndex);
+            else checkValueRange(spec.name, input.name, tensor, 0, 1);
+          }
+        }
+      }
+      const context: LossContext = { fn: spec.name, dims, numClasses, validate };
+      const resolved = options as ResolvedOptions<O, D>;
+      spec.check?.(inputs as InputsOf<In>, resolved, context);
+      if (spec.batch) return spec.batch(inputs as InputsOf<In>, resolved, context);
+
+      const batch = inputs[spec.inputs[0]!.name]!.shape[0]!;
+      let weights =
+        options.weights === undefined
+          ? undefined
+          : toTensor(options.weights as TensorInput, spec.name, 'options.weights', 'float32');
+      if (weights) checkWeights(spec.name, weights, batch, validate);
+      const labels = labelsSpec ? inputs[labelsSpec.name]! : undefined;
+      if (labels && labels.dtype === 'int32' && ignoreIndex !== undefined) {
+        const keep = tf.notEqual(labels, ignoreIndex);
+        inputs[labelsSpec!.name] = tf.where(keep, labels, tf.zerosLike(labels));
+        const keepFloat = tf.cast(keep, 'float32');
+        weights = weights ? tf.mul(weights, keepFloat) : keepFloat;
+      }
+      const perExample = spec.perExample!(inputs as InputsOf<In>, resolved, context);
+      if (perExample.rank !== 1 || perExample.shape[0] !== batch) {
+        throw new Error(
+          `${spec.name}: perExample returned ${describeTensor(perExample)}, expected [${batch}]`,
+        );
+      }
+      return reduceLosses(perExample, (options.reduction as Reduction | undefined) ?? 'mean', weights);
+    });
+  };
+  return Object.assign(loss, { spec }) as unknown as LossFn<In, O, D>;
+}

@@ -1,0 +1,46 @@
+export {
+  type AnyLossFn,
+  defineLoss,
+  type IgnoreIndexOptions,
+  type InputSpec,
+  type InputsOf,
+  type LossArgs,
+  type LossContext,
+  type LossFamily,
+  type LossFn,
+  type LossReference,
+  type LossSpec,
+  type ReductionOptions,
+  type ResolvedOptions,
+} from './define-loss.js';
+export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
+export { toLayersLoss } from './layers-loss.js';
+export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
+export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
+export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
+export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
+export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
+export {
+  cosineSimilarity,
+  dotProduct,
+  l2Distance,
+  l2Normalize,
+  safeSqrt,
+  squaredL2,
+} from './primitives/pairwise.js';
+export { classTargets, isClassIds, pickClass } from './primitives/pick-class.js';
+export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
+export { logSoftmax, softmax } from './primitives/softmax.js';
+export { reduceLosses } from './reduce.js';
+export { registry } from './registry.js';
+export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
+export {
+  checkClassIds,
+  checkFinite,
+  checkNonEmpty,
+  checkShape,
+  checkValueRange,
+  type Dim,
+  type DimBindings,
+  readSyncIfPossible,
+} from './validate.js';

@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { AnyLossFn } from './define-loss.js';
+import { XentError } from './errors.js';
+
+/**
+ * Adapts a loss to tfjs-layers' `model.compile({ loss })`, which calls `loss(yTrue, yPred)`.
+ * The adapted function returns per-example losses (`reduction: 'none'`), so Keras applies its
+ * `sampleWeight` and the mean itself. Class-id labels arrive from Keras as float `[N]` or `[N, 1]`;
+ * they are cast to int32 when the loss's labels input expects ids. Only losses whose inputs are
+ * (prediction, labels) and that compute per-example values can be adapted.
+ *
+ * @example
+ *   model.compile({ optimizer: 'adam', loss: toLayersLoss(focalLoss, { gamma: 2 }) });
+ */
+export function toLayersLoss(
+  loss: AnyLossFn,
+  options: Record<string, unknown> = {},
+): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
+  const spec = loss.spec;
+  if (spec.inputs.length !== 2 || spec.batch) {
+    throw new XentError('INVALID_OPTION', {
+      fn: 'toLayersLoss',
+      argument: 'loss',
+      expected: 'a per-example loss of (prediction, labels)',
+      received: `${spec.name} of (${spec.inputs.map((i) => i.name).join(', ')})${spec.batch ? ', batch-level' : ''}`,
+    });
+  }
+  const expectsLabels = spec.inputs[1]!.dtype === 'labels';
+  return (yTrue, yPred) =>
+    tf.tidy(() => {
+      const last = (t: tf.Tensor) => t.shape[t.rank - 1];
+      const sparse =
+        yTrue.rank === yPred.rank - 1 ||
+        (yTrue.rank === yPred.rank && last(yTrue) === 1 && last(yPred) !== 1);
+      const target = expectsLabels && sparse ? tf.cast(tf.reshape(yTrue, [yTrue.shape[0]!]), 'int32') : yTrue;
+      return loss(yPred, target, { ...options, reduction: 'none' });
+    });
+}

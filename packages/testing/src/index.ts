@@ -1,0 +1,21 @@
+export { type BackendName, useBackend } from './backends.js';
+export { type BadInputCase, badInputCases, expectBadInputErrors } from './bad-inputs.js';
+export {
+  expectClose,
+  expectCloseAsync,
+  flatten,
+  isClose,
+  type Nested,
+  readValues,
+  type Tolerance,
+} from './close.js';
+export { type ExpectedError, expectXentError } from './errors.js';
+export {
+  type GradCheckOptions,
+  gradCheck,
+  gradCheckAsync,
+  numericGradient,
+  unflatten,
+} from './grad-check.js';
+export { expectNoLeak, expectNoLeakAsync } from './leaks.js';
+export { randomInts, randomNormal, seededRandom } from './random.js';

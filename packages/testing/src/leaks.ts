@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+function collectTensors(value: unknown, into: tf.Tensor[], seen = new Set<unknown>()): void {
+  if (value === null || typeof value !== 'object' || seen.has(value)) return;
+  seen.add(value);
+  if (value instanceof tf.Tensor) {
+    into.push(value);
+    return;
+  }
+  if (ArrayBuffer.isView(value)) return;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) collectTensors(item, into, seen);
+}
+
+function check(before: number, result: unknown, label: string): void {
+  const outputs: tf.Tensor[] = [];
+  collectTensors(result, outputs);
+  const live = new Set(outputs.filter((t) => !t.isDisposed));
+  const after = tf.memory().numTensors - live.size;
+  tf.dispose([...live]);
+  if (after !== before) {
+    throw new Error(
+      `${label}: ${after - before} tensor(s) leaked (${before} before, ${after} after, outputs excluded)`,
+    );
+  }
+}
+
+/**
+ * Runs `fn` and throws unless `tf.memory().numTensors` afterwards equals the count before, not
+ * counting the tensors it returns (found anywhere in the returned value; they are disposed).
+ */
+export function expectNoLeak<T>(fn: () => T, label = 'expectNoLeak'): T {
+  const before = tf.memory().numTensors;
+  const result = fn();
+  check(before, result, label);
+  return result;
+}
+
+/** {@link expectNoLeak} for async functions. */
+export async function expectNoLeakAsync<T>(fn: () => Promise<T>, label = 'expectNoLeakAsync'): Promise<T> {
+  const before = tf.memory().numTensors;
+  const result = await fn();
+  check(before, result, label);
+  return result;
+}

@@ -1,0 +1,18 @@
+// Shared tsup preset: dual ESM + CJS with a declaration file for each format.
+// Every entry is a file under src/; tfjs and workspace packages stay external.
+import { defineConfig } from 'tsup';
+
+/** @param {{ entry?: string[] | Record<string, string> }} [options] */
+export function xentTsupConfig(options = {}) {
+  return defineConfig({
+    entry: options.entry ?? ['src/index.ts'],
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    treeshake: true,
+    splitting: false,
+    external: [/^@tensorflow\//, /^@xent\//, 'vitest', 'webgpu'],
+  });
+}
