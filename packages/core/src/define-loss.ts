@@ -96,7 +96,7 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
   /** Metadata (range, type, description) for each loss-specific option; unknown options are rejected. */
   readonly options?: { readonly [K in keyof O]?: OptionSpec };
   /** Extra checks beyond the declared shapes (cross-input constraints, data-dependent ones). */
-  readonly check?: (inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext) => void;
+  check?(inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext): void;
   /** Per-example losses `[N]`: no reduction, no weights, no ignore mask (core applies those). */
   readonly perExample?: (
     inputs: InputsOf<In>,
@@ -104,7 +104,7 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
     context: LossContext,
   ) => tf.Tensor;
   /** For batch-level losses (reducers, pairs across the batch): the final scalar. */
-  readonly batch?: (inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext) => tf.Tensor;
+  batch?(inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext): tf.Tensor;
 }
 
 /** Positional tensor arguments matching the spec's inputs. */
@@ -121,7 +121,23 @@ export interface LossFn<
 }
 
 /** Any loss, for registries and generic code. */
-export type AnyLossFn = LossFn<readonly InputSpec[], any, any>;
+export interface AnyLossFn {
+  (...args: any[]): tf.Tensor;
+  readonly spec: AnyLossSpec;
+}
+
+/** Any loss spec, for registries and generic code. */
+export interface AnyLossSpec
+  extends Omit<
+    LossSpec<readonly InputSpec[], any, any>,
+    'defaults' | 'options' | 'check' | 'perExample' | 'batch'
+  > {
+  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly options?: { readonly [name: string]: OptionSpec | undefined };
+  check?(inputs: any, options: any, context: LossContext): void;
+  perExample?(inputs: any, options: any, context: LossContext): tf.Tensor;
+  batch?(inputs: any, options: any, context: LossContext): tf.Tensor;
+}
 
 function isOptionsObject(value: unknown): value is Record<string, unknown> {
   if (value === null || typeof value !== 'object') return false;

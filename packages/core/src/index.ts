@@ -1,5 +1,6 @@
 export {
   type AnyLossFn,
+  type AnyLossSpec,
   defineLoss,
   type IgnoreIndexOptions,
   type InputSpec,

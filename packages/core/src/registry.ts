@@ -1,4 +1,4 @@
-import { type AnyLossFn, defineLoss, type LossFamily, type LossSpec } from './define-loss.js';
+import { type AnyLossFn, type AnyLossSpec, defineLoss, type LossFamily } from './define-loss.js';
 import { XentError } from './errors.js';
 
 interface RegistryState {
@@ -34,7 +34,7 @@ export const registry = {
     loss: AnyLossFn | LossSpec<any, any, any>,
     options: { readonly replace?: boolean } = {},
   ): AnyLossFn {
-    const fn = isLossFn(loss) ? loss : (defineLoss(loss) as AnyLossFn);
+    const fn = isLossFn(loss) ? loss : (defineLoss(loss as never) as unknown as AnyLossFn);
     const existing = state().losses.get(fn.spec.id);
     if (existing && existing !== fn && existing.spec !== fn.spec && !options.replace) {
       throw new XentError('DUPLICATE_LOSS', {
