@@ -31,7 +31,7 @@ export const registry = {
    * `replace` is set.
    */
   register(
-    loss: AnyLossFn | LossSpec<any, any, any>,
+    loss: AnyLossFn | AnyLossSpec,
     options: { readonly replace?: boolean } = {},
   ): AnyLossFn {
     const fn = isLossFn(loss) ? loss : (defineLoss(loss as never) as unknown as AnyLossFn);
