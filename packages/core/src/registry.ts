@@ -30,10 +30,7 @@ export const registry = {
    * the same function again is a no-op; another loss under a taken id throws `DUPLICATE_LOSS` unless
    * `replace` is set.
    */
-  register(
-    loss: AnyLossFn | AnyLossSpec,
-    options: { readonly replace?: boolean } = {},
-  ): AnyLossFn {
+  register(loss: AnyLossFn | AnyLossSpec, options: { readonly replace?: boolean } = {}): AnyLossFn {
     const fn = isLossFn(loss) ? loss : (defineLoss(loss as never) as unknown as AnyLossFn);
     const existing = state().losses.get(fn.spec.id);
     if (existing && existing !== fn && existing.spec !== fn.spec && !options.replace) {

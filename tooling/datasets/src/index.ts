@@ -1,0 +1,8 @@
+export {
+  filterClasses,
+  loadMnist,
+  MNIST_PIXELS,
+  MNIST_SIDE,
+  type MnistSplit,
+  withSymmetricNoise,
+} from './mnist.js';
