@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnyLossFn } from '@xent/core';
 import { inferShape } from '@xent/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, useBackend } from './backends.js';
 import { badInputCases, expectBadInputErrors } from './bad-inputs.js';
 import { expectCloseAsync, type Nested, type Tolerance } from './close.js';
@@ -19,19 +19,19 @@ export function describeBackends(
 ): void {
   for (const backend of backends) {
     describe(backend, async () => {
+      const initial = tf.getBackend();
       const available = await useBackend(backend);
+      // Collection must not change the backend the rest of the file runs on.
+      if (initial && tf.getBackend() !== initial) await tf.setBackend(initial);
       if (!available) {
         it.skip(`${backend} backend is not available here`, () => {});
         return;
       }
-      const { beforeAll, afterAll } = await import('vitest');
-      let previous = 'cpu';
       beforeAll(async () => {
-        previous = tf.getBackend();
         await useBackend(backend);
       });
       afterAll(async () => {
-        await tf.setBackend(previous);
+        await tf.setBackend(initial);
       });
       suite(backend);
     });
