@@ -132,7 +132,7 @@ export interface AnyLossSpec
     LossSpec<readonly InputSpec[], any, any>,
     'defaults' | 'options' | 'check' | 'perExample' | 'batch'
   > {
-  readonly defaults: Readonly<Record<string, unknown>>;
+  readonly defaults: object;
   readonly options?: { readonly [name: string]: OptionSpec | undefined };
   check?(inputs: any, options: any, context: LossContext): void;
   perExample?(inputs: any, options: any, context: LossContext): tf.Tensor;
