@@ -133,7 +133,7 @@ export interface AnyLossSpec
     'defaults' | 'options' | 'check' | 'perExample' | 'batch'
   > {
   readonly defaults: object;
-  readonly options?: { readonly [name: string]: OptionSpec | undefined };
+  readonly options?: object;
   check?(inputs: any, options: any, context: LossContext): void;
   perExample?(inputs: any, options: any, context: LossContext): tf.Tensor;
   batch?(inputs: any, options: any, context: LossContext): tf.Tensor;

@@ -14,6 +14,7 @@ export {
   type ReductionOptions,
   type ResolvedOptions,
 } from './define-loss.js';
+export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
 export { toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
