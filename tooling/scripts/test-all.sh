@@ -2,6 +2,7 @@
 # Every check and test of the repository, as README command 2 and CI run them. Ends with the line
 # `N passed, N failed` counted from vitest's JSON report; fails when a test fails or none ran.
 set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
 cd "$(dirname "$0")/../.."
 bash tooling/scripts/system-deps.sh
 echo "== lint"
