@@ -22,6 +22,7 @@ export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } 
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
+export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
 export {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, readSyncIfPossible } from '@xent/core';
+import { customGradient, oneHot, readSyncIfPossible } from '@xent/core';
 
 /** The per-triplet formula and the reducer's filter, for {@link reduceAllTriplets}. */
 export interface AllTripletSpec {
@@ -110,10 +110,7 @@ export function reduceAllTriplets(
               const block = blockOf(spec, d, pos, val, neg, start, rows);
               const slope = spec.smooth ? tf.sigmoid(block.x) : tf.cast(tf.greater(block.x, 0), 'float32');
               const g = tf.mul(tf.mul(block.keep, slope), scale);
-              const toPositive = tf.sum(
-                tf.mul(tf.expandDims(tf.sum(g, 2), 2), tf.oneHot(block.index, size)),
-                1,
-              );
+              const toPositive = tf.sum(tf.mul(tf.expandDims(tf.sum(g, 2), 2), oneHot(block.index, size)), 1);
               let grad = tf.mul(toPositive, spec.sign);
               let swapped = swapGrad;
               if (block.dpn) {
@@ -123,7 +120,11 @@ export function reduceAllTriplets(
                 );
                 grad = tf.sub(grad, tf.mul(tf.sum(tf.mul(g, tf.sub(1, useDpn)), 1), spec.sign));
                 const toPn = tf.reshape(tf.mul(tf.mul(g, useDpn), -spec.sign), [rows * pos.shape[1]!, size]);
-                swapped = tf.add(swapGrad, tf.unsortedSegmentSum(toPn, tf.reshape(block.index, [-1]), size));
+                // Σ over (a, k) of toPn[a, k, :] into row posIdx[a, k]: a one-hot product (wasm has no segment sum).
+                swapped = tf.add(
+                  swapGrad,
+                  tf.matMul(oneHot(tf.reshape(block.index, [-1]), size), toPn, true, false),
+                );
               } else {
                 grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));
               }

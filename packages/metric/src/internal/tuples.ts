@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type Distance,
   differentLabelMask,
+  gatherRowsSparse,
   invalidOption,
   type LossContext,
   type Miner,
@@ -219,7 +220,7 @@ export function pairMasks(tuples: Tuples, labels: tf.Tensor, batch: number): Pai
 /** Elements of a `[B, B]` matrix at (rows[k], cols[k]) as `[T]`, differentiable in the matrix. */
 export function gatherPairs(matrix: tf.Tensor, rows: tf.Tensor, cols: tf.Tensor): tf.Tensor {
   const width = matrix.shape[1]!;
-  return tf.gather(tf.reshape(matrix, [-1]), tf.add(tf.mul(rows, tf.scalar(width, 'int32')), cols));
+  return gatherRowsSparse(tf.reshape(matrix, [-1]), tf.add(tf.mul(rows, tf.scalar(width, 'int32')), cols));
 }
 
 /** The pairwise matrix of `distance` on the embeddings. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, logSumExp, type Reducer, stopGradient } from '@xent/core';
+import { defineLoss, type Reducer, stopGradient } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import {
   metricInputs,
   pairMasks,
@@ -60,9 +61,7 @@ export const circleLoss = defineLoss<typeof metricInputs, CircleLossOptions, { m
     const detached = stopGradient(s);
     const posLogits = tf.mul(tf.mul(tf.relu(tf.sub(1 + m, detached)), tf.sub(s, 1 - m)), -gamma);
     const negLogits = tf.mul(tf.mul(tf.relu(tf.add(detached, m)), tf.sub(s, m)), gamma);
-    const losses = tf.softplus(
-      tf.add(logSumExp(posLogits, { axis: -1, mask: pos }), logSumExp(negLogits, { axis: -1, mask: neg })),
-    );
+    const losses = tf.softplus(tf.add(maskedLogSumExp(posLogits, pos), maskedLogSumExp(negLogits, neg)));
     return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [{ losses, kind: 'element' }]);
   },
 });

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { oneHot } from '@xent/core';
 
 /**
  * Class prototypes c_k = mean of the support embeddings of class k (Prototypical Networks), for
@@ -10,12 +11,8 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function classPrototypes(support: tf.Tensor, supportLabels: tf.Tensor, numClasses: number): tf.Tensor {
   return tf.tidy(() => {
-    const sums = tf.unsortedSegmentSum(support, supportLabels as tf.Tensor1D, numClasses);
-    const counts = tf.unsortedSegmentSum(
-      tf.cast(tf.onesLike(supportLabels), 'float32'),
-      supportLabels as tf.Tensor1D,
-      numClasses,
-    );
-    return tf.div(sums, tf.reshape(tf.maximum(counts, 1), [numClasses, 1]));
+    const member = oneHot(supportLabels, numClasses); // [S, C]
+    const sums = tf.matMul(member, support, true, false);
+    return tf.div(sums, tf.reshape(tf.maximum(tf.sum(member, 0), 1), [numClasses, 1]));
   });
 }

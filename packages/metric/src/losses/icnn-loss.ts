@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, invalidOption } from '@xent/core';
+import { defineLoss, gatherRowsSparse, invalidOption } from '@xent/core';
 import { smoothDistance } from '../internal/few-shot-distance.js';
 import { metricInputs } from '../internal/tuples.js';
 
@@ -65,7 +65,10 @@ export const icnnLoss = defineLoss<typeof metricInputs, IcnnLossOptions, { k: nu
     // ipc + 1 nearest, dropping the first (the point itself).
     const nearest = tf.slice(tf.topk(tf.neg(distances), ipc + 1).indices, [0, 1], [size, ipc]);
     const offsets = tf.reshape(tf.mul(tf.range(0, size, 1, 'int32'), tf.scalar(size, 'int32')), [size, 1]);
-    const d = tf.reshape(tf.gather(tf.reshape(distances, [-1]), tf.add(nearest, offsets)), [size, ipc]);
+    const d = tf.reshape(
+      gatherRowsSparse(tf.reshape(distances, [-1]), tf.reshape(tf.add(nearest, offsets), [-1])),
+      [size, ipc],
+    );
     const same = tf.cast(tf.equal(tf.gather(labels, nearest), tf.reshape(labels, [size, 1])), 'float32');
     const diff = tf.sub(1, same);
     const impostor = tf.min(tf.add(d, tf.mul(same, FAR)), 1, true); // FAR when none: nd ≈ 0

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, invalidOption, readSyncIfPossible, XentError } from '@xent/core';
+import {
+  type Distance,
+  defineLoss,
+  gatherRowsSparse,
+  invalidOption,
+  readSyncIfPossible,
+  XentError,
+} from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
 import {
@@ -107,7 +114,7 @@ export const marginLoss = defineLoss<
         );
     }
     const beta = perClass
-      ? tf.reshape(tf.gather(betaTensor, labels), [-1, 1])
+      ? tf.reshape(gatherRowsSparse(betaTensor, labels), [-1, 1])
       : tf.reshape(betaTensor, [1, 1]);
     const posLoss = tf.relu(tf.add(marginOf(distance, matrix, beta), options.margin));
     const negLoss = tf.relu(tf.add(marginOf(distance, beta, matrix), options.margin));

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, logSumExp, type Reducer } from '@xent/core';
+import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -62,7 +63,7 @@ export const ntXentLoss = defineLoss<typeof metricInputs, NtXentLossOptions, { t
     const batch = embeddings.shape[0]!;
     const { pos } = pairWeights(tuples, labels, batch);
     const { neg } = pairMasks(tuples, labels, batch);
-    const negatives = logSumExp(logits, { axis: -1, mask: neg, keepDims: true });
+    const negatives = maskedLogSumExp(logits, neg, true);
     const losses = tf.softplus(tf.sub(negatives, logits));
     return applyReducer(context.fn, options.reducer ?? meanReducer(), [
       { losses, weights: pos, kind: 'pos-pair' },

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassIds, defineLoss, type ReductionOptions } from '@xent/core';
+import { checkClassIds, defineLoss, oneHot, type ReductionOptions } from '@xent/core';
 import { smoothDistance } from '../internal/few-shot-distance.js';
 
 /** Options of {@link protoTripletLoss}. */
@@ -49,7 +49,7 @@ export const protoTripletLoss = defineLoss<typeof inputs, ProtoTripletLossOption
   },
   perExample: ({ queries, labels, prototypes }, { margin }) => {
     const distances = smoothDistance(queries, prototypes); // [Q, C]
-    const own = tf.oneHot(labels, prototypes.shape[0]!);
+    const own = oneHot(labels, prototypes.shape[0]!);
     const positive = tf.sum(tf.mul(distances, own), 1);
     const negative = tf.min(tf.add(distances, tf.mul(own, EXCLUDED)), 1);
     return tf.relu(tf.add(tf.sub(positive, negative), margin));

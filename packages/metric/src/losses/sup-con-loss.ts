@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, logSumExp, type Reducer } from '@xent/core';
+import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -63,7 +64,7 @@ export const supConLoss = defineLoss<typeof metricInputs, SupConLossOptions, { t
     const count = tf.sum(pos, 1);
     // Rows with no positive: 0 (the LSE may be −∞ there, so select instead of multiplying).
     const hasPositive = tf.greater(count, 0);
-    const lse = logSumExp(logits, { axis: -1, mask: any });
+    const lse = maskedLogSumExp(logits, any);
     const safeLse = tf.where(hasPositive, lse, tf.zerosLike(lse));
     const meanPositive = tf.div(tf.sum(tf.mul(logits, pos), 1), tf.maximum(count, 1));
     const losses = tf.where(hasPositive, tf.sub(safeLse, meanPositive), tf.zerosLike(lse));

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassIds, checkValueRange, type Distance, defineLoss, type Reducer } from '@xent/core';
+import {
+  checkClassIds,
+  checkValueRange,
+  type Distance,
+  defineLoss,
+  gatherRowsSparse,
+  type Reducer,
+} from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
 import { distanceOptionSpec, reducerOptionSpec } from '../internal/tuples.js';
@@ -63,7 +70,7 @@ export const metrixContrastiveLoss = defineLoss<
   },
   batch: ({ embeddings, mixed, anchors, targets }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const d = distance.paired(tf.gather(embeddings, anchors), mixed);
+    const d = distance.paired(gatherRowsSparse(embeddings, anchors), mixed);
     return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [
       { losses: tf.mul(targets, tf.relu(marginOf(distance, d, options.posMargin))), kind: 'pos-pair' },
       {

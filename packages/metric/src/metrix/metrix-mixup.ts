@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { gatherRowsSparse } from '@xent/core';
 import { sampleBeta, seededUniform } from '../metrics/random.js';
 
 /** Which pairs {@link metrixMixup} mixes. */
@@ -74,8 +75,8 @@ export function metrixMixup(
   return tf.tidy(() => {
     const lambda = tf.tensor2d(lambdas, [lambdas.length, 1], 'float32');
     const mixed = tf.add(
-      tf.mul(tf.gather(embeddings, tf.tensor1d(sources, 'int32')), lambda),
-      tf.mul(tf.gather(embeddings, tf.tensor1d(negatives, 'int32')), tf.sub(1, lambda)),
+      tf.mul(gatherRowsSparse(embeddings, tf.tensor1d(sources, 'int32')), lambda),
+      tf.mul(gatherRowsSparse(embeddings, tf.tensor1d(negatives, 'int32')), tf.sub(1, lambda)),
     );
     return { mixed, anchors: tf.tensor1d(anchors, 'int32'), targets: tf.tensor1d(lambdas, 'float32') };
   });

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassIds, checkValueRange, type Distance, defineLoss, logSumExp } from '@xent/core';
+import { checkClassIds, checkValueRange, type Distance, defineLoss, oneHot } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { marginOf } from '../distances/make-distance.js';
+import { logOnePlusSumExp } from '../internal/log-one-plus.js';
 import { distanceOptionSpec } from '../internal/tuples.js';
 import { metrixInputs } from './metrix-inputs.js';
 
@@ -24,7 +25,7 @@ function logOnePlusWeighted(x: tf.Tensor, weights: tf.Tensor): tf.Tensor {
   // step(w) = 1[w > 0] with a zero gradient (the targets may be differentiated too).
   const present = tf.step(weights);
   const logWeights = tf.log(tf.add(weights, tf.sub(1, present)));
-  return tf.softplus(logSumExp(tf.add(x, logWeights), { axis: -1, mask: present }));
+  return logOnePlusSumExp(tf.add(x, logWeights), present);
 }
 
 /**
@@ -68,7 +69,7 @@ export const metrixMultiSimilarityLoss = defineLoss<
   },
   batch: ({ embeddings, mixed, anchors, targets }, { alpha, beta, base, distance = cosineSimilarity() }) => {
     const matrix = distance.pairwise(embeddings, mixed); // [B, M]
-    const owner = tf.transpose(tf.oneHot(anchors, embeddings.shape[0]!)); // [B, M]
+    const owner = tf.transpose(oneHot(anchors, embeddings.shape[0]!)); // [B, M]
     const posTerm = logOnePlusWeighted(
       tf.mul(marginOf(distance, matrix, base), alpha),
       tf.mul(owner, targets),

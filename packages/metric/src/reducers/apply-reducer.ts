@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type LossPart, type Reducer, readSyncIfPossible, XentError } from '@xent/core';
+import { gatherRowsSparse, type LossPart, type Reducer, readSyncIfPossible, XentError } from '@xent/core';
 import { isFilterReducer, type WeightedLossPart } from './threshold-reducer.js';
 
 /**
@@ -22,7 +22,7 @@ function compactPart(fn: string, name: string, part: WeightedLossPart): LossPart
     for (let k = 0; k < Math.round(w); k++) index.push(i);
   });
   const flat = tf.reshape(part.losses, [-1]);
-  return { losses: tf.gather(flat, tf.tensor1d(index, 'int32')), kind: part.kind };
+  return { losses: gatherRowsSparse(flat, tf.tensor1d(index, 'int32')), kind: part.kind };
 }
 
 /** Reduces loss parts with `reducer`, honouring multiplicities for this package's reducers. */
