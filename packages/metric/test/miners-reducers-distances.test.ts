@@ -180,13 +180,13 @@ describe('miners return exactly what a loop over the batch enumerates', () => {
   it('pairMarginMiner: positives beyond posMargin, negatives within negMargin', () => {
     const pos: string[] = [];
     const neg: string[] = [];
-    labels.forEach((la, i) =>
+    labels.forEach((la, i) => {
       labels.forEach((lb, j) => {
         if (i === j) return;
         if (la === lb && d[i]![j]! > 0.5) pos.push(`${i},${j}`);
         if (la !== lb && d[i]![j]! < 1.2) neg.push(`${i},${j}`);
-      }),
-    );
+      });
+    });
     const mined = pairsOf(
       pairMarginMiner({ posMargin: 0.5, negMargin: 1.2 }).mine(
         tf.tensor(x),
@@ -278,12 +278,12 @@ describe('reducers', () => {
         const dd = l2Matrix(x);
         const pos: number[] = [];
         const neg: number[] = [];
-        labels.forEach((la, i) =>
+        labels.forEach((la, i) => {
           labels.forEach((lb, j) => {
             if (i !== j)
               (la === lb ? pos : neg).push(la === lb ? Math.max(dd[i]![j]!, 0) : Math.max(1 - dd[i]![j]!, 0));
-          }),
-        );
+          });
+        });
         return mean(pos) + mean(neg);
       })(),
     );

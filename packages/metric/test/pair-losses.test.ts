@@ -40,7 +40,6 @@ import {
 
 const labels = [0, 0, 0, 1, 1, 2, 2, 3];
 const x = randomNormal([8, 4], 11) as number[][];
-const y = (inputs: readonly unknown[]) => inputs[1] as number[];
 const backends = { backends: ['cpu', 'wasm'] as const };
 
 runLossConformance(

@@ -50,25 +50,24 @@ export interface Triplet {
 export function allPairs(labels: number[]): { pos: Pair[]; neg: Pair[] } {
   const pos: Pair[] = [];
   const neg: Pair[] = [];
-  labels.forEach((la, a) =>
+  labels.forEach((la, a) => {
     labels.forEach((lb, b) => {
-      if (a === b) return;
-      (la === lb ? pos : neg).push({ a, b });
-    }),
-  );
+      if (a !== b) (la === lb ? pos : neg).push({ a, b });
+    });
+  });
   return { pos, neg };
 }
 
 export function allTriplets(labels: number[]): Triplet[] {
   const out: Triplet[] = [];
-  labels.forEach((la, a) =>
+  labels.forEach((la, a) => {
     labels.forEach((lp, p) => {
       if (p === a || lp !== la) return;
       labels.forEach((ln, n) => {
         if (ln !== la) out.push({ a, p, n });
       });
-    }),
-  );
+    });
+  });
   return out;
 }
 

@@ -2,16 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { maskedLogSumExp } from '../internal/log-one-plus.js';
-import {
-  distanceOptionSpec,
-  metricInputs,
-  pairMasks,
-  pairWeights,
-  reducerOptionSpec,
-  selectTuples,
-  type TupleOptions,
-  tupleOptionSpecs,
-} from '../internal/tuples.js';
+import { similarityLogits, temperatureLossOptions } from '../internal/similarity-logits.js';
+import { metricInputs, pairMasks, pairWeights, selectTuples, type TupleOptions } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 
@@ -49,17 +41,11 @@ export const ntXentLoss = defineLoss<typeof metricInputs, NtXentLossOptions, { t
   },
   inputs: metricInputs,
   defaults: { temperature: 0.07 },
-  options: {
-    temperature: { type: 'number', min: 0, exclusiveMin: true, description: 'temperature τ' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-  },
+  options: temperatureLossOptions,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const logits = tf.div(distance.isInverted ? matrix : tf.neg(matrix), options.temperature);
+    const logits = similarityLogits(distance, embeddings, options.temperature);
     const batch = embeddings.shape[0]!;
     const { pos } = pairWeights(tuples, labels, batch);
     const { neg } = pairMasks(tuples, labels, batch);

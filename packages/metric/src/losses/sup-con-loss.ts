@@ -2,15 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { maskedLogSumExp } from '../internal/log-one-plus.js';
-import {
-  distanceOptionSpec,
-  metricInputs,
-  pairMasks,
-  reducerOptionSpec,
-  selectTuples,
-  type TupleOptions,
-  tupleOptionSpecs,
-} from '../internal/tuples.js';
+import { similarityLogits, temperatureLossOptions } from '../internal/similarity-logits.js';
+import { metricInputs, pairMasks, selectTuples, type TupleOptions } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer } from '../reducers/threshold-reducer.js';
 
@@ -48,17 +41,11 @@ export const supConLoss = defineLoss<typeof metricInputs, SupConLossOptions, { t
   },
   inputs: metricInputs,
   defaults: { temperature: 0.1 },
-  options: {
-    temperature: { type: 'number', min: 0, exclusiveMin: true, description: 'temperature τ' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-  },
+  options: temperatureLossOptions,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const logits = tf.div(distance.isInverted ? matrix : tf.neg(matrix), options.temperature);
+    const logits = similarityLogits(distance, embeddings, options.temperature);
     const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!);
     const any = tf.maximum(pos, neg);
     const count = tf.sum(pos, 1);
