@@ -25,6 +25,7 @@ export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
+export { matMulBT } from './primitives/mat-mul-bt.js';
 export {
   cosineSimilarity,
   dotProduct,

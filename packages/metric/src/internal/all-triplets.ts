@@ -123,7 +123,7 @@ export function reduceAllTriplets(
                 // Σ over (a, k) of toPn[a, k, :] into row posIdx[a, k]: a one-hot product (wasm has no segment sum).
                 swapped = tf.add(
                   swapGrad,
-                  tf.matMul(oneHot(tf.reshape(block.index, [-1]), size), toPn, true, false),
+                  tf.matMul(tf.transpose(oneHot(tf.reshape(block.index, [-1]), size)), toPn),
                 );
               } else {
                 grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));
