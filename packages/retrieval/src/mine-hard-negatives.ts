@@ -94,7 +94,7 @@ function checkPositives(positives: readonly (readonly number[])[], queries: numb
       received: Array.isArray(positives) ? `${positives.length} arrays` : typeof positives,
     });
   }
-  positives.forEach((row, i) =>
+  positives.forEach((row, i) => {
     row.forEach((index: number, j: number) => {
       if (!Number.isInteger(index) || index < 0 || index >= corpus) {
         throw new XentError('LABEL_OUT_OF_RANGE', {
@@ -104,8 +104,8 @@ function checkPositives(positives: readonly (readonly number[])[], queries: numb
           received: `${index} at [${i}][${j}]`,
         });
       }
-    }),
-  );
+    });
+  });
 }
 
 // Scores of each query against its own positives: [Q] arrays (empty where a query has none).

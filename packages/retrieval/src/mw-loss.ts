@@ -29,9 +29,11 @@ const inputs = [
   },
 ] as const;
 
-interface PairSets {
-  readonly pos: tf.Tensor;
-  readonly neg: tf.Tensor;
+/** @internal The pair sets of one call, for tests. */
+export interface PairSets {
+  readonly scores: tf.Tensor;
+  readonly posIndex: tf.Tensor;
+  readonly negIndex: tf.Tensor;
   readonly posWeight: tf.Tensor;
   readonly negWeight: tf.Tensor;
   readonly posSegment: tf.Tensor;
@@ -40,7 +42,7 @@ interface PairSets {
 }
 
 // Positives and negatives gathered on the host-known mask: the cheap path (|P|·|N| pair terms).
-function gatheredPairs(scores: tf.Tensor, mask: ArrayLike<number>, perQuery: boolean): PairSets {
+export function gatheredPairs(scores: tf.Tensor, mask: ArrayLike<number>, perQuery: boolean): PairSets {
   const [q, p] = scores.shape as [number, number];
   const flat = tf.reshape(scores, [q * p]);
   const posIndex: number[] = [];
@@ -78,8 +80,9 @@ function gatheredPairs(scores: tf.Tensor, mask: ArrayLike<number>, perQuery: boo
   const pairs = perQuery ? validRows : totalPos * totalNeg;
   const norm = perQuery || pairs === 0 ? 1 : 1 / pairs;
   return {
-    pos: tf.gather(flat, tf.tensor1d(posIndex, 'int32')),
-    neg: tf.gather(flat, tf.tensor1d(negIndex, 'int32')),
+    scores: flat,
+    posIndex: tf.tensor1d(posIndex, 'int32'),
+    negIndex: tf.tensor1d(negIndex, 'int32'),
     posWeight: tf.mul(tf.tensor1d(posWeight), norm),
     negWeight: tf.ones([negIndex.length]),
     posSegment: tf.tensor1d(posSegment),
@@ -90,7 +93,7 @@ function gatheredPairs(scores: tf.Tensor, mask: ArrayLike<number>, perQuery: boo
 
 // The mask stays on the device (WebGPU in Node cannot read synchronously): every entry is both a
 // candidate positive and a candidate negative, weighted by the mask. Exact, but (Q·P)² pair terms.
-function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolean): PairSets {
+export function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolean): PairSets {
   const [q, p] = scores.shape as [number, number];
   const flat = tf.reshape(scores, [q * p]);
   const m = tf.reshape(mask, [q * p]);
@@ -99,8 +102,9 @@ function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolean): Pai
     const pairs = tf.mul(tf.sum(m), tf.sum(notM));
     const norm = tf.div(1, tf.maximum(pairs, 1));
     return {
-      pos: flat,
-      neg: flat,
+      scores: flat,
+      posIndex: tf.range(0, q * p, 1, 'int32'),
+      negIndex: tf.range(0, q * p, 1, 'int32'),
       posWeight: tf.mul(m, norm),
       negWeight: notM,
       posSegment: tf.zeros([q * p]),
@@ -115,8 +119,9 @@ function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolean): Pai
   const rowNorm = tf.div(valid, tf.mul(tf.maximum(tf.mul(positives, negatives), 1), validRows));
   const segment = tf.reshape(tf.tile(tf.expandDims(tf.range(0, q), 1), [1, p]), [q * p]);
   return {
-    pos: flat,
-    neg: flat,
+    scores: flat,
+    posIndex: tf.range(0, q * p, 1, 'int32'),
+    negIndex: tf.range(0, q * p, 1, 'int32'),
     posWeight: tf.reshape(tf.mul(mask, rowNorm), [q * p]),
     negWeight: notM,
     posSegment: segment,
@@ -190,8 +195,9 @@ export const mwLoss = defineLoss<
       return tf.mul(tf.sum(scores), 0);
     }
     return pairSoftplusSum(
-      sets.pos,
-      sets.neg,
+      sets.scores,
+      sets.posIndex,
+      sets.negIndex,
       sets.posWeight,
       sets.negWeight,
       sets.posSegment,
