@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, logSumExp, type ReductionOptions } from '@xent/core';
+import { defineLoss, logSumExp, type ReductionOptions, stopGradient } from '@xent/core';
 import { checkBinaryMask } from './internal/mask.js';
 
 /** Options for {@link decoupledSoftmaxLoss}. */
@@ -45,7 +45,8 @@ export const decoupledSoftmaxLoss = defineLoss<typeof inputs, DecoupledSoftmaxLo
     check: ({ targets }, _options, context) => {
       if (context.validate) checkBinaryMask(context.fn, 'targets', targets);
     },
-    perExample: ({ scores, targets }, { scale }) => {
+    perExample: ({ scores, targets: relevance }, { scale }) => {
+      const targets = stopGradient(relevance);
       const s = tf.mul(scores, scale);
       const negatives = logSumExp(s, { axis: -1, keepDims: true, mask: tf.sub(1, targets) });
       // −log(e^s / (e^s + e^neg)) = softplus(neg − s); a row with no negative has neg = −∞ → 0.

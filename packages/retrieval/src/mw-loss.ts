@@ -192,9 +192,9 @@ export const mwLoss = defineLoss<
           received: 'no positive–negative pair',
         });
       }
-      return tf.mul(tf.sum(scores), 0);
+      return tf.mul(tf.add(tf.sum(scores), tf.sum(positiveMask)), 0);
     }
-    return pairSoftplusSum(
+    const value = pairSoftplusSum(
       sets.scores,
       sets.posIndex,
       sets.negIndex,
@@ -204,5 +204,7 @@ export const mwLoss = defineLoss<
       sets.negSegment,
       { scale, blockElements },
     );
+    // The mask is a constant (zero gradient), kept in the graph so gradients w.r.t. it are defined.
+    return tf.add(value, tf.mul(tf.sum(positiveMask), 0));
   },
 });
