@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { cosineSimilarity, defineLoss, invalidOption, logSumExp, type ReductionOptions } from '@xent/core';
+import {
+  cosineSimilarity,
+  defineLoss,
+  describeTensor,
+  logSumExp,
+  type ReductionOptions,
+  XentError,
+} from '@xent/core';
 
 /** Options for {@link decoupledContrastiveLoss}. */
 export interface DecoupledContrastiveLossOptions extends ReductionOptions {
@@ -66,8 +73,14 @@ export const decoupledContrastiveLoss = defineLoss<
     sigma: { type: 'number', min: 0, exclusiveMin: true, description: 'σ of the DCLW weights' },
   },
   check: ({ queries }, _options, context) => {
-    if (queries.shape[0]! < 2)
-      invalidOption(context.fn, 'queries', 'a batch of at least 2 rows', queries.shape[0]);
+    if (queries.shape[0]! < 2) {
+      throw new XentError('SHAPE_MISMATCH', {
+        fn: context.fn,
+        argument: 'queries',
+        expected: 'float32 [N, D] with N ≥ 2',
+        received: describeTensor(queries),
+      });
+    }
   },
   perExample: ({ queries, docs }, { temperature, weighted, sigma }) => {
     const n = queries.shape[0]!;

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, invalidOption, l2Normalize, logSumExp, type ReductionOptions } from '@xent/core';
+import {
+  defineLoss,
+  describeTensor,
+  invalidOption,
+  l2Normalize,
+  logSumExp,
+  type ReductionOptions,
+  XentError,
+} from '@xent/core';
 import { type ScalarInput, scalarOption } from './internal/options.js';
 
 /** Options for {@link ge2eLoss}. */
@@ -60,8 +68,14 @@ export const ge2eLoss = defineLoss<
   },
   check: ({ embeddings }, { w }, context) => {
     const [s, m] = embeddings.shape as [number, number, number];
-    if (s < 2) invalidOption(context.fn, 'embeddings', 'at least 2 speakers (S ≥ 2)', s);
-    if (m < 2) invalidOption(context.fn, 'embeddings', 'at least 2 utterances per speaker (M ≥ 2)', m);
+    if (s < 2 || m < 2) {
+      throw new XentError('SHAPE_MISMATCH', {
+        fn: context.fn,
+        argument: 'embeddings',
+        expected: 'float32 [S, M, D] with S ≥ 2 speakers and M ≥ 2 utterances each',
+        received: describeTensor(embeddings),
+      });
+    }
     if (typeof w === 'number' && !(w > 0)) invalidOption(context.fn, 'w', 'a number > 0', w);
   },
   perExample: ({ embeddings }, { w, b, variant }, context) => {
