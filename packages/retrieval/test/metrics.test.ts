@@ -61,7 +61,7 @@ const caseArb = fc.record({
   k: fc.integer({ min: 1, max: 14 }),
   ties: fc.boolean(),
 });
-function data(c: fc.Infer<typeof caseArb>) {
+function data(c: Parameters<Parameters<typeof caseArb.map>[0]>[0]) {
   const next = seededRandom(c.seed);
   const s = Array.from({ length: c.q }, () =>
     Array.from({ length: c.c }, () => (c.ties ? Math.floor(next() * 3) : next())),

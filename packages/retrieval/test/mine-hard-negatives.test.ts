@@ -57,7 +57,7 @@ const arbitraryCase = fc.record({
   blockSize: fc.integer({ min: 1, max: 30 }),
 });
 
-function build(c: fc.Infer<typeof arbitraryCase>) {
+function build(c: Parameters<Parameters<typeof arbitraryCase.map>[0]>[0]) {
   const q = randomNormal([c.queries, 3], c.seed) as Matrix;
   const corpus = randomNormal([c.corpus, 3], c.seed + 1) as Matrix;
   const next = seededRandom(c.seed + 2);
@@ -94,9 +94,9 @@ describeBackends(['cpu', 'wasm'], () => {
             // Allow only float32 near-ties: the returned scores match the expected ones within 1e-5.
             const ref = similarities(q, corpus);
             indices.forEach((row, i) => {
-              row.forEach((j, k) =>
-                expect(Math.abs(ref[i]![j]! - ref[i]![expected[i]![k]!]!)).toBeLessThan(1e-5),
-              );
+              row.forEach((j, k) => {
+                expect(Math.abs(ref[i]![j]! - ref[i]![expected[i]![k]!]!)).toBeLessThan(1e-5);
+              });
             });
           }
         }),
