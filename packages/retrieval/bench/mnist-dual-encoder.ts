@@ -9,6 +9,7 @@ import { cosineSimilarity } from '@xent/core';
 import { loadMnist, MNIST_PIXELS } from '@xent/datasets';
 import { useBackend } from '@xent/testing';
 import { infoNceLoss, mineHardNegatives, mrrAtK, mwLoss, ndcgAtK, recallAtK, rocAuc } from '../src/index.js';
+import { createRandom } from '../src/internal/random.js';
 
 const TRAIN = Number(process.env.TRAIN ?? 10_000);
 const STEPS = Number(process.env.STEPS ?? 600);
@@ -19,17 +20,6 @@ const SCALE = Number(process.env.SCALE ?? 20);
 const HARD = 2; // mined hard negatives per query
 const REFRESH = 50; // steps between re-embeddings of the mining pool (ANCE-style stale index)
 const POOL = 5000; // training images the miner searches
-
-function rng(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Tower {
   readonly variables: tf.Variable[];
@@ -70,7 +60,7 @@ async function run(method: Method, seed: number, data: Data): Promise<Result> {
   const start = performance.now();
   const model = tower(seed);
   const optimizer = tfjs.train.adam(1e-3);
-  const next = rng(seed * 7919 + method.length);
+  const next = createRandom(seed * 7919 + method.length);
   const mined = method.endsWith('mined');
   const pool = data.gather(Array.from({ length: POOL }, (_, i) => i));
   const poolLabels = Array.from(data.trainLabels.subarray(0, POOL));

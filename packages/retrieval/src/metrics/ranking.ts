@@ -1,4 +1,4 @@
-import { checkOption, invalidOption, type TensorInput, toTensor, XentError } from '@xent/core';
+import { checkFinite, checkOption, invalidOption, type TensorInput, toTensor, XentError } from '@xent/core';
 
 /** A score or relevance matrix on the host. */
 export interface HostMatrix {
@@ -28,17 +28,8 @@ export function readMatrix(fn: string, argument: string, value: TensorInput): Ho
         received: `${tensor.dtype} [${tensor.shape.join(', ')}]`,
       });
     }
+    checkFinite(fn, argument, tensor);
     const data = tensor.dataSync();
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isFinite(data[i])) {
-        throw new XentError('NON_FINITE_INPUT', {
-          fn,
-          argument,
-          expected: 'finite values',
-          received: `${data[i]} at flat index ${i}`,
-        });
-      }
-    }
     const rows = tensor.rank === 1 ? 1 : tensor.shape[0]!;
     const cols = tensor.shape[tensor.rank - 1]!;
     return { data: Array.from(data as ArrayLike<number>), rows, cols };
