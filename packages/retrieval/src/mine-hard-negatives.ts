@@ -194,7 +194,12 @@ export async function mineHardNegatives(
     }
     checkPositives(positives, q, c);
     const positiveSets = positives.map((row) => new Set(row));
-    const posScores = await positiveScores(queries, corpus, positives, similarity);
+    // Positive scores are needed only by the margin filters and SimANS.
+    const needsPositiveScores =
+      options.margin !== undefined || options.relativeMargin !== undefined || strategy === 'simans';
+    const posScores = needsPositiveScores
+      ? await positiveScores(queries, corpus, positives, similarity)
+      : positives.map(() => []);
     const hardestPositive = posScores.map((row) => (row.length ? Math.min(...row) : Number.NaN));
     const passes = (i: number, score: number): boolean => {
       if (options.maxScore !== undefined && score > options.maxScore) return false;
