@@ -34,7 +34,7 @@ for (const batch of [64, 128]) {
   for (const [name, fn] of [
     ['naive broadcast', naive],
     ['mwLoss, block 4M (one block)', blocked(4_194_304)],
-    ['mwLoss, block 256k', blocked(262_144)],
+    ['mwLoss, block 256k (default)', blocked(262_144)],
     ['mwLoss, block 32k', blocked(32_768)],
   ] as const) {
     const t = await time(fn, { warmup: 1, iterations: 3 });

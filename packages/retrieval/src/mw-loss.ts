@@ -13,7 +13,7 @@ export interface MwLossOptions {
    * that have both a positive and a negative (mean per-query AUC). @defaultValue 'global'
    */
   readonly pairing?: 'global' | 'perQuery';
-  /** Most pair terms materialised at once; larger pair sets are processed in blocks. @defaultValue 4194304 */
+  /** Most pair terms materialised at once; larger pair sets are processed in blocks. @defaultValue 262144 */
   readonly blockElements?: number;
   /** Data checks (finite scores, 0/1 mask, at least one pair). @defaultValue true */
   readonly validate?: boolean;
@@ -164,7 +164,7 @@ export const mwLoss = defineLoss<
     year: 2025,
   },
   inputs,
-  defaults: { scale: 1, pairing: 'global', blockElements: 4_194_304 },
+  defaults: { scale: 1, pairing: 'global', blockElements: 262_144 },
   options: {
     scale: { type: 'number', min: 0, exclusiveMin: true, description: 'multiplier of score differences' },
     pairing: {
@@ -202,7 +202,7 @@ export const mwLoss = defineLoss<
       sets.negWeight,
       sets.posSegment,
       sets.negSegment,
-      { scale, blockElements },
+      { scale, blockElements, segmented: perQuery },
     );
     // The mask is a constant (zero gradient), kept in the graph so gradients w.r.t. it are defined.
     return tf.add(value, tf.mul(tf.sum(positiveMask), 0));

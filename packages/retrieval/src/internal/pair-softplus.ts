@@ -6,37 +6,47 @@ export interface PairSoftplusOptions {
   readonly scale: number;
   /** Most pair terms held at once (one block of positives × all negatives). */
   readonly blockElements: number;
+  /** Whether pairs count only within one segment (false: every positive meets every negative). */
+  readonly segmented: boolean;
 }
 
 /** Positive scores, negative scores, their weights and their segments. */
 type BlockTensors = [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
 
-// Positives [start, start + size) against all negatives: pair logits scale·(sₙ − sₚ) and pair weights.
-function pairBlock(tensors: BlockTensors, start: number, size: number, scale: number) {
-  const [p, n, wp, wn, sp, sn] = tensors;
-  const logits = tf.mul(tf.sub(tf.expandDims(n, 0), tf.expandDims(tf.slice(p, start, size), 1)), scale);
-  const sameSegment = tf.cast(
-    tf.equal(tf.expandDims(tf.slice(sp, start, size), 1), tf.expandDims(sn, 0)),
-    'float32',
+// Positives [start, start + size) against all negatives: the pair logits scale·(sₙ − sₚ) `[b, M]`,
+// a pointwise function of them (masked to same-segment pairs), and the positives' weights `[b]`.
+function pairBlock(
+  tensors: BlockTensors,
+  start: number,
+  size: number,
+  options: PairSoftplusOptions,
+  pointwise: (logits: tf.Tensor) => tf.Tensor,
+) {
+  const [p, n, wp, , sp, sn] = tensors;
+  const logits = tf.mul(
+    tf.sub(tf.expandDims(n, 0), tf.expandDims(tf.slice(p, start, size), 1)),
+    options.scale,
   );
-  const weights = tf.mul(
-    tf.mul(tf.expandDims(tf.slice(wp, start, size), 1), tf.expandDims(wn, 0)),
-    sameSegment,
-  );
-  return { logits, weights };
+  let terms = pointwise(logits);
+  if (options.segmented) {
+    const sameSegment = tf.equal(tf.expandDims(tf.slice(sp, start, size), 1), tf.expandDims(sn, 0));
+    terms = tf.where(sameSegment, terms, tf.zerosLike(terms));
+  }
+  return { terms, weights: tf.slice(wp, start, size) };
 }
 
 /**
  * Σₚ Σₙ wₚ·wₙ·[segₚ = segₙ]·softplus(scale·(sₙ − sₚ)) over every positive–negative pair, where
- * sₚ = scores[posIndex[p]] and sₙ = scores[negIndex[n]], computed in
- * blocks of positives so no `[K, M]` tensor larger than `blockElements` exists, forward or backward.
- * The gradient is recomputed block by block:
+ * sₚ = scores[posIndex[p]] and sₙ = scores[negIndex[n]], computed in blocks of positives so no
+ * `[K, M]` tensor larger than `blockElements` exists, forward or backward. The backward pass
+ * recomputes each block:
  *
- *   ∂/∂sₚ = −scale·Σₙ wₚwₙ·σ(scale·(sₙ − sₚ)),   ∂/∂sₙ = scale·Σₚ wₚwₙ·σ(scale·(sₙ − sₚ))
+ *   ∂/∂sₚ = −scale·wₚ·Σₙ wₙ·σ(scale·(sₙ − sₚ)),   ∂/∂sₙ = scale·wₙ·Σₚ wₚ·σ(scale·(sₙ − sₚ))
  *
- * `scores` is `[T]`; `posIndex` (int32), `posWeight`, `posSegment` are `[K]`; `negIndex`, `negWeight`,
- * `negSegment` are `[M]` (segments are float ids; pairs only count within one segment). The gradient
- * is scattered back to `scores` (tfjs's own gather gradient needs a kernel tfjs-wasm lacks).
+ * (the sums over pairs are matrix–vector products). `scores` is `[T]`; `posIndex` (int32),
+ * `posWeight`, `posSegment` are `[K]`; `negIndex`, `negWeight`, `negSegment` are `[M]` (segments are
+ * float ids). The gradient is scattered back to `scores` (tfjs's own gather gradient needs a kernel
+ * tfjs-wasm lacks); weights, segments and indices get zero gradients.
  */
 export function pairSoftplusSum(
   scores: tf.Tensor,
@@ -48,7 +58,6 @@ export function pairSoftplusSum(
   negSegment: tf.Tensor,
   options: PairSoftplusOptions,
 ): tf.Tensor {
-  const { scale } = options;
   const total = scores.shape[0]!;
   const op = customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(
     (inputs, save) => {
@@ -58,20 +67,24 @@ export function pairSoftplusSum(
       const k = p.shape[0]!;
       const m = n.shape[0]!;
       const rows = Math.max(1, Math.floor(options.blockElements / Math.max(m, 1)));
+      const negColumn = tf.reshape(wn, [m, 1]);
       let value: tf.Tensor = tf.scalar(0);
       for (let start = 0; start < k; start += rows) {
         const next = tf.tidy(() => {
-          const { logits, weights } = pairBlock(
+          const block = pairBlock(
             [p, n, wp, wn, sp, sn],
             start,
             Math.min(rows, k - start),
-            scale,
+            options,
+            tf.softplus,
           );
-          return tf.add(value, tf.sum(tf.mul(tf.softplus(logits), weights)));
+          const perPositive = tf.reshape(tf.matMul(block.terms, negColumn), [-1]);
+          return tf.add(value, tf.sum(tf.mul(perPositive, block.weights)));
         });
         value.dispose();
         value = next;
       }
+      negColumn.dispose();
       // Saved tensors are clones kept for the backward pass (the originals may be gone by then).
       save([p, n, wp, wn, sp, sn, pi, ni]);
       return {
@@ -79,25 +92,30 @@ export function pairSoftplusSum(
         gradFunc: (dy, saved) => {
           const parts = saved.slice(0, 6) as BlockTensors;
           const [savedPi, savedNi] = saved.slice(6) as [tf.Tensor, tf.Tensor];
+          const savedWn = parts[3];
+          const negWeights = tf.reshape(savedWn, [m, 1]);
+          const coefficient = tf.mul(dy, options.scale);
           const posGrads: tf.Tensor[] = [];
-          let negGrad = tf.zeros([m]);
+          let negSum = tf.zeros([1, m]);
           for (let start = 0; start < k; start += rows) {
             const [gp, gn] = tf.tidy(() => {
-              const { logits, weights } = pairBlock(parts, start, Math.min(rows, k - start), scale);
-              const terms = tf.mul(tf.mul(tf.sigmoid(logits), weights), tf.mul(dy, scale));
-              return [tf.neg(tf.sum(terms, 1)), tf.add(negGrad, tf.sum(terms, 0))];
+              const block = pairBlock(parts, start, Math.min(rows, k - start), options, tf.sigmoid);
+              const perPositive = tf.reshape(tf.matMul(block.terms, negWeights), [-1]);
+              const gradPos = tf.neg(tf.mul(tf.mul(perPositive, block.weights), coefficient));
+              const perNegative = tf.matMul(tf.reshape(block.weights, [1, -1]), block.terms);
+              return [gradPos, tf.add(negSum, perNegative)];
             }) as [tf.Tensor, tf.Tensor];
-            negGrad.dispose();
-            negGrad = gn;
+            negSum.dispose();
+            negSum = gn;
             posGrads.push(gp);
           }
           const posGrad = posGrads.length === 0 ? tf.zeros([0]) : tf.concat(posGrads);
-          tf.dispose(posGrads);
+          const negGrad = tf.mul(tf.mul(tf.reshape(negSum, [m]), savedWn), coefficient);
           const grad = tf.add(
             tf.scatterND(tf.expandDims(savedPi, 1), posGrad, [total]),
             tf.scatterND(tf.expandDims(savedNi, 1), negGrad, [total]),
           );
-          tf.dispose([posGrad, negGrad]);
+          tf.dispose([...posGrads, posGrad, negSum, negGrad, negWeights, coefficient]);
           const zeros = [savedPi, savedNi, ...parts.slice(2)].map((t) => tf.zerosLike(t));
           return [grad, ...zeros];
         },
