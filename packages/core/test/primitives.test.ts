@@ -67,6 +67,15 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
     });
   });
 
+  it('masked logSumExp stays finite when a masked entry is far above the selected ones', async () => {
+    const row = [[500, 0, 1]];
+    const mask = tf.tensor([[0, 1, 1]]);
+    await expectCloseAsync(logSumExp(tf.tensor(row), { mask }), [lse([0, 1])]);
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(logSumExp(t, { mask })))(tf.tensor(row));
+    const p = Math.exp(0 - lse([0, 1]));
+    await expectCloseAsync(grad, [[0, p, 1 - p]]);
+  });
+
   it('logSoftmax and softmax match the formula', async () => {
     await expectCloseAsync(
       logSoftmax(tf.tensor(x)),

@@ -30,7 +30,8 @@ export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tens
       const filled = tf.where(selected, input, tf.fill(input.shape, -Infinity));
       const rowMax = tf.max(filled, axis, true);
       const safeMax = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax));
-      const sum = tf.sum(tf.mul(tf.exp(tf.sub(input, safeMax)), mask), axis, true);
+      // exp of the −∞-filled values: a masked entry far above the selected ones must not overflow.
+      const sum = tf.sum(tf.mul(tf.exp(tf.sub(filled, safeMax)), mask), axis, true);
       const anySelected = tf.greater(tf.sum(mask, axis, true), 0);
       // Explicit −∞ for empty rows: some backends (WebGPU) flush log(0) to about −88.
       return tf.where(anySelected, tf.add(tf.log(sum), safeMax), tf.fill(sum.shape, -Infinity));
@@ -43,7 +44,8 @@ export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tens
         const dyKept = keepDims ? dy : tf.expandDims(dy, axis);
         const finite = tf.isFinite(lse);
         const safeLse = tf.where(finite, lse, tf.zerosLike(lse));
-        const weights = tf.mul(tf.exp(tf.sub(savedInput, safeLse)), savedMask);
+        const filled = tf.where(tf.greater(savedMask, 0), savedInput, tf.fill(savedInput.shape, -Infinity));
+        const weights = tf.mul(tf.exp(tf.sub(filled, safeLse)), savedMask);
         // Expand the row flag by a broadcasting add (tfjs-wasm's Tile, behind broadcastTo, is slow).
         const rowFinite = tf.cast(tf.add(tf.zeros(savedInput.shape), tf.cast(finite, 'float32')), 'bool');
         const gated = tf.where(rowFinite, weights, tf.zerosLike(weights));
