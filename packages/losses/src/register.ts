@@ -3,5 +3,12 @@
 import { registry } from '@xent/core';
 import * as losses from './index.js';
 
-void losses;
-void registry;
+registry.register(losses.adversarialCompSumLoss);
+registry.register(losses.aldrKlLoss);
+registry.register(losses.compSumLoss);
+registry.register(losses.crossEntropyLoss);
+registry.register(losses.gceLoss);
+registry.register(losses.ldrKlLoss);
+registry.register(losses.maeLoss);
+registry.register(losses.squentropyLoss);
+registry.register(losses.zLoss);
