@@ -91,7 +91,7 @@ describe('comp-sum family properties (Mao, Mohri & Zhong 2023; Zhang & Sabuncu 2
         expectClose(compSumLoss(z, y, { tau: 0, reduction: 'none' }), sumExp, { rtol: 1e-4, atol: 1e-5 });
         const a = values(compSumLoss(z, y, { tau: 0.5, reduction: 'none' }));
         const b = values(compSumLoss(z, y, { tau: 1.5, reduction: 'none' }));
-        a.forEach((v, i) => expect(v).toBeGreaterThanOrEqual(b[i]! - 1e-6));
+        for (const [i, v] of a.entries()) expect(v).toBeGreaterThanOrEqual(b[i]! - 1e-6);
       }),
       { numRuns: 30 },
     );
