@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { classTargets } from '@xent/core';
+import { isClassIds, rowLogSumExp, sparseSoftmaxCrossEntropy } from '@xent/core';
 
 /** How LDR losses rescale the logits before the loss (the official code's choices). */
 export type LdrNormalization = 'none' | 'softplus' | 'l1';
@@ -22,11 +22,13 @@ export function normalizeScores(logits: tf.Tensor, mode: LdrNormalization): tf.T
 }
 
 /**
- * The label-distributionally-robust KL term, per row, with λ a number or a `[N, 1]` tensor:
+ * The label-distributionally-robust KL term, per row, with λ a number or a `[N]` tensor:
  *
  *   λ · log( (1/C) Σ_k exp((c·(1 − t_k) + s̃_k − Σ_j t_j s̃_j)/λ) )
  *
- * which for one-hot t is λ·log((1/C) Σ_k exp((c·1[k ≠ y] + s̃_k − s̃_y)/λ)).
+ * which for one-hot t is λ·log((1/C) Σ_k exp((c·1[k ≠ y] + s̃_k − s̃_y)/λ)) = λ·(CE_m(s̃/λ, y) − log C),
+ * with CE_m the cross-entropy whose true-class logit is lowered by m = c/λ: for int32 ids that is
+ * core's fused sparse cross-entropy with a margin (closed-form gradient, no one-hot).
  */
 export function ldrKlTerm(
   scores: tf.Tensor,
@@ -36,11 +38,14 @@ export function ldrKlTerm(
 ): tf.Tensor {
   return tf.tidy(() => {
     const [, C] = scores.shape as [number, number];
-    const targets = classTargets(labels, C);
-    const trueScore = tf.sum(tf.mul(targets, scores), -1, true);
-    const shifted = tf.sub(tf.add(tf.mul(tf.sub(1, targets), margin), scores), trueScore);
-    const lam = typeof lambda === 'number' ? lambda : tf.reshape(lambda, [-1, 1]);
-    const lse = tf.logSumExp(tf.div(shifted, lam), -1);
-    return tf.mul(tf.sub(lse, Math.log(C)), typeof lam === 'number' ? lam : tf.reshape(lam, [-1]));
+    const rowLambda = typeof lambda === 'number' ? lambda : tf.reshape(lambda, [-1, 1]);
+    if (isClassIds(labels)) {
+      const rowMargin = typeof lambda === 'number' ? margin / lambda : tf.div(margin, lambda);
+      const ce = sparseSoftmaxCrossEntropy(tf.div(scores, rowLambda), labels, { margin: rowMargin });
+      return tf.mul(tf.sub(ce, Math.log(C)), lambda);
+    }
+    const trueScore = tf.sum(tf.mul(labels, scores), -1, true);
+    const shifted = tf.sub(tf.add(tf.mul(tf.sub(1, labels), margin), scores), trueScore);
+    return tf.mul(tf.sub(rowLogSumExp(tf.div(shifted, rowLambda)), Math.log(C)), lambda);
   });
 }
