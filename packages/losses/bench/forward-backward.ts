@@ -21,6 +21,7 @@ async function measure(entry: BenchCase, inputs: BenchInputs): Promise<BenchRow>
     name: `${entry.target === 'ce' ? '**' : ''}${entry.name}${entry.target === 'ce' ? '**' : ''}`,
     values: {
       'median ms': timing.median,
+      'min ms': timing.min,
       'peak tensor bytes': memory.peakTensorBytes,
       'peak RSS bytes': memory.peakRssBytes,
     },

@@ -50,5 +50,5 @@ export const ldrKlLoss = defineLoss<ClassificationInputs, LdrKlLossOptions, Defa
     normalization: ldrNormalizationOption,
   },
   perExample: ({ logits, labels }, { lambda, margin, normalization }) =>
-    ldrKlTerm(normalizeScores(logits, normalization), labels, margin, lambda),
+    ldrKlTerm(normalizeScores(logits, normalization, lambda), labels, margin, lambda),
 });

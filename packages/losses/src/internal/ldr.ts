@@ -11,18 +11,25 @@ export const ldrNormalizationOption = {
   description: "logit rescaling: 'softplus' s̃ = softplus(s)/mean softplus(s), 'l1' s̃ = s/(‖s‖₁/C)",
 } as const;
 
-/** s̃: the logits as given, softplus(s)/mean_c softplus(s)_c, or s/(‖s‖₁/C) (row-wise; 0/0 gives 0). */
-export function normalizeScores(logits: tf.Tensor, mode: LdrNormalization): tf.Tensor {
-  if (mode === 'none') return logits;
+/**
+ * s̃/d: the logits as given, softplus(s)/mean_c softplus(s)_c, or s/(‖s‖₁/C) (row-wise; 0/0 gives 0),
+ * divided by `divisor` d (a number or `[N, 1]`) in the same op.
+ */
+export function normalizeScores(
+  logits: tf.Tensor,
+  mode: LdrNormalization,
+  divisor: number | tf.Tensor = 1,
+): tf.Tensor {
   return tf.tidy(() => {
+    if (mode === 'none') return divisor === 1 ? logits : tf.div(logits, divisor);
     const positive = mode === 'softplus' ? tf.softplus(logits) : logits;
-    const scale = tf.mean(tf.abs(positive), -1, true);
-    return tf.div(positive, tf.maximum(scale, 1e-12));
+    const scale = tf.mean(mode === 'softplus' ? positive : tf.abs(positive), -1, true);
+    return tf.div(positive, tf.mul(tf.maximum(scale, 1e-12), divisor));
   });
 }
 
 /**
- * The label-distributionally-robust KL term, per row, with λ a number or a `[N]` tensor:
+ * The label-distributionally-robust KL term, per row, from `scaled` = s̃/λ and λ (a number or `[N]`):
  *
  *   λ · log( (1/C) Σ_k exp((c·(1 − t_k) + s̃_k − Σ_j t_j s̃_j)/λ) )
  *
@@ -31,21 +38,21 @@ export function normalizeScores(logits: tf.Tensor, mode: LdrNormalization): tf.T
  * core's fused sparse cross-entropy with a margin (closed-form gradient, no one-hot).
  */
 export function ldrKlTerm(
-  scores: tf.Tensor,
+  scaled: tf.Tensor,
   labels: tf.Tensor,
   margin: number,
   lambda: number | tf.Tensor,
 ): tf.Tensor {
   return tf.tidy(() => {
-    const [, C] = scores.shape as [number, number];
-    const rowLambda = typeof lambda === 'number' ? lambda : tf.reshape(lambda, [-1, 1]);
+    const [, C] = scaled.shape as [number, number];
+    const rowMargin = typeof lambda === 'number' ? margin / lambda : tf.div(margin, lambda);
     if (isClassIds(labels)) {
-      const rowMargin = typeof lambda === 'number' ? margin / lambda : tf.div(margin, lambda);
-      const ce = sparseSoftmaxCrossEntropy(tf.div(scores, rowLambda), labels, { margin: rowMargin });
+      const ce = sparseSoftmaxCrossEntropy(scaled, labels, { margin: rowMargin });
       return tf.mul(tf.sub(ce, Math.log(C)), lambda);
     }
-    const trueScore = tf.sum(tf.mul(labels, scores), -1, true);
-    const shifted = tf.sub(tf.add(tf.mul(tf.sub(1, labels), margin), scores), trueScore);
-    return tf.mul(tf.sub(rowLogSumExp(tf.div(shifted, rowLambda)), Math.log(C)), lambda);
+    const columnMargin = typeof rowMargin === 'number' ? rowMargin : tf.reshape(rowMargin, [-1, 1]);
+    const trueScore = tf.sum(tf.mul(labels, scaled), -1, true);
+    const shifted = tf.sub(tf.add(tf.mul(tf.sub(1, labels), columnMargin), scaled), trueScore);
+    return tf.mul(tf.sub(rowLogSumExp(shifted), Math.log(C)), lambda);
   });
 }
