@@ -11,7 +11,13 @@ import {
   XentError,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { type LdrNormalization, ldrKlTerm, ldrNormalizationOption, normalizeScores } from './internal/ldr.js';
+import {
+  type LdrNormalization,
+  ldrKlTerm,
+  ldrNormalizationOption,
+  ldrReference,
+  normalizeScores,
+} from './internal/ldr.js';
 
 const SMOOTHING = 1e-5;
 
@@ -79,13 +85,7 @@ export const aldrKlLoss = defineLoss<ClassificationInputs, AldrKlLossOptions, De
   name: 'aldrKlLoss',
   family: 'classification',
   summary: 'Adaptive LDR-KL: per-example λ from the prediction, kept in a caller-owned state.',
-  reference: {
-    title:
-      'Label Distributionally Robust Losses for Multi-class Classification: Consistency, Robustness and Adaptivity',
-    url: 'https://arxiv.org/abs/2112.14869',
-    year: 2023,
-    authors: 'Zhu, Ying, Yang',
-  },
+  reference: ldrReference,
   inputs: classificationInputs,
   defaults: { lambda: 1, alpha: 2, margin: 1, normalization: 'l1', update: true },
   options: {

@@ -4,7 +4,7 @@ import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compSumLoss, crossEntropyLoss, gceLoss, maeLoss } from '../src/index.js';
-import { logitsAndIds, sample } from './data.js';
+import { logitsAndIds, sample, values } from './data.js';
 import { compSum64, crossEntropy64, gce64, type Label, mae64, type Row } from './reference.js';
 
 type Ref = (inputs: readonly unknown[], options: Record<string, unknown>) => number[];
@@ -45,12 +45,6 @@ runLossConformance(
   ],
   backends,
 );
-
-const values = (t: tf.Tensor) => {
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
 
 describe('comp-sum family properties (Mao, Mohri & Zhong 2023; Zhang & Sabuncu 2018)', () => {
   it('compSum τ = 1 equals cross-entropy', () => {

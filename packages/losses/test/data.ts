@@ -1,3 +1,4 @@
+import type * as tf from '@tensorflow/tfjs';
 import { randomInts, randomNormal } from '@xent/testing';
 import fc from 'fast-check';
 import type { Row } from './reference.js';
@@ -30,3 +31,10 @@ export const logitsAndIds = fc
       ids: fc.array(fc.integer({ min: 0, max: c - 1 }), { minLength: n, maxLength: n }),
     }),
   );
+
+/** Reads a tensor synchronously (cpu/wasm) and disposes it. */
+export function values(t: tf.Tensor): number[] {
+  const v = Array.from(t.dataSync());
+  t.dispose();
+  return v;
+}

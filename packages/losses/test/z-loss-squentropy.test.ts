@@ -4,7 +4,7 @@ import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { squentropyLoss, zLoss } from '../src/index.js';
-import { logitsAndIds, sample } from './data.js';
+import { logitsAndIds, sample, values } from './data.js';
 import { crossEntropy64, type Label, type Row, squentropy64, zLoss64 } from './reference.js';
 
 const rows = (inputs: readonly unknown[]) => [inputs[0] as Row[], inputs[1] as Label[]] as const;
@@ -32,12 +32,6 @@ runLossConformance(
   ],
   backends,
 );
-
-const values = (t: tf.Tensor) => {
-  const v = Array.from(t.dataSync());
-  t.dispose();
-  return v;
-};
 
 describe('zLoss properties (de Brébisson & Vincent 2016)', () => {
   it('is invariant to shifting and positively scaling the logits', () => {

@@ -1,6 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { isClassIds, rowLogSumExp, sparseSoftmaxCrossEntropy } from '@xent/core';
 
+/** The paper of {@link ldrKlLoss} and {@link aldrKlLoss}. */
+export const ldrReference = {
+  title:
+    'Label Distributionally Robust Losses for Multi-class Classification: Consistency, Robustness and Adaptivity',
+  url: 'https://arxiv.org/abs/2112.14869',
+  year: 2023,
+  authors: 'Zhu, Ying, Yang',
+} as const;
+
 /** How LDR losses rescale the logits before the loss (the official code's choices). */
 export type LdrNormalization = 'none' | 'softplus' | 'l1';
 
