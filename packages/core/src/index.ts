@@ -35,7 +35,13 @@ export {
   squaredL2,
 } from './primitives/pairwise.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
+export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
+export {
+  labelPositions,
+  type SparseSoftmaxCrossEntropyOptions,
+  sparseSoftmaxCrossEntropy,
+} from './primitives/sparse-cross-entropy.js';
 export { stopGradient } from './primitives/stop-gradient.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
