@@ -4,6 +4,7 @@ import {
   type IgnoreIndexOptions,
   logSoftmax,
   logSumExp,
+  oneHot,
   pickClass,
   type ReductionOptions,
 } from '@xent/core';
@@ -82,7 +83,7 @@ export const dkdLoss = defineLoss<
     const { alpha, beta, temperature, logitStandardization } = options;
     const [student, teacher] = maybeStandardize(logitStandardization, studentLogits, teacherLogits);
     const classes = studentLogits.shape[1]!;
-    const nonTarget = tf.oneHot(labels, classes, 0, 1, 'float32');
+    const nonTarget = tf.sub(1, oneHot(labels, classes));
     const s = decoupled(tf.div(student, temperature), labels, nonTarget);
     const t = decoupled(tf.div(teacher, temperature), labels, nonTarget);
     const tckd = tf.add(

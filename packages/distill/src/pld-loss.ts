@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  customGradient,
   defineLoss,
   type IgnoreIndexOptions,
   type ReductionOptions,
@@ -20,13 +21,17 @@ const inputs = [studentLogitsInput, teacherLogitsInput, classIdsInput] as const;
 /**
  * The teacher-optimal permutation, one host sort per row: the true label first, then the other
  * classes by descending teacher logit (ties by class index). Returned as flat indices into the
- * `[N·C]` view, so one gather permutes every row. It is a constant: it carries no gradient.
+ * `[N·C]` view (so one gather permutes every row) with their inverse. It carries no gradient.
  */
-function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+function teacherOptimalOrder(
+  teacher: tf.Tensor,
+  labels: tf.Tensor,
+): { order: Int32Array; inverse: Int32Array } {
   const [rows, classes] = teacher.shape as [number, number];
   const t = teacher.dataSync();
   const y = labels.dataSync();
   const order = new Int32Array(rows * classes);
+  const inverse = new Int32Array(rows * classes);
   const rest: number[] = [];
   for (let r = 0; r < rows; r++) {
     const base = r * classes;
@@ -37,7 +42,21 @@ function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): tf.Tensor {
     order[base] = base + label;
     for (let k = 0; k < rest.length; k++) order[base + k + 1] = base + rest[k]!;
   }
-  return tf.tensor2d(order, [rows, classes], 'int32');
+  for (let i = 0; i < order.length; i++) inverse[order[i]!] = i;
+  return { order, inverse };
+}
+
+/**
+ * x permuted within each row by `order` (flat indices). The gradient of a permutation is the inverse
+ * permutation, so the backward pass is one more gather (no scatter, which tfjs-wasm lacks).
+ */
+function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tensor {
+  const shape = x.shape;
+  const op = customGradient<[tf.Tensor]>(([input]) => ({
+    value: tf.tidy(() => tf.reshape(tf.gather(tf.reshape(input, [-1]), tf.tensor1d(order, 'int32')), shape)),
+    gradFunc: (dy) => tf.reshape(tf.gather(tf.reshape(dy, [-1]), tf.tensor1d(inverse, 'int32')), shape),
+  }));
+  return op(x);
 }
 
 /**
@@ -82,12 +101,9 @@ export const pldLoss = defineLoss<typeof inputs, PldLossOptions, { temperature: 
   },
   check: ({ labels }, _options, { fn }) => requireClassIds(fn, labels),
   perExample: ({ studentLogits, teacherLogits, labels }, { temperature }) => {
-    const [rows, classes] = studentLogits.shape as [number, number];
-    const order = teacherOptimalOrder(teacherLogits, labels);
-    const permute = (x: tf.Tensor) =>
-      tf.reshape(tf.gather(tf.reshape(x, [rows * classes]), order), [rows, classes]);
-    const student = permute(studentLogits);
-    const weights = permute(softmax(tf.div(teacherLogits, temperature)));
+    const { order, inverse } = teacherOptimalOrder(teacherLogits, labels);
+    const student = permute(studentLogits, order, inverse);
+    const weights = permute(softmax(tf.div(teacherLogits, temperature)), order, inverse);
     const choice = tf.sub(reverseLogCumSumExp(student), student);
     return tf.sum(tf.mul(weights, choice), -1);
   },
