@@ -12,7 +12,7 @@ import { describeBackends } from '@xent/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
 import '../src/register.js';
-import '../src/webgpu.js';
+import { setCceWebGpuLimits } from '../src/webgpu.js';
 import { denseLoss } from './dense.js';
 import { type ReferenceOptions, referenceLoss } from './reference.js';
 
@@ -48,7 +48,7 @@ const CASES: readonly Case[] = [
 const IMPLS: Record<string, readonly ('fused' | 'chunked')[]> = {
   cpu: ['fused', 'chunked'],
   wasm: ['chunked'],
-  webgpu: ['chunked'],
+  webgpu: ['fused', 'chunked'],
 };
 
 function opOptions(c: Case, impl: string, extra: Record<string, unknown> = {}): LinearCrossEntropyOptions {
@@ -167,6 +167,29 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         await expectCloseAsync(filtered[1]!, exact[1]!, { atol: 1e-5, rtol: 1e-4 });
         tf.dispose([e, cl, yt, ...exact, ...filtered]);
       });
+    });
+  }
+
+  if (backend === 'webgpu') {
+    it('tiles calls past a (fake, tiny) maxStorageBufferBindingSize instead of truncating', async () => {
+      // 100 bytes: 4 rows of D + 1 = 6 floats per call, 2 workgroups per dimension.
+      setCceWebGpuLimits({ maxStorageBufferBindingSize: 100, maxComputeWorkgroupsPerDimension: 2 });
+      try {
+        const e = tf.tensor2d(E as number[][]);
+        const cl = tf.tensor2d(C as number[][]);
+        const b = tf.tensor1d(B as number[]);
+        const y = tf.tensor1d(Y_IGNORED, 'int32');
+        const f = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
+          linearCrossEntropy(x, w, y, { bias: bb, impl: 'fused', softcap: 3 });
+        const g = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => denseLoss(x, w, y, bb, { softcap: 3 });
+        await expectCloseAsync(f(e, cl, b), g(e, cl, b), { atol: 1e-5, rtol: 1e-5 });
+        const [ours, dense] = [tf.grads(f)([e, cl, b]), tf.grads(g)([e, cl, b])];
+        for (const [i, grad] of ours.entries())
+          await expectCloseAsync(grad, dense[i]!, { atol: 1e-6, rtol: 1e-4 });
+        tf.dispose([e, cl, b, y, ...ours, ...dense]);
+      } finally {
+        setCceWebGpuLimits(undefined);
+      }
     });
   }
 
