@@ -2,17 +2,25 @@ import * as tf from '@tensorflow/tfjs-core';
 import { readSyncIfPossible } from '@xent/core';
 import { blocks, type CceEngine, type CceForward, type CceGradients, type CceSettings } from './engine.js';
 
-const DEFAULT_VOCAB_BLOCK = 1024;
+const DEFAULT_VOCAB_BLOCK = 512;
 const DEFAULT_TOKEN_BLOCK = 2048;
 
 function capped(z: tf.Tensor, softcap: number): tf.Tensor {
   return softcap > 0 ? tf.mul(tf.tanh(tf.div(z, softcap)), softcap) : z;
 }
 
+/** `f(x)` in its own scope, then disposes `x`: keeps at most a couple of tiles alive at a time. */
+function then<T extends tf.Tensor>(x: tf.Tensor, f: (x: tf.Tensor) => T): T {
+  const y = tf.tidy(() => f(x));
+  x.dispose();
+  return y;
+}
+
 /** Logits of one tile, `[tokens, vocab]`, from a pre-transposed classifier chunk `[D, vocab]`. */
 function tileLogits(e: tf.Tensor2D, ct: tf.Tensor2D, bias: tf.Tensor1D | undefined, softcap: number) {
-  const z = tf.matMul(e, ct); // no transposes: XNNPACK on wasm
-  return capped(bias ? tf.add(z, bias) : z, softcap);
+  let z: tf.Tensor = tf.matMul(e, ct); // no transposes: XNNPACK on wasm
+  if (bias) z = then(z, (x) => tf.add(x, bias));
+  return softcap > 0 ? then(z, (x) => capped(x, softcap)) : z;
 }
 
 /** Copies row blocks into one tensor: through the host where reads are synchronous (no 2× peak). */
@@ -58,10 +66,12 @@ export const chunkedEngine: CceEngine = {
       const ct = tf.tidy(() => tf.transpose(tf.slice(c, [v0, 0], [v1 - v0, d])) as tf.Tensor2D);
       const bc = bias ? tf.slice(bias, [v0], [v1 - v0]) : undefined;
       tokenBlocks.forEach(([t0, t1], i) => {
+        const eBlock = tf.slice(e, [t0, 0], [t1 - t0, d]) as tf.Tensor2D;
+        const zh = tileLogits(eBlock, ct, bc, settings.softcap);
+        eBlock.dispose();
         const next = tf.tidy(() => {
-          const zh = tileLogits(tf.slice(e, [t0, 0], [t1 - t0, d]), ct, bc, settings.softcap);
           const m = tf.max(zh, 1);
-          const s = tf.sum(tf.exp(tf.sub(zh, tf.expandDims(m, 1))), 1);
+          const s = tf.tidy(() => tf.sum(tf.exp(tf.sub(zh, tf.expandDims(m, 1))), 1));
           const z = settings.needSum ? tf.sum(zh, 1) : tf.zeros([t1 - t0]);
           if (v0 === 0) return [m, s, z, tf.clone(m)];
           const mm = tf.maximum(maxima[i]!, m);
@@ -71,6 +81,7 @@ export const chunkedEngine: CceEngine = {
           );
           return [mm, ss, tf.add(logitSums[i]!, z), m];
         });
+        zh.dispose();
         tf.dispose([maxima[i]!, sums[i]!, logitSums[i]!]);
         [maxima[i], sums[i], logitSums[i]] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
         tileMax[i]!.push(next[3]!);
@@ -119,28 +130,35 @@ export const chunkedEngine: CceEngine = {
       tokenBlocks.forEach(([t0, t1], i) => {
         if (skip?.[i]?.[j]) return;
         const rows = t1 - t0;
-        const [dEi, dCj, dBj] = tf.tidy(() => {
-          const eBlock = tf.slice(e, [t0, 0], [rows, d]) as tf.Tensor2D;
-          const zh = tileLogits(eBlock, ct, bc, settings.softcap);
-          const p = tf.exp(tf.sub(zh, tf.expandDims(tf.slice(lse, [t0], [rows]), 1)));
+        const eBlock = tf.slice(e, [t0, 0], [rows, d]) as tf.Tensor2D;
+        const zh = tileLogits(eBlock, ct, bc, settings.softcap);
+        let g = tf.tidy(() =>
+          tf.mul(
+            tf.exp(tf.sub(zh, tf.expandDims(tf.slice(lse, [t0], [rows]), 1))),
+            tf.slice(a, [t0, 0], [rows, 1]),
+          ),
+        );
+        if (settings.needSum) g = then(g, (x) => tf.sub(x, tf.slice(cc, [t0, 0], [rows, 1])));
+        g = then(g, (x) => {
           const ids = tf.expandDims(tf.slice(targets, [t0], [rows]), 1);
           const hot = tf.cast(tf.equal(ids, tf.range(v0, v1, 1, 'int32')), 'float32');
-          let g = tf.sub(
-            tf.sub(tf.mul(tf.slice(a, [t0, 0], [rows, 1]), p), tf.slice(cc, [t0, 0], [rows, 1])),
-            tf.mul(tf.slice(b, [t0, 0], [rows, 1]), hot),
-          );
-          if (settings.softcap > 0) g = tf.mul(g, tf.sub(1, tf.square(tf.div(zh, settings.softcap))));
-          const gT = tf.transpose(g) as tf.Tensor2D;
-          return [
-            tf.add(dE[i]!, tf.matMul(g as tf.Tensor2D, cBlock)),
-            tf.add(dCBlock, tf.matMul(gT, eBlock)),
-            tf.add(dBBlock, tf.sum(g, 0)),
-          ];
+          return tf.sub(x, tf.mul(hot, tf.slice(b, [t0, 0], [rows, 1])));
         });
+        if (settings.softcap > 0) {
+          const s = settings.softcap;
+          g = then(g, (x) => tf.mul(x, tf.sub(1, tf.square(tf.div(zh, s)))));
+        }
+        zh.dispose();
+        const gT = tf.transpose(g) as tf.Tensor2D;
+        const dEi = tf.tidy(() => tf.add(dE[i]!, tf.matMul(g as tf.Tensor2D, cBlock)));
+        const dBj = tf.tidy(() => tf.add(dBBlock, tf.sum(g, 0)));
+        g.dispose();
+        const dCj = tf.tidy(() => tf.add(dCBlock, tf.matMul(gT, eBlock)));
+        tf.dispose([gT, eBlock]);
         tf.dispose([dE[i]!, dCBlock, dBBlock]);
-        dE[i] = dEi!;
-        dCBlock = dCj!;
-        dBBlock = dBj!;
+        dE[i] = dEi;
+        dCBlock = dCj;
+        dBBlock = dBj;
       });
       tf.dispose([cBlock, ct, bc]);
       dC.push(dCBlock as tf.Tensor2D);
