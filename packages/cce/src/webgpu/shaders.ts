@@ -101,6 +101,14 @@ fn tileGradient(t0 : i32, v0 : i32, acc : array<f32, 4>) -> bool {
   }
   return keep;
 }
+
+// Recomputes the tile, writes G to Gs and returns (uniformly) whether any thread kept it.
+fn gradientTile(t0 : i32, v0 : i32) -> bool {
+  if (localIndex == 0u) { keepTile = 0u; }
+  let acc = tileLogits(t0, v0);
+  if (tileGradient(t0, v0, acc)) { keepTile = 1u; }
+  return workgroupUniformLoad(&keepTile) != 0u;
+}
 `;
 
 /**
@@ -193,10 +201,7 @@ fn main(index : i32) {
   let tiles = (uniforms.V + TILE - 1) / TILE;
   for (var vt = 0; vt < tiles; vt++) {
     let v0 = vt * TILE;
-    if (li == 0) { keepTile = 0u; }
-    let acc = tileLogits(t0, v0);
-    if (tileGradient(t0, v0, acc)) { keepTile = 1u; }
-    if (workgroupUniformLoad(&keepTile) != 0u) {
+    if (gradientTile(t0, v0)) {
       if (col < uniforms.D) {
         let width = min(TILE, uniforms.V - v0);
         for (var j = 0; j < width; j++) {
@@ -232,10 +237,7 @@ fn main(index : i32) {
   let tiles = (uniforms.N + TILE - 1) / TILE;
   for (var tt = 0; tt < tiles; tt++) {
     let t0 = tt * TILE;
-    if (li == 0) { keepTile = 0u; }
-    let acc = tileLogits(t0, v0);
-    if (tileGradient(t0, v0, acc)) { keepTile = 1u; }
-    if (workgroupUniformLoad(&keepTile) != 0u) {
+    if (gradientTile(t0, v0)) {
       if (col < cols) {
         let height = min(TILE, uniforms.N - t0);
         for (var r = 0; r < height; r++) {
