@@ -13,13 +13,15 @@ import {
   COLUMNS_PER_WORKGROUP,
   combineShader,
   forwardShader,
-  TILE,
+  tileFor,
 } from './shaders.js';
 
 /** The device limits the kernels respect (read from the device; overridable for tests). */
 export interface CceWebGpuLimits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxComputeWorkgroupsPerDimension: number;
+  /** Picks the tile: 64 × 64 needs ≈ 25 KB of workgroup memory, else 32 × 32. */
+  readonly maxComputeWorkgroupStorageSize: number;
 }
 
 let limitsOverride: Partial<CceWebGpuLimits> | undefined;
@@ -32,6 +34,11 @@ export function setCceWebGpuLimits(limits: Partial<CceWebGpuLimits> | undefined)
   limitsOverride = limits;
 }
 
+/** The tile side the device's workgroup memory allows. */
+function tileOf(backend: WebGPUBackend): 32 | 64 {
+  return tileFor(limitsOf(backend).maxComputeWorkgroupStorageSize);
+}
+
 function limitsOf(backend: WebGPUBackend): CceWebGpuLimits {
   const device = backend.device.limits;
   return {
@@ -40,6 +47,8 @@ function limitsOf(backend: WebGPUBackend): CceWebGpuLimits {
       Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize),
     maxComputeWorkgroupsPerDimension:
       limitsOverride?.maxComputeWorkgroupsPerDimension ?? device.maxComputeWorkgroupsPerDimension,
+    maxComputeWorkgroupStorageSize:
+      limitsOverride?.maxComputeWorkgroupStorageSize ?? device.maxComputeWorkgroupStorageSize,
   };
 }
 
@@ -119,8 +128,9 @@ function forward(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?
   const call = callOf(args);
   const { backend, inputs, n, v, hasBias } = call;
   const limits = limitsOf(backend);
-  const tokenTiles = Math.ceil(n / TILE);
-  const vocabTiles = Math.ceil(v / TILE);
+  const tile = tileOf(backend);
+  const tokenTiles = Math.ceil(n / tile);
+  const vocabTiles = Math.ceil(v / tile);
   // Enough workgroups to fill a large GPU, within the dispatch and partial-buffer limits.
   const splits = Math.max(
     1,
@@ -140,7 +150,11 @@ function forward(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?
     ...(hasBias ? [inputs.bias!] : []),
   ];
   const partial = backend.runWebGPUProgram(
-    new CceProgram(`fwd_${hasBias}`, forwardShader(hasBias), names, n * splits * 4, [tokenTiles, splits, 1]),
+    new CceProgram(`fwd_${tile}_${hasBias}`, forwardShader(tile, hasBias), names, n * splits * 4, [
+      tokenTiles,
+      splits,
+      1,
+    ]),
     tensors,
     'float32',
     uniformsOf(call, splits, tilesPerSplit) as never,
@@ -170,15 +184,16 @@ function backwardKernel(wrt: 'e' | 'c'): tf.KernelFunc {
     ];
     const cols = wrt === 'c' && hasBias ? d + 1 : d;
     const rows = wrt === 'e' ? n : v;
+    const tile = tileOf(backend);
     const program =
       wrt === 'e'
-        ? new CceProgram(`dE_${hasBias}`, backwardEmbeddingsShader(hasBias), names, n * d, [
-            Math.ceil(n / TILE),
+        ? new CceProgram(`dE_${tile}_${hasBias}`, backwardEmbeddingsShader(tile, hasBias), names, n * d, [
+            Math.ceil(n / tile),
             Math.ceil(d / COLUMNS_PER_WORKGROUP),
             1,
           ])
-        : new CceProgram(`dC_${hasBias}`, backwardClassifierShader(hasBias), names, v * cols, [
-            Math.ceil(v / TILE),
+        : new CceProgram(`dC_${tile}_${hasBias}`, backwardClassifierShader(tile, hasBias), names, v * cols, [
+            Math.ceil(v / tile),
             Math.ceil(cols / COLUMNS_PER_WORKGROUP),
             1,
           ]);
@@ -199,10 +214,11 @@ export function registerCceWebGpuKernels(): void {
   tf.registerKernel({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardKernel('c') });
   registerFusedBackend(backendName, {
     maxRows: (d, hasBias) => {
-      const limits = limitsOf(tf.backend() as WebGPUBackend);
+      const backend = tf.backend() as WebGPUBackend;
+      const limits = limitsOf(backend);
       const rowBytes = 4 * Math.max(d + (hasBias ? 1 : 0), 4);
       const maxRows = Math.floor(limits.maxStorageBufferBindingSize / rowBytes);
-      const maxTiles = limits.maxComputeWorkgroupsPerDimension * TILE;
+      const maxTiles = limits.maxComputeWorkgroupsPerDimension * tileOf(backend);
       return { tokens: Math.min(maxRows, maxTiles), vocab: Math.min(maxRows, maxTiles) };
     },
   });
