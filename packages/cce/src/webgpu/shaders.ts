@@ -206,8 +206,9 @@ fn main(index : i32) {
 `;
 
 /**
- * Backward: workgroup (token tile, column chunk) walks every vocabulary tile, recomputes it, forms G and,
- * unless the tile is filtered, accumulates dE[rows, column] += Σ_v G·C[v, column]. Output `[N, D]`.
+ * Backward: workgroup (token tile, column chunk, vocabulary split) walks its vocabulary tiles,
+ * recomputes each, forms G and, unless the tile is filtered, accumulates
+ * dE[rows, column] += Σ_v G·C[v, column]. Output `[S, N, D]` partial sums (see {@link sumSplitsShader}).
  */
 export function backwardEmbeddingsShader(tile: number, hasBias: boolean): string {
   return `${common(tile, hasBias)}${gradientSnippet(tile)}
@@ -215,10 +216,10 @@ fn main(index : i32) {
   let t0 = i32(workgroupId.x) * TILE;
   let li = i32(localIndex);
   let col = i32(workgroupId.y) * 256 + li;
+  let split = i32(workgroupId.z);
   var dacc : array<f32, ${tile}>;
-  let tiles = (uniforms.V + TILE - 1) / TILE;
-  for (var vt = 0; vt < tiles; vt++) {
-    let v0 = vt * TILE;
+  for (var q = 0; q < uniforms.tilesPerSplit; q++) {
+    let v0 = (split * uniforms.tilesPerSplit + q) * TILE;
     if (gradientTile(t0, v0)) {
       if (col < uniforms.D) {
         let width = min(TILE, uniforms.V - v0);
@@ -232,12 +233,23 @@ fn main(index : i32) {
   }
   if (col < uniforms.D) {
     for (var r = 0; r < TILE; r++) {
-      if (t0 + r < uniforms.N) { result[(t0 + r) * uniforms.D + col] = dacc[r]; }
+      if (t0 + r < uniforms.N) { result[(split * uniforms.N + t0 + r) * uniforms.D + col] = dacc[r]; }
     }
   }
 }
 `;
 }
+
+/** Sums `[S, N, D]` partials over S: one thread per element of `[N, D]`. */
+export const sumSplitsShader = `
+fn main(index : i32) {
+  let size = uniforms.N * uniforms.D;
+  if (index >= size) { return; }
+  var total = 0.0;
+  for (var k = 0; k < uniforms.S; k++) { total = total + P[k * size + index]; }
+  result[index] = total;
+}
+`;
 
 /**
  * Backward: workgroup (vocabulary tile, column chunk) walks every token tile and accumulates
