@@ -20,6 +20,7 @@ export { checkOption, invalidOption, type OptionSpec, type Reduction } from './o
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
+export { log1mExp } from './primitives/log1m-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
 export {
   cosineSimilarity,
@@ -30,6 +31,7 @@ export {
   squaredL2,
 } from './primitives/pairwise.js';
 export { classTargets, isClassIds, pickClass } from './primitives/pick-class.js';
+export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
 export { reduceLosses } from './reduce.js';
