@@ -1,0 +1,44 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
+import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { targetExpectation } from './internal/targets.js';
+
+/** Options for {@link maxSupLoss}. */
+export interface MaxSupLossOptions extends ReductionOptions, IgnoreIndexOptions {
+  /** Weight λ of the max-suppression term (the paper schedules it 0.1 → 0.2 over training). @defaultValue 0.1 */
+  readonly lambda?: number;
+}
+
+/**
+ * MaxSup (Zhou et al., 2025): cross-entropy plus a penalty on the top-1 logit's lead over the mean
+ * logit — label smoothing's logit term with z_y replaced by max_k z_k, so it also suppresses
+ * confident wrong predictions.
+ *
+ *   ℓᵢ = −log p_{i,yᵢ} + λ·(max_k z_ik − (1/C)·Σ_k z_ik)
+ *
+ * With float targets the first term is −Σ_c t_ic·log p_ic.
+ *
+ * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @see https://arxiv.org/abs/2502.15798
+ * @example const loss = maxSupLoss(logits, labels, { lambda: 0.1 });
+ */
+export const maxSupLoss = defineLoss<LogitsAndLabels, MaxSupLossOptions, { lambda: number }>({
+  id: 'xent/max-sup',
+  name: 'maxSupLoss',
+  family: 'classification',
+  summary: 'Cross-entropy plus λ·(max logit − mean logit): label smoothing without representation collapse.',
+  reference: {
+    title: 'MaxSup: Overcoming Representation Collapse in Label Smoothing',
+    url: 'https://arxiv.org/abs/2502.15798',
+    year: 2025,
+    authors: 'Zhou, Li, Cheng, Yan, Dong, Fritz, Keuper',
+  },
+  inputs: LOGITS_AND_LABELS,
+  defaults: { lambda: 0.1 },
+  options: { lambda: { type: 'number', min: 0, description: 'weight λ of max − mean' } },
+  perExample: ({ logits, labels }, { lambda }) => {
+    const crossEntropy = tf.neg(targetExpectation(logSoftmax(logits), labels));
+    return tf.add(crossEntropy, tf.mul(tf.sub(tf.max(logits, -1), tf.mean(logits, -1)), lambda));
+  },
+});
