@@ -53,8 +53,10 @@ export const asymmetricLoss = defineLoss<
   },
   perExample: ({ logits, labels }, { gammaPos, gammaNeg, clip }, { numClasses }) => {
     const targets = classTargets(labels, numClasses!);
-    const logP = tf.logSigmoid(logits);
-    const logOneMinusP = tf.logSigmoid(tf.neg(logits));
+    // log σ(x) = −softplus(−x), log(1 − σ(x)) = −softplus(x). (tf.logSigmoid's gradient reads its
+    // input after tidy has disposed it when that input is an intermediate such as −x.)
+    const logP = tf.neg(tf.softplus(tf.neg(logits)));
+    const logOneMinusP = tf.neg(tf.softplus(logits));
     const positive = gammaPos === 0 ? logP : tf.mul(logP, tf.exp(tf.mul(logOneMinusP, gammaPos)));
     const logOneMinusShifted =
       clip === 0 ? logOneMinusP : tf.log(tf.minimum(tf.add(tf.sigmoid(tf.neg(logits)), clip), 1));
