@@ -31,7 +31,13 @@ const passiveTerms: Record<string, Terms> = {
 };
 
 function apl64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
-  const o = { alpha: 1, beta: 1, gamma: 0.5, q: 0.7, targetFloor: 1e-4, ...options } as Record<string, never>;
+  const o = { alpha: 1, beta: 1, gamma: 0.5, q: 0.7, targetFloor: 1e-4, ...options } as Record<
+    string,
+    number
+  > & {
+    alpha: number;
+    beta: number;
+  };
   const active = activeTerms[(options.active as string | undefined) ?? 'nce']!;
   const passive = passiveTerms[(options.passive as string | undefined) ?? 'rce']!;
   return perRow(inputs as never, (row, t) => o.alpha * active(row, t, o) + o.beta * passive(row, t, o));
