@@ -36,6 +36,8 @@ export {
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
+export { sparseSoftmaxCrossEntropy } from './primitives/sparse-cross-entropy.js';
+export { stopGradient } from './primitives/stop-gradient.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import {
   crossEntropyTerm,
   meanAbsoluteErrorTerm,
@@ -54,7 +54,7 @@ export interface ActivePassiveLossOptions extends ReductionOptions, IgnoreIndexO
  * @example const loss = activePassiveLoss(logits, labels, { active: 'nce', passive: 'rce', alpha: 1, beta: 1 });
  */
 export const activePassiveLoss = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   ActivePassiveLossOptions,
   {
     active: ActiveTerm;
@@ -76,7 +76,7 @@ export const activePassiveLoss = defineLoss<
     year: 2020,
     authors: 'Ma, Huang, Wang, Romano, Erfani, Bailey',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { active: 'nce', passive: 'rce', alpha: 1, beta: 1, gamma: 0.5, q: 0.7, targetFloor: 1e-4 },
   options: {
     active: { type: 'enum', values: ['nce', 'nfl', 'ngce', 'ce'], description: 'active term' },

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { classTargets, defineLoss, powNonNegative, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
 /** Options for {@link asymmetricLoss}. */
 export interface AsymmetricLossOptions extends ReductionOptions {
@@ -30,7 +30,7 @@ export interface AsymmetricLossOptions extends ReductionOptions {
  * @example const loss = asymmetricLoss(logits, multiHot, { gammaNeg: 4, gammaPos: 0, clip: 0.05 });
  */
 export const asymmetricLoss = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   AsymmetricLossOptions,
   { gammaPos: number; gammaNeg: number; clip: number }
 >({
@@ -44,7 +44,7 @@ export const asymmetricLoss = defineLoss<
     year: 2021,
     authors: 'Ridnik, Ben-Baruch, Zamir, Noy, Friedman, Protter, Zelnik-Manor',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { gammaPos: 0, gammaNeg: 4, clip: 0.05 },
   options: {
     gammaPos: { type: 'number', min: 0, description: 'focusing γ+ on positives' },

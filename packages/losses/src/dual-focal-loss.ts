@@ -8,7 +8,7 @@ import {
   type ReductionOptions,
   XentError,
 } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
 /** Options for {@link dualFocalLoss}. */
 export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -29,7 +29,7 @@ export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptio
  * @see https://arxiv.org/abs/2305.13665
  * @example const loss = dualFocalLoss(logits, labels, { gamma: 5 });
  */
-export const dualFocalLoss = defineLoss<LogitsAndLabels, DualFocalLossOptions, { gamma: number }>({
+export const dualFocalLoss = defineLoss<ClassificationInputs, DualFocalLossOptions, { gamma: number }>({
   id: 'xent/dual-focal',
   name: 'dualFocalLoss',
   family: 'classification',
@@ -40,7 +40,7 @@ export const dualFocalLoss = defineLoss<LogitsAndLabels, DualFocalLossOptions, {
     year: 2023,
     authors: 'Tao, Dong, Xu',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { gamma: 5 },
   options: { gamma: { type: 'number', min: 0, description: 'focusing parameter γ' } },
   check: ({ labels }, _options, { fn }) => {

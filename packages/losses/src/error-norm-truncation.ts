@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  defineLoss,
-  type IgnoreIndexOptions,
-  isClassIds,
-  logSoftmax,
-  type ReductionOptions,
-} from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { targetExpectation } from './internal/targets.js';
+import { defineLoss, type IgnoreIndexOptions, isClassIds, type ReductionOptions, softmax } from '@xent/core';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { atTargets, trueClassLoss } from './internal/true-class.js';
 
 /** Options for {@link errorNormTruncation}. */
 export interface ErrorNormTruncationOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -34,7 +28,7 @@ export interface ErrorNormTruncationOptions extends ReductionOptions, IgnoreInde
  * @example const loss = errorNormTruncation(logits, labels, { threshold: 1.2 });
  */
 export const errorNormTruncation = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   ErrorNormTruncationOptions,
   { threshold: number }
 >({
@@ -49,19 +43,27 @@ export const errorNormTruncation = defineLoss<
     year: 2024,
     authors: 'Li, Xu, Koehn, Khashabi, Murray',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { threshold: 1 },
   options: { threshold: { type: 'number', min: 0, description: 'largest error norm kept' } },
   perExample: ({ logits, labels }, { threshold }) => {
-    const logp = logSoftmax(logits);
-    const p = tf.exp(logp);
+    const p = softmax(logits);
     const targetSquares = isClassIds(labels) ? tf.scalar(1) : tf.sum(tf.square(labels), -1);
     const squaredError = tf.add(
-      tf.sub(tf.sum(tf.square(p), -1), tf.mul(targetExpectation(p, labels), 2)),
+      tf.sub(
+        tf.sum(tf.square(p), -1),
+        tf.mul(
+          atTargets(p, labels, (x) => x),
+          2,
+        ),
+      ),
       targetSquares,
     );
     // step has a zero gradient: the mask is a constant, as the paper's detached norm.
     const keep = tf.sub(1, tf.step(tf.sub(squaredError, threshold * threshold)));
-    return tf.mul(tf.neg(targetExpectation(logp, labels)), keep);
+    return tf.mul(
+      trueClassLoss(logits, labels, (nll) => nll),
+      keep,
+    );
   },
 });

@@ -3,11 +3,12 @@ import {
   defineLoss,
   type IgnoreIndexOptions,
   invalidOption,
-  logSoftmax,
+  isClassIds,
   type ReductionOptions,
 } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { logComplement, targetExpectation } from './internal/targets.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { logComplement } from './internal/log-complement.js';
+import { trueClassLoss } from './internal/true-class.js';
 
 /** Options for {@link focalLoss}. */
 export interface FocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -30,7 +31,7 @@ export interface FocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/1708.02002
  * @example const loss = focalLoss(logits, labels, { gamma: 2, alpha: 0.25 });
  */
-export const focalLoss = defineLoss<LogitsAndLabels, FocalLossOptions, { gamma: number }>({
+export const focalLoss = defineLoss<ClassificationInputs, FocalLossOptions, { gamma: number }>({
   id: 'xent/focal',
   name: 'focalLoss',
   family: 'classification',
@@ -41,7 +42,7 @@ export const focalLoss = defineLoss<LogitsAndLabels, FocalLossOptions, { gamma: 
     year: 2017,
     authors: 'Lin, Goyal, Girshick, He, Dollár',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { gamma: 2 },
   options: {
     gamma: { type: 'number', min: 0, description: 'focusing parameter γ' },
@@ -57,11 +58,16 @@ export const focalLoss = defineLoss<LogitsAndLabels, FocalLossOptions, { gamma: 
     if (!ok) invalidOption(fn, 'alpha', `a number ≥ 0 or ${numClasses} numbers ≥ 0`, alpha);
   },
   perExample: ({ logits, labels }, { gamma, alpha }) => {
-    const logp = logSoftmax(logits);
-    const focal = (values: tf.Tensor) =>
-      gamma === 0 ? tf.neg(values) : tf.mul(tf.neg(values), tf.exp(tf.mul(logComplement(values), gamma)));
-    const classWeights = typeof alpha === 'object' ? tf.tensor1d(alpha as number[]) : undefined;
-    const loss = targetExpectation(logp, labels, focal, classWeights);
-    return typeof alpha === 'number' ? tf.mul(loss, alpha) : loss;
+    // φ(nll) = (1 − p)^γ·nll with p = e^−nll, the weight taken in log space: exp(γ·log(1 − p)).
+    const focal = (nll: tf.Tensor) =>
+      gamma === 0 ? nll : tf.mul(nll, tf.exp(tf.mul(logComplement(tf.neg(nll)), gamma)));
+    if (alpha === undefined || typeof alpha === 'number') {
+      const loss = trueClassLoss(logits, labels, focal);
+      return alpha === undefined ? loss : tf.mul(loss, alpha);
+    }
+    const classWeights = tf.tensor1d(alpha as number[]);
+    if (isClassIds(labels))
+      return tf.mul(trueClassLoss(logits, labels, focal), tf.gather(classWeights, labels));
+    return trueClassLoss(logits, tf.mul(labels, classWeights), focal);
   },
 });

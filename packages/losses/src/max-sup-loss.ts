@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { targetExpectation } from './internal/targets.js';
+import { defineLoss, type IgnoreIndexOptions, type ReductionOptions } from '@xent/core';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { trueClassLoss } from './internal/true-class.js';
 
 /** Options for {@link maxSupLoss}. */
 export interface MaxSupLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -23,7 +23,7 @@ export interface MaxSupLossOptions extends ReductionOptions, IgnoreIndexOptions 
  * @see https://arxiv.org/abs/2502.15798
  * @example const loss = maxSupLoss(logits, labels, { lambda: 0.1 });
  */
-export const maxSupLoss = defineLoss<LogitsAndLabels, MaxSupLossOptions, { lambda: number }>({
+export const maxSupLoss = defineLoss<ClassificationInputs, MaxSupLossOptions, { lambda: number }>({
   id: 'xent/max-sup',
   name: 'maxSupLoss',
   family: 'classification',
@@ -34,11 +34,11 @@ export const maxSupLoss = defineLoss<LogitsAndLabels, MaxSupLossOptions, { lambd
     year: 2025,
     authors: 'Zhou, Li, Cheng, Yan, Dong, Fritz, Keuper',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { lambda: 0.1 },
   options: { lambda: { type: 'number', min: 0, description: 'weight λ of max − mean' } },
   perExample: ({ logits, labels }, { lambda }) => {
-    const crossEntropy = tf.neg(targetExpectation(logSoftmax(logits), labels));
+    const crossEntropy = trueClassLoss(logits, labels, (nll) => nll);
     return tf.add(crossEntropy, tf.mul(tf.sub(tf.max(logits, -1), tf.mean(logits, -1)), lambda));
   },
 });

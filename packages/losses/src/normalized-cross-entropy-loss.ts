@@ -1,5 +1,5 @@
 import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { normalizedCrossEntropyTerm } from './internal/robust-terms.js';
 
 /** Options for {@link normalizedCrossEntropyLoss}. */
@@ -20,7 +20,7 @@ export interface NormalizedCrossEntropyLossOptions extends ReductionOptions, Ign
  * @example const loss = normalizedCrossEntropyLoss(logits, labels);
  */
 export const normalizedCrossEntropyLoss = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   NormalizedCrossEntropyLossOptions,
   Record<never, never>
 >({
@@ -34,7 +34,7 @@ export const normalizedCrossEntropyLoss = defineLoss<
     year: 2020,
     authors: 'Ma, Huang, Wang, Romano, Erfani, Bailey',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: {},
   perExample: ({ logits, labels }) => normalizedCrossEntropyTerm(logSoftmax(logits), labels),
 });

@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  defineLoss,
-  type IgnoreIndexOptions,
-  isClassIds,
-  log1mExp,
-  logSoftmax,
-  type ReductionOptions,
-} from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { logComplement, targetExpectation } from './internal/targets.js';
+import { defineLoss, type IgnoreIndexOptions, log1mExp, type ReductionOptions } from '@xent/core';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { logComplement } from './internal/log-complement.js';
+import { trueClassLoss } from './internal/true-class.js';
 
 /** Options for {@link passAtNLoss}. */
 export interface PassAtNLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -24,6 +18,24 @@ function select(mask: tf.Tensor, ifTrue: tf.Tensor, ifFalse: tf.Tensor): tf.Tens
   return tf.where(tf.cast(mask, 'bool'), ifTrue, ifFalse);
 }
 
+/** −log(1 − (1 − p)^N) from nll = −log p, in log space with series forms in both tails. */
+function passAtN(nll: tf.Tensor, n: number): tf.Tensor {
+  const logp = tf.neg(nll);
+  // log u, u = −log(1 − p)
+  const tinyP = tf.step(tf.sub(SERIES_BELOW, logp));
+  const logU = select(
+    tinyP,
+    tf.add(logp, tf.mul(tf.exp(logp), 0.5)),
+    tf.log(tf.neg(logComplement(tf.maximum(logp, SERIES_BELOW)))),
+  );
+  // b = log(N·u); ℓ = −log(1 − exp(−e^b))
+  const b = tf.add(logU, Math.log(n));
+  const tinyB = tf.step(tf.sub(SERIES_BELOW, b));
+  return tf.neg(
+    select(tinyB, tf.sub(b, tf.mul(tf.exp(b), 0.5)), log1mExp(tf.neg(tf.exp(tf.maximum(b, SERIES_BELOW))))),
+  );
+}
+
 /**
  * Confidence-limited loss for pass@N (Chen et al., DCO, NeurIPS 2025): the log-probability that at
  * least one of N samples is correct, which stops pushing once p_y ≳ 1/N.
@@ -32,14 +44,15 @@ function select(mask: tf.Tensor, ifTrue: tf.Tensor, ifFalse: tf.Tensor): tf.Tens
  *
  * Computed in log space: u = −log(1 − p_y) (from log p_y, series log u ≈ log p_y + p_y/2 when p_y is
  * tiny), then ℓ = −log(1 − e^{−N·u}) (series ≈ −log(N·u) + N·u/2 when N·u is tiny), so it is finite
- * and accurate from p_y ≈ e^{−100} to p_y → 1. With float targets p_y is Σ_c t_c·p_c.
+ * and accurate from p_y ≈ e^{−100} to p_y → 1. With float targets ℓᵢ = Σ_c t_ic·ℓ(p_ic), the
+ * package's convention for losses of p_y.
  *
  * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2502.07154
  * @example const loss = passAtNLoss(logits, labels, { n: 16 });
  */
-export const passAtNLoss = defineLoss<LogitsAndLabels, PassAtNLossOptions, { n: number }>({
+export const passAtNLoss = defineLoss<ClassificationInputs, PassAtNLossOptions, { n: number }>({
   id: 'xent/pass-at-n',
   name: 'passAtNLoss',
   family: 'classification',
@@ -51,26 +64,8 @@ export const passAtNLoss = defineLoss<LogitsAndLabels, PassAtNLossOptions, { n: 
     year: 2025,
     authors: 'Chen, Raventós, Cheng, Ganguli, Druckmann',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { n: 4 },
   options: { n: { type: 'number', min: 1, integer: true, description: 'attempts N at test time' } },
-  perExample: ({ logits, labels }, { n }) => {
-    const logp = logSoftmax(logits);
-    const logpY = isClassIds(labels)
-      ? targetExpectation(logp, labels)
-      : tf.log(targetExpectation(logp, labels, tf.exp));
-    // log u, u = −log(1 − p_y)
-    const tinyP = tf.step(tf.sub(SERIES_BELOW, logpY));
-    const logU = select(
-      tinyP,
-      tf.add(logpY, tf.mul(tf.exp(logpY), 0.5)),
-      tf.log(tf.neg(logComplement(tf.maximum(logpY, SERIES_BELOW)))),
-    );
-    // b = log(N·u); ℓ = −log(1 − exp(−e^b))
-    const b = tf.add(logU, Math.log(n));
-    const tinyB = tf.step(tf.sub(SERIES_BELOW, b));
-    return tf.neg(
-      select(tinyB, tf.sub(b, tf.mul(tf.exp(b), 0.5)), log1mExp(tf.neg(tf.exp(tf.maximum(b, SERIES_BELOW))))),
-    );
-  },
+  perExample: ({ logits, labels }, { n }) => trueClassLoss(logits, labels, (nll) => passAtN(nll, n)),
 });

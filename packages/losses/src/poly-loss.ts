@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { targetExpectation } from './internal/targets.js';
+import { defineLoss, type IgnoreIndexOptions, type ReductionOptions } from '@xent/core';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { trueClassLoss } from './internal/true-class.js';
 
 /** Options for {@link polyLoss}. */
 export interface PolyLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -19,7 +19,7 @@ export interface PolyLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/2204.12511
  * @example const loss = polyLoss(logits, labels, { epsilon: 2 });
  */
-export const polyLoss = defineLoss<LogitsAndLabels, PolyLossOptions, { epsilon: number }>({
+export const polyLoss = defineLoss<ClassificationInputs, PolyLossOptions, { epsilon: number }>({
   id: 'xent/poly',
   name: 'polyLoss',
   family: 'classification',
@@ -30,13 +30,11 @@ export const polyLoss = defineLoss<LogitsAndLabels, PolyLossOptions, { epsilon: 
     year: 2022,
     authors: 'Leng, Xu, Qi, Kim, Li, Cheng, Shi, Anguelov',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { epsilon: 2 },
   options: { epsilon: { type: 'number', min: -1, description: 'weight ε of (1 − p_t); ε ≥ −1 keeps ℓ ≥ 0' } },
-  perExample: ({ logits, labels }, { epsilon }) => {
-    const logp = logSoftmax(logits);
-    const crossEntropy = tf.neg(targetExpectation(logp, labels));
-    if (epsilon === 0) return crossEntropy;
-    return tf.add(crossEntropy, tf.mul(tf.sub(1, targetExpectation(logp, labels, tf.exp)), epsilon));
-  },
+  perExample: ({ logits, labels }, { epsilon }) =>
+    trueClassLoss(logits, labels, (nll) =>
+      epsilon === 0 ? nll : tf.add(nll, tf.mul(tf.sub(1, tf.exp(tf.neg(nll))), epsilon)),
+    ),
 });

@@ -3,5 +3,24 @@
 import { registry } from '@xent/core';
 import * as losses from './index.js';
 
-void losses;
-void registry;
+registry.register(losses.adversarialCompSumLoss);
+registry.register(losses.aldrKlLoss);
+registry.register(losses.compSumLoss);
+registry.register(losses.crossEntropyLoss);
+registry.register(losses.gceLoss);
+registry.register(losses.ldrKlLoss);
+registry.register(losses.maeLoss);
+registry.register(losses.squentropyLoss);
+registry.register(losses.zLoss);
+registry.register(losses.activePassiveLoss);
+registry.register(losses.anyLoss);
+registry.register(losses.asymmetricLoss);
+registry.register(losses.dualFocalLoss);
+registry.register(losses.errorNormTruncation);
+registry.register(losses.focalLoss);
+registry.register(losses.maxSupLoss);
+registry.register(losses.normalizedCrossEntropyLoss);
+registry.register(losses.passAtNLoss);
+registry.register(losses.polyLoss);
+registry.register(losses.reverseCrossEntropyLoss);
+registry.register(losses.selfAdjustingDiceLoss);

@@ -1,5 +1,5 @@
 import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { reverseCrossEntropyTerm } from './internal/robust-terms.js';
 
 /** Options for {@link reverseCrossEntropyLoss}. */
@@ -23,7 +23,7 @@ export interface ReverseCrossEntropyLossOptions extends ReductionOptions, Ignore
  * @example const loss = reverseCrossEntropyLoss(logits, labels);
  */
 export const reverseCrossEntropyLoss = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   ReverseCrossEntropyLossOptions,
   { targetFloor: number }
 >({
@@ -37,7 +37,7 @@ export const reverseCrossEntropyLoss = defineLoss<
     year: 2019,
     authors: 'Wang, Ma, Chen, Luo, Yi, Bailey',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { targetFloor: 1e-4 },
   options: {
     targetFloor: {

@@ -6,8 +6,8 @@ import {
   logSoftmax,
   type ReductionOptions,
 } from '@xent/core';
-import { LOGITS_AND_LABELS, type LogitsAndLabels } from './internal/inputs.js';
-import { logComplement } from './internal/targets.js';
+import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+import { logComplement } from './internal/log-complement.js';
 
 /** Options for {@link selfAdjustingDiceLoss}. */
 export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -32,7 +32,7 @@ export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIn
  * @example const loss = selfAdjustingDiceLoss(logits, labels, { alpha: 0.01, smooth: 1 });
  */
 export const selfAdjustingDiceLoss = defineLoss<
-  LogitsAndLabels,
+  ClassificationInputs,
   SelfAdjustingDiceLossOptions,
   { alpha: number; smooth: number }
 >({
@@ -46,7 +46,7 @@ export const selfAdjustingDiceLoss = defineLoss<
     year: 2020,
     authors: 'Li, Sun, Meng, Liang, Wu, Li',
   },
-  inputs: LOGITS_AND_LABELS,
+  inputs: classificationInputs,
   defaults: { alpha: 0.01, smooth: 1 },
   options: {
     alpha: { type: 'number', min: 0, description: 'self-adjusting exponent α' },

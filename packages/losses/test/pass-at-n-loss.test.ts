@@ -11,8 +11,7 @@ function passAtN64(inputs: readonly unknown[], options: Record<string, unknown>)
   const n = (options.n as number | undefined) ?? 4;
   return perRow(inputs as never, (row, target) => {
     const p = softmax64(row);
-    const pY = sum(target.map((t, c) => t * p[c]!));
-    return -Math.log(1 - (1 - pY) ** n);
+    return sum(target.map((t, c) => t * -Math.log(1 - (1 - p[c]!) ** n)));
   });
 }
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logComplement, targetExpectation } from './targets.js';
+import { logComplement } from './log-complement.js';
+import { atTargets } from './true-class.js';
 
 // The active and passive terms of Ma et al. (ICML 2020), per example, from log-probabilities
 // `logp` [N, C] and labels (int32 ids or float targets). Shared by normalizedCrossEntropyLoss,
@@ -7,18 +8,21 @@ import { logComplement, targetExpectation } from './targets.js';
 
 /** CE = −log p_y. */
 export function crossEntropyTerm(logp: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  return tf.neg(targetExpectation(logp, labels));
+  return tf.neg(atTargets(logp, labels, (x) => x));
 }
 
 /** NCE = log p_y / Σ_k log p_k  (= −log p_y / −Σ_k log p_k ∈ [0, 1]). */
 export function normalizedCrossEntropyTerm(logp: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  return tf.div(targetExpectation(logp, labels), tf.sum(logp, -1));
+  return tf.div(
+    atTargets(logp, labels, (x) => x),
+    tf.sum(logp, -1),
+  );
 }
 
 /** NFL = FL_y / Σ_k FL_k with FL_k = −(1 − p_k)^γ·log p_k. */
 export function normalizedFocalTerm(logp: tf.Tensor, labels: tf.Tensor, gamma: number): tf.Tensor {
   const focal = (values: tf.Tensor) => tf.mul(tf.neg(values), tf.exp(tf.mul(logComplement(values), gamma)));
-  return tf.div(targetExpectation(logp, labels, focal), tf.sum(focal(logp), -1));
+  return tf.div(atTargets(logp, labels, focal), tf.sum(focal(logp), -1));
 }
 
 /** NGCE = (1 − p_y^q) / (K − Σ_k p_k^q). */
@@ -28,13 +32,13 @@ export function normalizedGeneralizedCrossEntropyTerm(
   q: number,
 ): tf.Tensor {
   const power = (values: tf.Tensor) => tf.exp(tf.mul(values, q));
-  const numerator = tf.sub(1, targetExpectation(logp, labels, power));
+  const numerator = tf.sub(1, atTargets(logp, labels, power));
   return tf.div(numerator, tf.sub(logp.shape[1]!, tf.sum(power(logp), -1)));
 }
 
 /** MAE in its reduced form 1 − p_y (half of ‖p − e_y‖₁), as the reference code uses it. */
 export function meanAbsoluteErrorTerm(logp: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  return tf.sub(1, targetExpectation(logp, labels, tf.exp));
+  return tf.sub(1, atTargets(logp, labels, tf.exp));
 }
 
 /** NMAE = ‖p − e_y‖₁ / Σ_k ‖p − e_k‖₁ = (1 − p_y)/(K − 1). */
