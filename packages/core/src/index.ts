@@ -21,6 +21,7 @@ export { checkOption, invalidOption, type OptionSpec, type Reduction } from './o
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
+export { detached } from './primitives/detached.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { log1mExp } from './primitives/log1m-exp.js';

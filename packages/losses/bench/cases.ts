@@ -1,6 +1,7 @@
 // The benchmark cases: one { name, fn } entry per loss, sorted by name. Part A and part B each append
 // theirs; bench/forward-backward.ts times forward+backward of each against the baseline.
 import * as tf from '@tensorflow/tfjs';
+import * as losses from '../src/index.js';
 
 /** The inputs of one benchmark size; `oneHot` is built once, outside the timed region. */
 export interface BenchInputs {
@@ -23,4 +24,45 @@ export const baseline: BenchCase = {
   fn: (logits, { oneHot }) => tf.losses.softmaxCrossEntropy(oneHot, logits) as tf.Scalar,
 };
 
-export const cases: BenchCase[] = [];
+const fast = { validate: false } as const;
+
+export const cases: BenchCase[] = [
+  {
+    name: 'activePassiveLoss (NCE+RCE)',
+    fn: (logits, { labels }) => losses.activePassiveLoss(logits, labels, fast) as tf.Scalar,
+  },
+  {
+    name: 'asymmetricLoss',
+    fn: (logits, { oneHot }) => losses.asymmetricLoss(logits, oneHot, fast) as tf.Scalar,
+  },
+  {
+    name: 'dualFocalLoss',
+    fn: (logits, { labels }) => losses.dualFocalLoss(logits, labels, fast) as tf.Scalar,
+  },
+  {
+    name: 'errorNormTruncation',
+    fn: (logits, { labels }) => losses.errorNormTruncation(logits, labels, fast) as tf.Scalar,
+  },
+  { name: 'focalLoss', fn: (logits, { labels }) => losses.focalLoss(logits, labels, fast) as tf.Scalar },
+  {
+    name: 'logitClip(crossEntropyLoss)',
+    fn: (logits, { labels }) => clippedCrossEntropy(logits, labels, fast) as tf.Scalar,
+  },
+  { name: 'maxSupLoss', fn: (logits, { labels }) => losses.maxSupLoss(logits, labels, fast) as tf.Scalar },
+  {
+    name: 'normalizedCrossEntropyLoss',
+    fn: (logits, { labels }) => losses.normalizedCrossEntropyLoss(logits, labels, fast) as tf.Scalar,
+  },
+  { name: 'passAtNLoss', fn: (logits, { labels }) => losses.passAtNLoss(logits, labels, fast) as tf.Scalar },
+  { name: 'polyLoss', fn: (logits, { labels }) => losses.polyLoss(logits, labels, fast) as tf.Scalar },
+  {
+    name: 'reverseCrossEntropyLoss',
+    fn: (logits, { labels }) => losses.reverseCrossEntropyLoss(logits, labels, fast) as tf.Scalar,
+  },
+  {
+    name: 'selfAdjustingDiceLoss',
+    fn: (logits, { labels }) => losses.selfAdjustingDiceLoss(logits, labels, fast) as tf.Scalar,
+  },
+];
+
+const clippedCrossEntropy = losses.logitClip(losses.crossEntropyLoss);

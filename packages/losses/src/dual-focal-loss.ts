@@ -1,14 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   defineLoss,
+  detached,
   type IgnoreIndexOptions,
   logSoftmax,
+  oneHot,
   pickClass,
   powNonNegative,
   type ReductionOptions,
   XentError,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
+
+/** One-hot [N, C] of j = argmax{ p_k : p_k < p_y } (an all-zero row when there is none). */
+function runnerUpMask(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const p = tf.softmax(logits, -1);
+  const below = tf.where(tf.less(p, tf.expandDims(pickClass(p, labels), 1)), p, tf.fill(p.shape, -1));
+  const exists = tf.cast(tf.greaterEqual(tf.max(below, -1), 0), 'float32');
+  return tf.mul(oneHot(tf.argMax(below, -1), p.shape[1]!), tf.expandDims(exists, 1));
+}
 
 /** Options for {@link dualFocalLoss}. */
 export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -54,13 +64,12 @@ export const dualFocalLoss = defineLoss<ClassificationInputs, DualFocalLossOptio
     }
   },
   perExample: ({ logits, labels }, { gamma }) => {
+    // Which class is j is found off the gradient tape (a constant one-hot); p_j is then read from the
+    // taped log-probabilities, so its gradient flows as in the reference code.
+    const runnerUp = detached(runnerUpMask, logits, labels);
     const logp = logSoftmax(logits);
     const logpY = pickClass(logp, labels);
-    const p = tf.exp(logp);
-    const pY = tf.exp(logpY);
-    // step(p_y − p_k) is 1 exactly where p_k < p_y; step has a zero gradient, so the mask is constant.
-    const below = tf.step(tf.sub(tf.expandDims(pY, 1), p));
-    const pJ = tf.max(tf.mul(below, p), -1);
-    return tf.mul(tf.neg(logpY), powNonNegative(tf.add(tf.sub(1, pY), pJ), gamma));
+    const pJ = tf.mul(tf.exp(tf.sum(tf.mul(runnerUp, logp), -1)), tf.sum(runnerUp, -1));
+    return tf.mul(tf.neg(logpY), powNonNegative(tf.add(tf.sub(1, tf.exp(logpY)), pJ), gamma));
   },
 });

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, isClassIds, type ReductionOptions, softmax } from '@xent/core';
+import {
+  defineLoss,
+  detached,
+  type IgnoreIndexOptions,
+  isClassIds,
+  type ReductionOptions,
+  softmax,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { atTargets, trueClassLoss } from './internal/true-class.js';
 
@@ -47,20 +54,18 @@ export const errorNormTruncation = defineLoss<
   defaults: { threshold: 1 },
   options: { threshold: { type: 'number', min: 0, description: 'largest error norm kept' } },
   perExample: ({ logits, labels }, { threshold }) => {
-    const p = softmax(logits);
-    const targetSquares = isClassIds(labels) ? tf.scalar(1) : tf.sum(tf.square(labels), -1);
-    const squaredError = tf.add(
-      tf.sub(
-        tf.sum(tf.square(p), -1),
-        tf.mul(
-          atTargets(p, labels, (x) => x),
-          2,
-        ),
-      ),
-      targetSquares,
+    // The mask is computed off the gradient tape (the paper's detached norm): no backward cost.
+    const keep = detached(
+      (x, y) => {
+        const p = softmax(x);
+        const targetSquares = isClassIds(y) ? tf.scalar(1) : tf.sum(tf.square(y), -1);
+        const pT = atTargets(p, y, (v) => v);
+        const squaredError = tf.add(tf.sub(tf.sum(tf.square(p), -1), tf.mul(pT, 2)), targetSquares);
+        return tf.cast(tf.lessEqual(squaredError, threshold * threshold), 'float32');
+      },
+      logits,
+      labels,
     );
-    // step has a zero gradient: the mask is a constant, as the paper's detached norm.
-    const keep = tf.sub(1, tf.step(tf.sub(squaredError, threshold * threshold)));
     return tf.mul(
       trueClassLoss(logits, labels, (nll) => nll),
       keep,
