@@ -4,11 +4,13 @@ import { type ClassificationInputs, classificationInputs } from './internal/inpu
 import {
   crossEntropyTerm,
   meanAbsoluteErrorTerm,
+  NORMALIZED_LOSSES_PAPER,
   normalizedCrossEntropyTerm,
   normalizedFocalTerm,
   normalizedGeneralizedCrossEntropyTerm,
   normalizedMeanAbsoluteErrorTerm,
   reverseCrossEntropyTerm,
+  TARGET_FLOOR_OPTION,
 } from './internal/robust-terms.js';
 
 /** The active terms {@link activePassiveLoss} offers. */
@@ -70,12 +72,7 @@ export const activePassiveLoss = defineLoss<
   name: 'activePassiveLoss',
   family: 'classification',
   summary: 'α·active + β·passive robust loss (NCE+RCE, NCE+MAE, NFL+RCE, …) for noisy labels.',
-  reference: {
-    title: 'Normalized Loss Functions for Deep Learning with Noisy Labels',
-    url: 'https://arxiv.org/abs/2006.13554',
-    year: 2020,
-    authors: 'Ma, Huang, Wang, Romano, Erfani, Bailey',
-  },
+  reference: NORMALIZED_LOSSES_PAPER,
   inputs: classificationInputs,
   defaults: { active: 'nce', passive: 'rce', alpha: 1, beta: 1, gamma: 0.5, q: 0.7, targetFloor: 1e-4 },
   options: {
@@ -85,14 +82,7 @@ export const activePassiveLoss = defineLoss<
     beta: { type: 'number', min: 0, description: 'weight β of the passive term' },
     gamma: { type: 'number', min: 0, description: 'γ of NFL' },
     q: { type: 'number', min: 0, max: 1, exclusiveMin: true, description: 'q of NGCE' },
-    targetFloor: {
-      type: 'number',
-      min: 0,
-      max: 1,
-      exclusiveMin: true,
-      exclusiveMax: true,
-      description: 'target floor of RCE',
-    },
+    targetFloor: TARGET_FLOOR_OPTION,
   },
   perExample: ({ logits, labels }, { active, passive, alpha, beta, gamma, q, targetFloor }) => {
     const logp = logSoftmax(logits);

@@ -1,6 +1,6 @@
 import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { normalizedCrossEntropyTerm } from './internal/robust-terms.js';
+import { NORMALIZED_LOSSES_PAPER, normalizedCrossEntropyTerm } from './internal/robust-terms.js';
 
 /** Options for {@link normalizedCrossEntropyLoss}. */
 export interface NormalizedCrossEntropyLossOptions extends ReductionOptions, IgnoreIndexOptions {}
@@ -28,12 +28,7 @@ export const normalizedCrossEntropyLoss = defineLoss<
   name: 'normalizedCrossEntropyLoss',
   family: 'classification',
   summary: 'Cross-entropy normalised by its sum over all labels: bounded in [0, 1], noise-robust.',
-  reference: {
-    title: 'Normalized Loss Functions for Deep Learning with Noisy Labels',
-    url: 'https://arxiv.org/abs/2006.13554',
-    year: 2020,
-    authors: 'Ma, Huang, Wang, Romano, Erfani, Bailey',
-  },
+  reference: NORMALIZED_LOSSES_PAPER,
   inputs: classificationInputs,
   defaults: {},
   perExample: ({ logits, labels }) => normalizedCrossEntropyTerm(logSoftmax(logits), labels),

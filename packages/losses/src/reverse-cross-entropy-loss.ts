@@ -1,6 +1,6 @@
 import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { reverseCrossEntropyTerm } from './internal/robust-terms.js';
+import { reverseCrossEntropyTerm, TARGET_FLOOR_OPTION } from './internal/robust-terms.js';
 
 /** Options for {@link reverseCrossEntropyLoss}. */
 export interface ReverseCrossEntropyLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -40,14 +40,7 @@ export const reverseCrossEntropyLoss = defineLoss<
   inputs: classificationInputs,
   defaults: { targetFloor: 1e-4 },
   options: {
-    targetFloor: {
-      type: 'number',
-      min: 0,
-      max: 1,
-      exclusiveMin: true,
-      exclusiveMax: true,
-      description: 'floor of the targets inside the log (A = log floor)',
-    },
+    targetFloor: TARGET_FLOOR_OPTION,
   },
   perExample: ({ logits, labels }, { targetFloor }) =>
     reverseCrossEntropyTerm(logSoftmax(logits), labels, targetFloor),

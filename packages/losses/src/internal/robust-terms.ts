@@ -1,6 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { LossReference, OptionSpec } from '@xent/core';
 import { logComplement } from './log-complement.js';
 import { atTargets } from './true-class.js';
+
+/** The paper that defines NCE, NFL, NGCE, NMAE and the active-passive combinations. */
+export const NORMALIZED_LOSSES_PAPER: LossReference = {
+  title: 'Normalized Loss Functions for Deep Learning with Noisy Labels',
+  url: 'https://arxiv.org/abs/2006.13554',
+  year: 2020,
+  authors: 'Ma, Huang, Wang, Romano, Erfani, Bailey',
+};
+
+/** Option metadata of RCE's target floor (A = log floor). */
+export const TARGET_FLOOR_OPTION: OptionSpec = {
+  type: 'number',
+  min: 0,
+  max: 1,
+  exclusiveMin: true,
+  exclusiveMax: true,
+  description: 'floor of the targets inside the log of RCE (A = log floor)',
+};
 
 // The active and passive terms of Ma et al. (ICML 2020), per example, from log-probabilities
 // `logp` [N, C] and labels (int32 ids or float targets). Shared by normalizedCrossEntropyLoss,
