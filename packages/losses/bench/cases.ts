@@ -36,6 +36,10 @@ export const cases: BenchCase[] = [
     fn: (logits, { oneHot }) => losses.asymmetricLoss(logits, oneHot, fast) as tf.Scalar,
   },
   {
+    name: '(context for ASL) tf.losses.sigmoidCrossEntropy, multi-label',
+    fn: (logits, { oneHot }) => tf.losses.sigmoidCrossEntropy(oneHot, logits) as tf.Scalar,
+  },
+  {
     name: 'dualFocalLoss',
     fn: (logits, { labels }) => losses.dualFocalLoss(logits, labels, fast) as tf.Scalar,
   },

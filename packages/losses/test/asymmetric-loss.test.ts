@@ -1,7 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { expectClose, expectXentError } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { asymmetricLoss } from '../src/asymmetric-loss.js';
 import { C, ids, logits } from './fixtures.js';
 import { perRow } from './reference.js';
@@ -64,6 +65,15 @@ describe('asymmetricLoss properties', () => {
   it('ignores negatives whose probability is below the margin m (hard threshold)', () => {
     // σ(−4) ≈ 0.018 < m = 0.05: the negative label contributes nothing.
     expectClose(asymmetricLoss([[-4, 30]], [[0, 1]], { clip: 0.05 }), 0, { atol: 1e-6 });
+  });
+  it('has finite gradients for saturated logits', () => {
+    for (const clip of [0, 0.05]) {
+      const grad = tf.grad((x: tf.Tensor) => asymmetricLoss(x, [[0, 1, 0]], { clip, gammaPos: 1 }))(
+        tf.tensor([[40, -40, 0]]),
+      );
+      expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+      grad.dispose();
+    }
   });
   it('rejects a margin outside [0, 1)', () => {
     expectXentError(() => asymmetricLoss(logits, multiHot, { clip: 1 }), 'INVALID_OPTION', {
