@@ -36,8 +36,12 @@ export {
 } from './primitives/pairwise.js';
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
+export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
-export { sparseSoftmaxCrossEntropy } from './primitives/sparse-cross-entropy.js';
+export {
+  type SparseSoftmaxCrossEntropyOptions,
+  sparseSoftmaxCrossEntropy,
+} from './primitives/sparse-cross-entropy.js';
 export { stopGradient } from './primitives/stop-gradient.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';

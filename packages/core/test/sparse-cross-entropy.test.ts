@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { sparseSoftmaxCrossEntropy } from '@xent/core';
+import { rowLogSumExp, sparseSoftmaxCrossEntropy } from '@xent/core';
 import { expectCloseAsync, expectNoLeak, gradCheckAsync, randomInts, randomNormal } from '@xent/testing';
 import { describeBackends } from '@xent/testing/vitest';
 import { it } from 'vitest';
@@ -53,5 +53,47 @@ describeBackends(['cpu', 'wasm', 'webgpu'], () => {
       [0, 0.5, -0.5],
     ]);
     tf.dispose([x, labels, out, grad]);
+  });
+  it('rowLogSumExp matches log Σ exp and has the softmax gradient', async () => {
+    const lse = (rows: number[][]) =>
+      rows.map((row) => {
+        const max = Math.max(...row);
+        return max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+      });
+    const out = tf.tidy(() => rowLogSumExp(tf.tensor(logits)));
+    await expectCloseAsync(out, lse(logits));
+    out.dispose();
+    const upstream = [1, -0.5, 2, 0, 3];
+    await gradCheckAsync({
+      fn: (x) => tf.tidy(() => tf.sum(tf.mul(rowLogSumExp(x), tf.tensor(upstream)))),
+      reference: (x) => lse(x as number[][]).reduce((s, v, i) => s + v * upstream[i]!, 0),
+      at: [logits],
+    });
+  });
+  it('subtracts a margin from the true-class logit (number or per-row tensor), with its gradient', async () => {
+    const margins = [0.5, 2, -1, 0, 3];
+    const shiftedRef = (x: number[][], m: (i: number) => number) =>
+      reference(
+        x.map((row, i) => row.map((v, c) => (c === ids[i] ? v - m(i) : v))),
+        ids,
+      );
+    const scalar = tf.tidy(() =>
+      sparseSoftmaxCrossEntropy(tf.tensor(logits), tf.tensor(ids, undefined, 'int32'), { margin: 0.7 }),
+    );
+    await expectCloseAsync(
+      scalar,
+      shiftedRef(logits, () => 0.7),
+    );
+    scalar.dispose();
+    await gradCheckAsync({
+      fn: (x) =>
+        tf.tidy(() =>
+          tf.sum(
+            sparseSoftmaxCrossEntropy(x, tf.tensor(ids, undefined, 'int32'), { margin: tf.tensor(margins) }),
+          ),
+        ),
+      reference: (x) => shiftedRef(x as number[][], (i) => margins[i]!).reduce((a, b) => a + b, 0),
+      at: [logits],
+    });
   });
 });

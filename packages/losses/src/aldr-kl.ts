@@ -1,17 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  customGradient,
   defineLoss,
   type IgnoreIndexOptions,
   invalidOption,
   type ReductionOptions,
   readSyncIfPossible,
-  stopGradient,
   type TensorInput,
   toTensor,
   XentError,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { type LdrNormalization, ldrKlTerm, ldrNormalizationOption, normalizeScores } from './internal/ldr.js';
+import {
+  type LdrNormalization,
+  ldrKlTerm,
+  ldrNormalizationOption,
+  ldrReference,
+  normalizeScores,
+} from './internal/ldr.js';
+
+const SMOOTHING = 1e-5;
 
 /** The per-sample λᵢ of {@link aldrKlLoss}, owned by the caller (one per training example). */
 export interface AldrKlState {
@@ -77,13 +85,7 @@ export const aldrKlLoss = defineLoss<ClassificationInputs, AldrKlLossOptions, De
   name: 'aldrKlLoss',
   family: 'classification',
   summary: 'Adaptive LDR-KL: per-example λ from the prediction, kept in a caller-owned state.',
-  reference: {
-    title:
-      'Label Distributionally Robust Losses for Multi-class Classification: Consistency, Robustness and Adaptivity',
-    url: 'https://arxiv.org/abs/2112.14869',
-    year: 2023,
-    authors: 'Zhu, Ying, Yang',
-  },
+  reference: ldrReference,
   inputs: classificationInputs,
   defaults: { lambda: 1, alpha: 2, margin: 1, normalization: 'l1', update: true },
   options: {
@@ -131,18 +133,33 @@ export const aldrKlLoss = defineLoss<ClassificationInputs, AldrKlLossOptions, De
     const C = logits.shape[1]!;
     const logC = Math.log(C);
     const scores = normalizeScores(logits, normalization);
-    const adapted = tf.tidy(() => {
-      const previous = tf.expandDims(tf.gather(lambdas, ids), 1);
-      const smoothed = tf.add(tf.softmax(tf.div(stopGradient(scores), previous), -1), 1e-5);
-      const p = tf.div(smoothed, tf.sum(smoothed, -1, true));
-      const kl = tf.sum(tf.mul(p, tf.log(tf.mul(p, C))), -1);
-      return tf.sub(lambda, tf.mul(kl, lambda / (alpha * logC)));
+    const previous = tf.expandDims(tf.gather(lambdas, ids), 1);
+    // λ is a constant to autodiff. Both steps are custom ops, so the tape neither differentiates the
+    // KL computation nor the division's λ operand.
+    const adapt = customGradient<[tf.Tensor]>(([s]) => ({
+      value: tf.tidy(() => {
+        // KL(p̂ ‖ uniform) with p̂ = (q + δ)/(1 + Cδ), q = softmax(s̃/λ_old), δ = 1e-5, in one pass:
+        // Σ_k p̂_k log(C p̂_k) = Σ_k (q_k + δ) log(q_k + δ)/(1 + Cδ) − log(1 + Cδ) + log C.
+        const q = tf.add(tf.softmax(tf.div(s, previous), -1), SMOOTHING);
+        const total = 1 + C * SMOOTHING;
+        const kl = tf.add(tf.div(tf.sum(tf.mul(q, tf.log(q)), -1), total), logC - Math.log(total));
+        return tf.sub(lambda, tf.mul(kl, lambda / (alpha * logC)));
+      }),
+      gradFunc: () => tf.zerosLike(s),
+    }));
+    const adapted = adapt(scores);
+    const divide = customGradient<[tf.Tensor, tf.Tensor]>(([s, l], save) => {
+      save([l]);
+      return {
+        value: tf.div(s, tf.expandDims(l, 1)),
+        gradFunc: (dy, [saved]) => [tf.div(dy, tf.expandDims(saved!, 1)), tf.zerosLike(saved!)],
+      };
     });
     if (update) {
       const positions = tf.expandDims(ids, 1);
       lambdas.assign(tf.tensorScatterUpdate(lambdas, positions, adapted));
     }
     const extra = tf.mul(tf.square(tf.sub(adapted, lambda)), -(alpha * logC) / (2 * lambda));
-    return tf.add(ldrKlTerm(scores, labels, margin, adapted), extra);
+    return tf.add(ldrKlTerm(divide(scores, adapted), labels, margin, adapted), extra);
   },
 });

@@ -5,6 +5,7 @@ import {
   isClassIds,
   type ReductionOptions,
   readSyncIfPossible,
+  rowLogSumExp,
   sparseSoftmaxCrossEntropy,
   type TensorInput,
   toTensor,
@@ -76,19 +77,20 @@ export const crossEntropyLoss = defineLoss<ClassificationInputs, CrossEntropyLos
     const C = numClasses!;
     const weights =
       classWeights === undefined ? undefined : toTensor(classWeights, fn, 'options.classWeights', 'float32');
+    // One shared log Z (closed-form softmax gradient) for the smoothing and z-loss terms.
+    const lse = labelSmoothing > 0 || logZPenalty > 0 ? rowLogSumExp(logits) : undefined;
     let loss: tf.Tensor;
     if (isClassIds(labels)) {
       const nll = sparseSoftmaxCrossEntropy(logits, labels);
       loss = weights ? tf.mul(tf.gather(weights, labels), nll) : nll;
       if (labelSmoothing > 0) {
         // (1 − ε)·w_y·(lse − z_y) + (ε/C)·Σ_c w_c (lse − z_c)
-        const lse = tf.logSumExp(logits, -1);
         const uniform = weights
           ? tf.sub(
-              tf.mul(lse, tf.sum(weights)),
+              tf.mul(lse!, tf.sum(weights)),
               tf.squeeze(tf.matMul(logits, tf.expandDims(weights, 1)), [1]),
             )
-          : tf.sub(tf.mul(lse, C), tf.sum(logits, -1));
+          : tf.sub(tf.mul(lse!, C), tf.sum(logits, -1));
         loss = tf.add(tf.mul(loss, 1 - labelSmoothing), tf.mul(uniform, labelSmoothing / C));
       }
     } else {
@@ -97,7 +99,7 @@ export const crossEntropyLoss = defineLoss<ClassificationInputs, CrossEntropyLos
       const weighted = weights ? tf.mul(smoothed, weights) : smoothed;
       loss = tf.neg(tf.sum(tf.mul(weighted, tf.logSoftmax(logits, -1)), -1));
     }
-    if (logZPenalty > 0) loss = tf.add(loss, tf.mul(tf.square(tf.logSumExp(logits, -1)), logZPenalty));
+    if (logZPenalty > 0) loss = tf.add(loss, tf.mul(tf.square(lse!), logZPenalty));
     return loss;
   },
 });

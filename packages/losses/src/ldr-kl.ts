@@ -1,6 +1,12 @@
 import { defineLoss, type IgnoreIndexOptions, type ReductionOptions } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { type LdrNormalization, ldrKlTerm, ldrNormalizationOption, normalizeScores } from './internal/ldr.js';
+import {
+  type LdrNormalization,
+  ldrKlTerm,
+  ldrNormalizationOption,
+  ldrReference,
+  normalizeScores,
+} from './internal/ldr.js';
 
 /** Options for {@link ldrKlLoss}. */
 export interface LdrKlLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -35,13 +41,7 @@ export const ldrKlLoss = defineLoss<ClassificationInputs, LdrKlLossOptions, Defa
   name: 'ldrKlLoss',
   family: 'classification',
   summary: 'Label-distributionally robust loss (KL): soft max over label distributions with a margin.',
-  reference: {
-    title:
-      'Label Distributionally Robust Losses for Multi-class Classification: Consistency, Robustness and Adaptivity',
-    url: 'https://arxiv.org/abs/2112.14869',
-    year: 2023,
-    authors: 'Zhu, Ying, Yang',
-  },
+  reference: ldrReference,
   inputs: classificationInputs,
   defaults: { lambda: 1, margin: 2, normalization: 'softplus' },
   options: {
@@ -50,5 +50,5 @@ export const ldrKlLoss = defineLoss<ClassificationInputs, LdrKlLossOptions, Defa
     normalization: ldrNormalizationOption,
   },
   perExample: ({ logits, labels }, { lambda, margin, normalization }) =>
-    ldrKlTerm(normalizeScores(logits, normalization), labels, margin, lambda),
+    ldrKlTerm(normalizeScores(logits, normalization, lambda), labels, margin, lambda),
 });
