@@ -45,6 +45,12 @@ runLossConformance(
       options: { gammaPos: 1, gammaNeg: 2, clip: 0.1 },
       reference: asl64,
     },
+    {
+      name: 'non-integer γ− = 2.5, γ+ = 0.5',
+      inputs: [logits, multiHot],
+      options: { gammaPos: 0.5, gammaNeg: 2.5, clip: 0.02 },
+      reference: asl64,
+    },
     { name: 'class ids as single-label rows', inputs: [logits, ids], options: { clip: 0 }, reference: asl64 },
   ],
   { backends: ['cpu', 'wasm', 'webgpu'] },
