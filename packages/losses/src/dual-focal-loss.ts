@@ -4,6 +4,7 @@ import {
   defineLoss,
   type IgnoreIndexOptions,
   labelPositions,
+  powNonNegative,
   type ReductionOptions,
   XentError,
 } from '@xent/core';
@@ -13,8 +14,7 @@ import { type ClassificationInputs, classificationInputs } from './internal/inpu
 function powers(u: tf.Tensor, gamma: number): [tf.Tensor, tf.Tensor] {
   const positive = tf.greater(u, 0);
   const logU = tf.log(tf.where(positive, u, tf.onesLike(u)));
-  const value =
-    gamma === 0 ? tf.onesLike(u) : tf.where(positive, tf.exp(tf.mul(logU, gamma)), tf.zerosLike(u));
+  const value = powNonNegative(u, gamma);
   const slope =
     gamma === 0
       ? tf.zerosLike(u)
