@@ -71,4 +71,43 @@ export const cases: BenchCase[] = [
   { name: 'maeLoss', fn: (logits, { labels }) => losses.maeLoss(logits, labels, hot) },
   { name: 'squentropyLoss', fn: (logits, { labels }) => losses.squentropyLoss(logits, labels, hot) },
   { name: 'zLoss', fn: (logits, { labels }) => losses.zLoss(logits, labels, hot) },
+  {
+    name: 'activePassiveLoss (NCE+RCE)',
+    fn: (logits, { labels }) => losses.activePassiveLoss(logits, labels, hot),
+  },
+  {
+    name: 'asymmetricLoss (one-hot as multi-hot)',
+    fn: (logits, { oneHot: targets }) => losses.asymmetricLoss(logits, targets, hot),
+  },
+  {
+    name: 'asymmetricLoss context: tf.losses.sigmoidCrossEntropy',
+    fn: (logits, { oneHot: targets }) => tf.losses.sigmoidCrossEntropy(targets, logits),
+  },
+  { name: 'dualFocalLoss', fn: (logits, { labels }) => losses.dualFocalLoss(logits, labels, hot) },
+  {
+    name: 'errorNormTruncation',
+    fn: (logits, { labels }) => losses.errorNormTruncation(logits, labels, hot),
+  },
+  { name: 'focalLoss γ=2', fn: (logits, { labels }) => losses.focalLoss(logits, labels, hot) },
+  {
+    name: 'logitClip(crossEntropyLoss)',
+    fn: (logits, { labels }) => clippedCrossEntropy(logits, labels, hot),
+  },
+  { name: 'maxSupLoss', fn: (logits, { labels }) => losses.maxSupLoss(logits, labels, hot) },
+  {
+    name: 'normalizedCrossEntropyLoss',
+    fn: (logits, { labels }) => losses.normalizedCrossEntropyLoss(logits, labels, hot),
+  },
+  { name: 'passAtNLoss N=4', fn: (logits, { labels }) => losses.passAtNLoss(logits, labels, hot) },
+  { name: 'polyLoss ε=2', fn: (logits, { labels }) => losses.polyLoss(logits, labels, hot) },
+  {
+    name: 'reverseCrossEntropyLoss',
+    fn: (logits, { labels }) => losses.reverseCrossEntropyLoss(logits, labels, hot),
+  },
+  {
+    name: 'selfAdjustingDiceLoss',
+    fn: (logits, { labels }) => losses.selfAdjustingDiceLoss(logits, labels, hot),
+  },
 ];
+
+const clippedCrossEntropy = losses.logitClip(losses.crossEntropyLoss);
