@@ -240,3 +240,17 @@ it('logSumExp is shift-equivariant: lse(x + c) = lse(x) + c (property)', () => {
     { numRuns: 40 },
   );
 });
+
+it('index inputs get float32 zero gradients, so ids computed on the tape are allowed', () => {
+  const logits = tf.tensor([
+    [1, 3, 2],
+    [0, -1, 4],
+  ]);
+  const grad = tf.grad((t: tf.Tensor) => {
+    const ids = tf.cast(tf.argMax(t, -1), 'int32');
+    const rows = tf.cast(tf.argMax(tf.slice(t, [0, 0], [2, 2]), -1), 'int32');
+    return tf.add(tf.sum(pickClass(t, ids)), tf.sum(gatherRows(t, rows)));
+  })(logits);
+  expect(grad.shape).toEqual([2, 3]);
+  expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+});

@@ -30,9 +30,9 @@ const gatherOp = customGradient<[tf.Tensor, tf.Tensor]>(([x, floatIndices], save
     gradFunc: (dy, saved) => {
       const [savedIndices] = saved as [tf.Tensor];
       const k = savedIndices.shape[0]!;
-      if (k === 0) return [tf.zeros(shape), tf.zerosLike(savedIndices)];
+      if (k === 0) return [tf.zeros(shape), tf.zeros(savedIndices.shape)];
       const positions = tf.reshape(tf.cast(savedIndices, 'int32'), [k, 1]);
-      return [tf.scatterND(positions, dy, shape), tf.zerosLike(savedIndices)];
+      return [tf.scatterND(positions, dy, shape), tf.zeros(savedIndices.shape)];
     },
   };
 });

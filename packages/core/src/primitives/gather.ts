@@ -23,7 +23,7 @@ export function gatherRows(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
       gradFunc: (dy, [savedIdx]) => {
         const flatDy = tf.reshape(dy, [dy.shape[0]!, -1]);
         const dx = tf.matMul(oneHot(savedIdx!, rows), flatDy, true, false);
-        return [tf.reshape(dx, x.shape), tf.zerosLike(savedIdx!)];
+        return [tf.reshape(dx, x.shape), tf.zeros(savedIdx!.shape)];
       },
     };
   });
@@ -47,7 +47,7 @@ export function pickClass(x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
       value,
       gradFunc: (dy, [savedIdx]) => [
         tf.mul(oneHot(savedIdx!, cols), tf.expandDims(dy, 1)),
-        tf.zerosLike(savedIdx!),
+        tf.zeros(savedIdx!.shape),
       ],
     };
   });

@@ -56,7 +56,7 @@ export function sparseSoftmaxCrossEntropy(
           const where = labelPositions(savedIds);
           const scaled = tf.tidy(() => tf.mul(tf.softmax(input, -1), tf.expandDims(dy, 1)));
           const atLabel = tf.sub(tf.gatherND(scaled, where), dy);
-          return [tf.tensorScatterUpdate(scaled, where, atLabel), tf.zerosLike(savedIds)];
+          return [tf.tensorScatterUpdate(scaled, where, atLabel), tf.zeros(savedIds.shape)];
         });
       },
     };
