@@ -46,6 +46,7 @@ export {
   sparseSoftmaxCrossEntropy,
 } from './primitives/sparse-cross-entropy.js';
 export { stopGradient } from './primitives/stop-gradient.js';
+export { seededRandom } from './random.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';

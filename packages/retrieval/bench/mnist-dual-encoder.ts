@@ -5,11 +5,10 @@
 import * as tfjs from '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
 import { machineLine } from '@xent/bench';
-import { cosineSimilarity } from '@xent/core';
+import { cosineSimilarity, seededRandom } from '@xent/core';
 import { loadMnist, MNIST_PIXELS } from '@xent/datasets';
 import { useBackend } from '@xent/testing';
 import { infoNceLoss, mineHardNegatives, mrrAtK, mwLoss, ndcgAtK, recallAtK, rocAuc } from '../src/index.js';
-import { createRandom } from '../src/internal/random.js';
 
 const TRAIN = Number(process.env.TRAIN ?? 10_000);
 const STEPS = Number(process.env.STEPS ?? 600);
@@ -60,7 +59,7 @@ async function run(method: Method, seed: number, data: Data): Promise<Result> {
   const start = performance.now();
   const model = tower(seed);
   const optimizer = tfjs.train.adam(1e-3);
-  const next = createRandom(seed * 7919 + method.length);
+  const next = seededRandom(seed * 7919 + method.length);
   const mined = method.endsWith('mined');
   const pool = data.gather(Array.from({ length: POOL }, (_, i) => i));
   const poolLabels = Array.from(data.trainLabels.subarray(0, POOL));

@@ -4,11 +4,12 @@ import {
   invalidOption,
   l2Normalize,
   type OptionSpec,
+  seededRandom,
   type TensorInput,
   toTensor,
   XentError,
 } from '@xent/core';
-import { createRandom, sampleWithoutReplacement } from './internal/random.js';
+import { sampleWithoutReplacement } from './internal/random.js';
 import { type SimilarityKind, similarityMatrix, similarityOption } from './internal/similarity.js';
 
 /** Options for {@link mineHardNegatives}. */
@@ -234,7 +235,7 @@ export async function mineHardNegatives(
       }
     }
 
-    const next = createRandom(options.seed ?? 0);
+    const next = seededRandom(options.seed ?? 0);
     const indices: number[][] = [];
     const scores: number[][] = [];
     candidates.forEach((list, i) => {

@@ -1,5 +1,5 @@
+import { seededRandom } from '@xent/core';
 import { distanceMatrix, type HostInput, labelsOf, rowsOf } from './neighbours.js';
-import { seededUniform } from './random.js';
 
 /** Options of {@link nmi}. */
 export interface NmiOptions {
@@ -22,7 +22,7 @@ export function kMeans(
   seed: number,
   iterations: number,
 ): Int32Array {
-  const uniform = seededUniform(seed);
+  const uniform = seededRandom(seed);
   const centres: Float64Array[] = [Float64Array.from(rows[Math.floor(uniform() * rows.length)]!)];
   while (centres.length < k) {
     const weights = rows.map((r) => Math.min(...centres.map((c) => squared(r, c))));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRowsSparse } from '@xent/core';
-import { sampleBeta, seededUniform } from '../metrics/random.js';
+import { gatherRowsSparse, seededRandom } from '@xent/core';
+import { sampleBeta } from '../metrics/random.js';
 
 /** Which pairs {@link metrixMixup} mixes. */
 export type MetrixMode = 'positive-negative' | 'anchor-negative';
@@ -56,7 +56,7 @@ export function metrixMixup(
     throw new RangeError(
       `metrixMixup: expected embeddings [B, D] and labels [B], received [${embeddings.shape}] and [${y.length}]`,
     );
-  const uniform = seededUniform(options.seed ?? 0);
+  const uniform = seededRandom(options.seed ?? 0);
   const anchors: number[] = [];
   const sources: number[] = [];
   const negatives: number[] = [];

@@ -1,15 +1,3 @@
-/** A seeded PRNG (mulberry32) returning floats in [0, 1): reproducible mining without global state. */
-export function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Draws up to `count` distinct indices of `weights` without replacement, each draw proportional to
  * the remaining weights (zero-weight entries are never drawn).
