@@ -1,0 +1,28 @@
+// The on-screen error list: every failure ends up here (and in the console), never as a blank page.
+import { h, messageOf } from './dom.js';
+
+let list: HTMLElement | undefined;
+
+export function mountErrors(container: HTMLElement): void {
+  list = container;
+  window.addEventListener('error', (event) => showError(event.error ?? event.message));
+  window.addEventListener('unhandledrejection', (event) => showError(event.reason));
+}
+
+/** Shows `error` (an XentError's message reads `fn(argument): expected …, received …`). */
+export function showError(error: unknown, context?: string): void {
+  const text = `${context ? `${context}: ` : ''}${messageOf(error)}`;
+  console.error(text, error);
+  if (!list) return;
+  const item = h(
+    'div',
+    { className: 'error', 'data-testid': 'error' },
+    h('span', {}, text),
+    h('button', { type: 'button', title: 'dismiss', onclick: () => item.remove() }, '×'),
+  );
+  list.append(item);
+}
+
+export function clearErrors(): void {
+  list?.replaceChildren();
+}
