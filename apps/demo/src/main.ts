@@ -13,7 +13,8 @@ async function boot(): Promise<void> {
     if (status) status.textContent = text;
   };
   say('loading TensorFlow.js…');
-  const { activateBackend } = await import('./lib/backend.js');
+  const { activateBackend, webGlKind, webGpuKind } = await import('./lib/backend.js');
+  const gpu = { webgpu: await webGpuKind(), webgl: webGlKind() };
   const requested = new URLSearchParams(location.search).get('backend') as BackendName | null;
   const backend = await activateBackend(requested ?? undefined);
   say(`backend ${backend}; loading loss packages…`);
@@ -23,7 +24,7 @@ async function boot(): Promise<void> {
   const { registerExamplesForEmptyFamilies } = await import('./fixtures/example-losses.js');
   const examples = registerExamplesForEmptyFamilies().map((fn) => fn.spec.name);
   const { mountApp } = await import('./ui/app.js');
-  mountApp(root, { backend, plugins, examples });
+  mountApp(root, { backend, plugins, examples, gpu });
   document.body.dataset.ready = 'true';
 }
 

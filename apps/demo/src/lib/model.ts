@@ -17,11 +17,13 @@ export function createMlp(sizes: readonly number[], seed: number, trainable = tr
     const fanIn = sizes[l]!;
     const fanOut = sizes[l + 1]!;
     const last = l + 2 === sizes.length;
-    const w = tf.variable(
-      tf.randomNormal([fanIn, fanOut], 0, Math.sqrt(2 / fanIn), 'float32', seed * 31 + l),
-      trainable,
+    const w = tf.tidy(() =>
+      tf.variable(
+        tf.randomNormal([fanIn, fanOut], 0, Math.sqrt(2 / fanIn), 'float32', seed * 31 + l),
+        trainable,
+      ),
     );
-    const b = last ? undefined : tf.variable(tf.zeros([fanOut]), trainable);
+    const b = last ? undefined : tf.tidy(() => tf.variable(tf.zeros([fanOut]), trainable));
     layers.push({ w, b });
   }
   const params = layers.flatMap(({ w, b }) => (b ? [w, b] : [w]));

@@ -244,7 +244,9 @@ export class Run {
     const out = metricLike ? dataset.embeddingDim : dataset.numClasses;
     this.model = createMlp([dataset.dim, ...dataset.hidden, out], config.seed);
     this.proxies = this.roles.includes('proxies')
-      ? tf.variable(tf.randomNormal([dataset.numClasses, out], 0, 1, 'float32', config.seed + 7))
+      ? tf.tidy(() =>
+          tf.variable(tf.randomNormal([dataset.numClasses, out], 0, 1, 'float32', config.seed + 7)),
+        )
       : undefined;
     this.optimizer = tf.train.adam(config.learningRate);
     this.next = sampler(dataset, family, config.batchSize, config.seed);
@@ -303,7 +305,10 @@ export class Run {
         ),
     };
     const args = this.roles.map((role) => feed[role]());
-    let value = this.loss(...args, { ...this.options, validate: this.step === 0 });
+    // Data checks (NaN, label range) read tensors synchronously: once, and never on webgpu, where a
+    // synchronous read in the browser goes through a canvas and can lose the device.
+    const validate = this.step === 0 && tf.getBackend() !== 'webgpu';
+    let value = this.loss(...args, { ...this.options, validate });
     if (value.rank > 0) value = tf.mean(value);
     return value as tf.Scalar;
   }

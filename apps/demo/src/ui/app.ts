@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registry } from '@xent/core';
 import { FAMILIES, type Family } from '../lib/adapters.js';
-import { activateBackend, BACKENDS, type BackendName } from '../lib/backend.js';
+import { activateBackend, BACKENDS, type BackendName, type GpuKind } from '../lib/backend.js';
 import { type Dataset, loadMnist, spirals } from '../lib/datasets.js';
 import { Run, type Teacher, type TrainConfig, trainTeacher } from '../lib/train.js';
 import { h, messageOf } from './dom.js';
@@ -23,7 +23,15 @@ export interface AppInfo {
   readonly backend: BackendName;
   readonly plugins: readonly { packageName: string; error?: string }[];
   readonly examples: readonly string[];
+  /** How webgpu and webgl would run here (real GPU, software renderer, none). */
+  readonly gpu: { readonly webgpu: GpuKind; readonly webgl: GpuKind };
 }
+
+const KIND_NOTE: Record<GpuKind, string> = {
+  hardware: '',
+  software: ' (software renderer, slow)',
+  none: ' (unavailable)',
+};
 
 export function mountApp(root: HTMLElement, info: AppInfo): void {
   const params = new URLSearchParams(location.search);
@@ -39,7 +47,13 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
   const backendSelect = h(
     'select',
     { id: 'backend', 'data-testid': 'backend-select' },
-    ...BACKENDS.map((b) => h('option', { value: b, selected: b === backend }, b)),
+    ...BACKENDS.map((b) =>
+      h(
+        'option',
+        { value: b, selected: b === backend },
+        `${b}${b === 'webgpu' || b === 'webgl' ? KIND_NOTE[info.gpu[b]] : ''}`,
+      ),
+    ),
   );
   const activeBadge = h('span', { className: 'badge active', 'data-testid': 'active-backend' }, backend);
   const datasetSelect = h(

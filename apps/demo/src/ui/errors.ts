@@ -11,7 +11,8 @@ export function mountErrors(container: HTMLElement): void {
 
 /** Shows `error` (an XentError's message reads `fn(argument): expected …, received …`). */
 export function showError(error: unknown, context?: string): void {
-  const text = `${context ? `${context}: ` : ''}${messageOf(error)}`;
+  const message = messageOf(error);
+  const text = context && !message.startsWith(`${context}(`) ? `${context}: ${message}` : message;
   console.error(text, error);
   if (!list) return;
   const item = h(

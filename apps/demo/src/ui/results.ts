@@ -143,7 +143,7 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
         : [];
     });
     const aucText = rocs.map((s) => s.label).join(' · ');
-    charts.append(chartBox(rocChart(`ROC (same-class query/doc pairs)${aucText ? '' : ''}`, rocs)));
+    charts.append(chartBox(rocChart('ROC (same-class query/doc pairs)', rocs)));
     charts.append(h('div', { className: 'auc', 'data-testid': 'auc' }, aucText));
   }
   const perRun = h('div', { className: 'per-run' });
@@ -193,7 +193,7 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
         ),
       );
     }
-    perRun.append(cell);
+    if (cell.childElementCount > 1) perRun.append(cell);
   });
   const teacherLine =
     family === 'distillation' && teacher

@@ -1,0 +1,161 @@
+// The playground in Debian's chromium (playwright-core, SwiftShader WebGPU): page load, a two-loss MNIST
+// comparison, the memory panel, metric learning's embedding plot and an option error. Screenshots go to
+// apps/demo/test-results/.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, startDemoServer } from '../scripts/server.js';
+import { launchBrowser, missingBrowser } from './browser.js';
+
+const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+const skip = process.env.XENT_SKIP_BROWSER === '1';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe.skipIf(skip)('playground in chromium', () => {
+  let server: DemoServer | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const missing = missingBrowser();
+    if (missing) throw new Error(missing);
+    mkdirSync(shots, { recursive: true });
+    server = await startDemoServer({ port: await freePort(), strictPort: true, quiet: true });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const open = async (query = '') => {
+    await page.goto(`${server!.url}${query}`);
+    await page.waitForSelector('body[data-ready]', { timeout: 90_000 });
+  };
+
+  const trainAndWait = async (timeout = 90_000) => {
+    await page.click('[data-testid=train]');
+    await page.waitForSelector('[data-testid=run]', { timeout });
+    await page.waitForFunction(
+      () => {
+        const runs = [...document.querySelectorAll<HTMLElement>('[data-testid=run]')];
+        return (
+          runs.length > 0 && runs.every((r) => ['done', 'stopped', 'error'].includes(r.dataset.status ?? ''))
+        );
+      },
+      null,
+      { timeout, polling: 250 },
+    );
+  };
+
+  it('loads with the active backend shown and losses from the registry', async () => {
+    await open();
+    const active = await page.locator('[data-testid=active-backend]').textContent();
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(active);
+    expect(
+      await page.locator('[data-testid=loss-list] input[type=checkbox][data-loss]').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(shots, '01-loaded.png'), fullPage: true });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('trains two classification losses on MNIST side by side and draws both curves', async () => {
+    await open('?backend=wasm&steps=30&evalEvery=10');
+    expect(await page.locator('[data-testid=active-backend]').textContent()).toBe('wasm');
+    expect(
+      await page.locator('[data-testid=loss-list] input[data-loss]:checked').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await trainAndWait();
+    const statuses = await page
+      .locator('[data-testid=run]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status));
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+    const lossPaths = await page
+      .locator('svg[data-chart=loss] path[data-series]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+    expect(lossPaths.length).toBe(statuses.length);
+    for (const points of lossPaths) expect(points).toBe(30);
+    const accPaths = await page.locator('svg[data-chart=accuracy] path[data-series]').count();
+    expect(accPaths).toBe(statuses.length);
+    expect(await page.locator('svg[data-chart=reliability]').count()).toBe(statuses.length);
+    await page.screenshot({ path: join(shots, '02-classification-mnist.png'), fullPage: true });
+  });
+
+  it('memory panel: linearCrossEntropy peaks below dense cross-entropy', async () => {
+    await open('?backend=wasm');
+    await page.fill('[data-memory=N]', '256');
+    await page.fill('[data-memory=V]', '8192');
+    await page.fill('[data-memory=D]', '64');
+    await page.click('[data-testid=memory-run]');
+    await page.waitForSelector('[data-testid=memory-results] tr[data-method]', { timeout: 90_000 });
+    const rows = await page
+      .locator('[data-testid=memory-results] tr[data-method]')
+      .evaluateAll((els) =>
+        els.map((e) => ({
+          method: e.getAttribute('data-method'),
+          peak: Number(e.getAttribute('data-peak-bytes')),
+        })),
+      );
+    await page.locator('#memory').screenshot({ path: join(shots, '03-memory-panel.png') });
+    const dense = rows.find((r) => r.method === 'dense cross-entropy');
+    const fused = rows.find((r) => r.method === 'linearCrossEntropy');
+    expect(dense?.peak).toBeGreaterThan(256 * 8192 * 4);
+    expect(fused, 'linearCrossEntropy is not registered: is @xent/cce in the workspace?').toBeDefined();
+    expect(fused!.peak).toBeLessThan(dense!.peak);
+  });
+
+  it('metric learning shows the 2-D embedding plot', async () => {
+    await open('?backend=wasm&family=metric&steps=20&evalEvery=10');
+    await trainAndWait();
+    const plots = page.locator('canvas[data-testid=embedding-plot]');
+    expect(await plots.count()).toBeGreaterThanOrEqual(1);
+    const coloured = await plots.first().evaluate((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] !== 255 || data[i + 1] !== 255 || data[i + 2] !== 255) n++;
+      return n;
+    });
+    expect(coloured).toBeGreaterThan(500);
+    await page.screenshot({ path: join(shots, '04-metric-embeddings.png'), fullPage: true });
+  });
+
+  it('an option out of range shows the loss error on screen', async () => {
+    await open('?backend=wasm&steps=5');
+    const field = page
+      .locator('[data-testid=loss-list] .loss:has(input[data-loss]:checked) input[type=number][data-min]')
+      .first();
+    const name = await field.getAttribute('data-option');
+    const min = Number(await field.getAttribute('data-min'));
+    await field.fill(String(min - 1));
+    await trainAndWait();
+    const error = page.locator('[data-testid=error]').first();
+    await error.waitFor({ timeout: 10_000 });
+    const text = await error.textContent();
+    expect(text).toContain(`(options.${name}): expected`);
+    expect(text).toContain(`received ${min - 1}`);
+    expect(await page.locator('[data-testid=run-error]').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(shots, '05-option-error.png'), fullPage: true });
+  });
+});
