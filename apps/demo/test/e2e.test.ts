@@ -101,6 +101,26 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.screenshot({ path: join(shots, '02-classification-mnist.png'), fullPage: true });
   });
 
+  it('switches backends from the selector and shows the active one', async () => {
+    await open('?backend=wasm');
+    await page.selectOption('[data-testid=backend-select]', 'cpu');
+    await page.waitForFunction(() => document.querySelector('[data-testid=active-backend]')?.textContent === 'cpu');
+    await page.selectOption('[data-testid=backend-select]', 'webgpu');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=active-backend]')?.textContent === 'webgpu' ||
+        document.querySelector('[data-testid=error]') !== null,
+      null,
+      { timeout: 30_000 },
+    );
+    const active = await page.locator('[data-testid=active-backend]').textContent();
+    if (active !== 'webgpu') {
+      // No adapter on this machine: the page must say so instead of failing silently.
+      expect(await page.locator('[data-testid=error]').first().textContent()).toContain('webgpu is not available');
+    }
+    await page.locator('header').screenshot({ path: join(shots, '06-backend.png') });
+  });
+
   it('memory panel: linearCrossEntropy peaks below dense cross-entropy', async () => {
     await open('?backend=wasm');
     await page.fill('[data-memory=N]', '256');
@@ -139,6 +159,31 @@ describe.skipIf(skip)('playground in chromium', () => {
     });
     expect(coloured).toBeGreaterThan(500);
     await page.screenshot({ path: join(shots, '04-metric-embeddings.png'), fullPage: true });
+  });
+
+  it('distillation trains a teacher first and plots student vs teacher accuracy', async () => {
+    await open('?backend=wasm&family=distillation&steps=20&evalEvery=10');
+    await trainAndWait();
+    expect(await page.locator('svg[data-chart=student-teacher] path[data-series=teacher]').count()).toBe(1);
+    const students = await page.locator('[data-testid=run]').count();
+    expect(await page.locator('svg[data-chart=student-teacher] path[data-series]').count()).toBe(students + 1);
+    await page.screenshot({ path: join(shots, '07-distillation.png'), fullPage: true });
+  });
+
+  it('retrieval draws ROC curves with their AUC', async () => {
+    await open('?backend=wasm&family=retrieval&steps=20&evalEvery=10');
+    await trainAndWait();
+    const runs = await page.locator('[data-testid=run]').count();
+    expect(await page.locator('svg[data-chart=roc] path[data-series]').count()).toBe(runs);
+    expect(await page.locator('[data-testid=auc]').textContent()).toMatch(/AUC 0\.\d{3}/);
+    await page.screenshot({ path: join(shots, '08-retrieval.png'), fullPage: true });
+  });
+
+  it('the 2-D set shows decision regions', async () => {
+    await open('?backend=wasm&dataset=spirals&steps=60&evalEvery=20');
+    await trainAndWait();
+    expect(await page.locator('canvas[data-testid=boundary-plot]').count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(shots, '09-spirals.png'), fullPage: true });
   });
 
   it('an option out of range shows the loss error on screen', async () => {

@@ -29,7 +29,7 @@ export interface AppInfo {
 
 const KIND_NOTE: Record<GpuKind, string> = {
   hardware: '',
-  software: ' (software renderer, slow)',
+  software: ' (software)',
   none: ' (unavailable)',
 };
 
