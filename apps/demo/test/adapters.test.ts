@@ -33,6 +33,30 @@ describe('planInputs', () => {
     expect(planInputs(fused)).toEqual({ supported: true, roles: ['features', 'classifier', 'labels'] });
   });
 
+  it('maps masks, auxiliary heads and prototypes', () => {
+    const mw = spec('retrieval', [
+      input('scores', 'float32', ['Q', 'P']),
+      input('positiveMask', 'float32', ['Q', 'P']),
+    ]);
+    expect(planInputs(mw)).toEqual({ supported: true, roles: ['scores', 'relevance'] });
+    const dualHead = spec('distillation', [
+      input('mainLogits', 'float32', ['N', 'C']),
+      input('auxLogits', 'float32', ['N', 'C']),
+      input('teacherLogits', 'float32', ['N', 'C']),
+      input('labels', 'labels', ['N', 'C']),
+    ]);
+    expect(planInputs(dualHead)).toEqual({
+      supported: true,
+      roles: ['student', 'auxiliary', 'teacher', 'labels'],
+    });
+    const proto = spec('metric', [
+      input('queries', 'float32', ['Q', 'D']),
+      input('labels', 'int32', ['Q']),
+      input('prototypes', 'float32', ['C', 'D']),
+    ]);
+    expect(planInputs(proto)).toEqual({ supported: true, roles: ['embeddings', 'labels', 'prototypes'] });
+  });
+
   it('lists losses it cannot feed as unsupported with a reason', () => {
     const binary = planInputs(
       spec('classification', [input('logits', 'float32', ['N']), input('targets', 'float32', ['N'])]),

@@ -104,7 +104,9 @@ describe.skipIf(skip)('playground in chromium', () => {
   it('switches backends from the selector and shows the active one', async () => {
     await open('?backend=wasm');
     await page.selectOption('[data-testid=backend-select]', 'cpu');
-    await page.waitForFunction(() => document.querySelector('[data-testid=active-backend]')?.textContent === 'cpu');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=active-backend]')?.textContent === 'cpu',
+    );
     await page.selectOption('[data-testid=backend-select]', 'webgpu');
     await page.waitForFunction(
       () =>
@@ -116,7 +118,9 @@ describe.skipIf(skip)('playground in chromium', () => {
     const active = await page.locator('[data-testid=active-backend]').textContent();
     if (active !== 'webgpu') {
       // No adapter on this machine: the page must say so instead of failing silently.
-      expect(await page.locator('[data-testid=error]').first().textContent()).toContain('webgpu is not available');
+      expect(await page.locator('[data-testid=error]').first().textContent()).toContain(
+        'webgpu is not available',
+      );
     }
     await page.locator('header').screenshot({ path: join(shots, '06-backend.png') });
   });
@@ -128,14 +132,12 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.fill('[data-memory=D]', '64');
     await page.click('[data-testid=memory-run]');
     await page.waitForSelector('[data-testid=memory-results] tr[data-method]', { timeout: 90_000 });
-    const rows = await page
-      .locator('[data-testid=memory-results] tr[data-method]')
-      .evaluateAll((els) =>
-        els.map((e) => ({
-          method: e.getAttribute('data-method'),
-          peak: Number(e.getAttribute('data-peak-bytes')),
-        })),
-      );
+    const rows = await page.locator('[data-testid=memory-results] tr[data-method]').evaluateAll((els) =>
+      els.map((e) => ({
+        method: e.getAttribute('data-method'),
+        peak: Number(e.getAttribute('data-peak-bytes')),
+      })),
+    );
     await page.locator('#memory').screenshot({ path: join(shots, '03-memory-panel.png') });
     const dense = rows.find((r) => r.method === 'dense cross-entropy');
     const fused = rows.find((r) => r.method === 'linearCrossEntropy');
@@ -166,7 +168,9 @@ describe.skipIf(skip)('playground in chromium', () => {
     await trainAndWait();
     expect(await page.locator('svg[data-chart=student-teacher] path[data-series=teacher]').count()).toBe(1);
     const students = await page.locator('[data-testid=run]').count();
-    expect(await page.locator('svg[data-chart=student-teacher] path[data-series]').count()).toBe(students + 1);
+    expect(await page.locator('svg[data-chart=student-teacher] path[data-series]').count()).toBe(
+      students + 1,
+    );
     await page.screenshot({ path: join(shots, '07-distillation.png'), fullPage: true });
   });
 

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
-import { registry } from '@xent/core';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
 import { planInputs } from '../src/lib/adapters.js';
 import { spirals } from '../src/lib/datasets.js';
-import { compareMemory } from '../src/lib/memory.js';
+import { compareMemory, findLinearCrossEntropy } from '../src/lib/memory.js';
 import { Run } from '../src/lib/train.js';
 
 const config = { steps: 6, batchSize: 16, learningRate: 0.01, seed: 3, evalEvery: 3 };
@@ -57,11 +56,17 @@ describe('Run (cpu, spirals)', () => {
 });
 
 describe('compareMemory', () => {
-  it('measures dense cross-entropy (and linearCrossEntropy when registered)', async () => {
-    const results = await compareMemory(8, 32, 4);
-    expect(results[0]!.method).toBe('dense cross-entropy');
-    expect(results[0]!.peakBytes).toBeGreaterThanOrEqual(8 * 32 * 4);
-    expect(Number.isFinite(results[0]!.loss)).toBe(true);
-    expect(results).toHaveLength(registry.list().some((fn) => fn.spec.name === 'linearCrossEntropy') ? 2 : 1);
+  it('measures dense cross-entropy, and linearCrossEntropy when @xent/cce is in the workspace', async () => {
+    const results = await compareMemory(64, 2048, 16);
+    const dense = results[0]!;
+    expect(dense.method).toBe('dense cross-entropy');
+    expect(dense.peakBytes).toBeGreaterThanOrEqual(64 * 2048 * 4);
+    expect(Number.isFinite(dense.loss)).toBe(true);
+    const fused = await findLinearCrossEntropy();
+    expect(results).toHaveLength(fused ? 2 : 1);
+    if (fused) {
+      expect(results[1]!.loss).toBeCloseTo(dense.loss, 4);
+      expect(results[1]!.peakBytes).toBeLessThan(dense.peakBytes);
+    }
   });
 });

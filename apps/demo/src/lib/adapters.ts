@@ -9,8 +9,9 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  * What the playground can feed:
  * - `logits` `[N, C]` model outputs, `features` `[N, H]` last hidden layer, `classifier` `[C, H]` head weight;
  * - `labels` int32 class ids `[N]`, `onehot` float32 `[N, C]`;
- * - `student`/`teacher` logits `[N, C]` (distillation);
- * - `embeddings` `[N, D]`, `proxies` `[C, D]` (a trainable per-class matrix) for metric learning;
+ * - `student`/`teacher` logits `[N, C]` (distillation), `auxiliary` `[N, C]` a second student head;
+ * - `embeddings` `[N, D]`, `proxies` `[C, D]` (a trainable per-class matrix), `prototypes` `[C, D]`
+ *   (per-class means of the batch embeddings) for metric learning;
  * - `queries`/`docs` `[N, D]` (doc i is a positive of query i), `scores` `[N, N]` = queries · docsᵀ,
  *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
  *   (1 where query and doc share a class).
@@ -25,6 +26,8 @@ export type Role =
   | 'teacher'
   | 'embeddings'
   | 'proxies'
+  | 'prototypes'
+  | 'auxiliary'
   | 'queries'
   | 'docs'
   | 'scores'
@@ -44,7 +47,7 @@ function describeInput(input: InputSpec): string {
 function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[]): Role | undefined {
   const name = input.name;
   if (input.shape.length !== 2) return undefined;
-  const labelish = has(name, /label|target|relevan/);
+  const labelish = has(name, /label|target|relevan|mask/);
   switch (family) {
     case 'classification':
       if (labelish) return 'onehot';
@@ -59,12 +62,14 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
       return undefined;
     case 'distillation':
       if (has(name, /teacher/)) return 'teacher';
+      if (has(name, /aux/)) return 'auxiliary';
       if (has(name, /student|logit|pred/)) return 'student';
       if (labelish) return 'onehot';
       return undefined;
     case 'metric':
-      if (has(name, /prox|center|centroid|class_?weight|weight/)) return 'proxies';
-      if (has(name, /embed|feature|^x$|output/)) return 'embeddings';
+      if (has(name, /proto|centroid/)) return 'prototypes';
+      if (has(name, /prox|center|class_?weight|weight/)) return 'proxies';
+      if (has(name, /embed|feature|quer|^x$|output/)) return 'embeddings';
       return undefined;
     case 'retrieval':
       if (labelish) return 'relevance';

@@ -13,9 +13,25 @@ export interface MemoryResult {
   readonly loss: number;
 }
 
-/** The registered fused loss (`linearCrossEntropy` from @xent/cce), if any. */
-export function findLinearCrossEntropy(): AnyLossFn | undefined {
-  return registry.list().find((fn) => fn.spec.name === 'linearCrossEntropy');
+type Fused = (embeddings: tf.Tensor, classifier: tf.Tensor, targets: tf.Tensor) => tf.Tensor;
+
+// @xent/cce's entry, when the workspace has it (its `linearCrossEntropy` is a plain function, not a
+// registry spec).
+const cceModules = import.meta.glob<{ linearCrossEntropy?: Fused }>('../../../../packages/cce/src/index.ts');
+
+/** `linearCrossEntropy`: from the registry if a package registered it, else from @xent/cce's source. */
+export async function findLinearCrossEntropy(): Promise<Fused | undefined> {
+  const registered: AnyLossFn | undefined = registry
+    .list()
+    .find((fn) => fn.spec.name === 'linearCrossEntropy');
+  if (registered) {
+    const plan = planInputs({ ...registered.spec, family: 'classification' });
+    if (!plan.supported) throw new Error(`linearCrossEntropy: ${plan.reason}`);
+    return (e, c, y) =>
+      registered(...plan.roles.map((role) => (role === 'features' ? e : role === 'classifier' ? c : y)));
+  }
+  const load = Object.values(cceModules)[0];
+  return load ? (await load()).linearCrossEntropy : undefined;
 }
 
 type Compute = (e: tf.Tensor, c: tf.Tensor, y: tf.Tensor) => tf.Scalar;
@@ -54,18 +70,11 @@ export async function compareMemory(n: number, v: number, d: number, seed = 1): 
   );
   try {
     const results: MemoryResult[] = [await measure('dense cross-entropy', dense, e, c, y)];
-    const fused = findLinearCrossEntropy();
+    const fused = await findLinearCrossEntropy();
     if (fused) {
-      const plan = planInputs({ ...fused.spec, family: 'classification' });
-      if (!plan.supported) throw new Error(`linearCrossEntropy: ${plan.reason}`);
-      const byRole: Record<string, tf.Tensor> = { features: e, classifier: c, labels: y };
-      const call: Compute = (ee, cc, yy) => {
-        const args = plan.roles.map((role) =>
-          role === 'features' ? ee : role === 'classifier' ? cc : (byRole[role] ?? yy),
-        );
-        return fused(...args) as tf.Scalar;
-      };
-      results.push(await measure('linearCrossEntropy', call, e, c, y));
+      results.push(
+        await measure('linearCrossEntropy', (ee, cc, yy) => fused(ee, cc, yy) as tf.Scalar, e, c, y),
+      );
     }
     return results;
   } finally {

@@ -226,6 +226,8 @@ export class Run {
   step = 0;
   private readonly model: Mlp;
   private readonly proxies: tf.Variable | undefined;
+  /** Second student head `[H, C]` for dual-head distillation losses. */
+  private readonly auxHead: tf.Variable | undefined;
   private readonly optimizer: tf.Optimizer;
   private readonly next: () => Batch;
   private readonly roles: readonly Role[];
@@ -246,6 +248,12 @@ export class Run {
     this.proxies = this.roles.includes('proxies')
       ? tf.tidy(() =>
           tf.variable(tf.randomNormal([dataset.numClasses, out], 0, 1, 'float32', config.seed + 7)),
+        )
+      : undefined;
+    const hidden = dataset.hidden[dataset.hidden.length - 1]!;
+    this.auxHead = this.roles.includes('auxiliary')
+      ? tf.tidy(() =>
+          tf.variable(tf.randomNormal([hidden, out], 0, Math.sqrt(2 / hidden), 'float32', config.seed + 11)),
         )
       : undefined;
     this.optimizer = tf.train.adam(config.learningRate);
@@ -294,6 +302,13 @@ export class Run {
       teacher: () => this.teacher!.model.forward(x).out,
       embeddings: () => (retrieval ? tf.concat([qd().q, qd().d]) : fwd().out),
       proxies: () => this.proxies!,
+      auxiliary: () => tf.matMul(fwd().hidden, this.auxHead!),
+      prototypes: () => {
+        // Class means of the batch embeddings (zero rows for classes absent from the batch).
+        const onehot = tf.oneHot(y, dataset.numClasses).toFloat();
+        const counts = tf.maximum(tf.sum(onehot, 0), 1);
+        return tf.div(tf.matMul(onehot, fwd().out, true, false), tf.reshape(counts, [-1, 1]));
+      },
       queries: () => qd().q,
       docs: () => qd().d,
       scores: () => tf.matMul(qd().q, qd().d, false, true),
@@ -319,7 +334,11 @@ export class Run {
     this.status = 'running';
     try {
       const batch = this.next();
-      const vars = this.proxies ? [...this.model.params, this.proxies] : this.model.params;
+      const vars = [
+        ...this.model.params,
+        ...(this.proxies ? [this.proxies] : []),
+        ...(this.auxHead ? [this.auxHead] : []),
+      ];
       const value = this.optimizer.minimize(() => this.lossOf(batch), true, vars);
       const loss = (await value!.data())[0]!;
       value!.dispose();
@@ -350,6 +369,7 @@ export class Run {
   dispose(): void {
     this.model.dispose();
     this.proxies?.dispose();
+    this.auxHead?.dispose();
     this.optimizer.dispose();
   }
 }

@@ -1,5 +1,5 @@
 // The @xent/cce memory panel: dense cross-entropy vs linearCrossEntropy for chosen N, V, D.
-import { compareMemory, findLinearCrossEntropy } from '../lib/memory.js';
+import { compareMemory } from '../lib/memory.js';
 import { h } from './dom.js';
 import { showError } from './errors.js';
 
@@ -67,7 +67,7 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
           ),
         ),
         h('p', { className: 'muted' }, `backend ${activeBackend()}, N=${n}, V=${v}, D=${d}`),
-        findLinearCrossEntropy()
+        results.length > 1
           ? ''
           : h(
               'p',
