@@ -5,20 +5,21 @@ import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
 import { optionFields, rangeLabel, readOptions } from '../src/lib/options-form.js';
 
 const spec = {
-  defaults: { gamma: 2, mode: 'b', flag: true, extra: 0.5, label: 'text', reduction: 'mean' },
+  defaults: { gamma: 2, mode: 'b', flag: true, extra: 0.5, label: 'text', reduction: 'mean', scale: 10 },
   options: {
     gamma: { type: 'number', min: 0, description: 'focusing' },
     rate: { type: 'number', min: 0, max: 1, exclusiveMin: true, integer: false, description: 'rate' },
     mode: { type: 'enum', values: ['a', 'b'], description: 'mode' },
     flag: { type: 'boolean', description: 'flag' },
     miner: { type: 'other', description: 'a function' },
+    scale: { type: 'other', description: 'number or scalar tensor' },
   } satisfies Record<string, OptionSpec>,
 };
 
 describe('optionFields', () => {
   it('builds fields from options metadata + defaults, skipping other and common options', () => {
     const fields = optionFields(spec);
-    expect(fields.map((f) => f.name)).toEqual(['gamma', 'rate', 'mode', 'flag', 'extra']);
+    expect(fields.map((f) => f.name)).toEqual(['gamma', 'rate', 'mode', 'flag', 'scale', 'extra']);
     expect(fields[0]).toEqual({ name: 'gamma', kind: 'number', description: 'focusing', value: 2, min: 0 });
     expect(fields[1]).toMatchObject({ kind: 'number', value: undefined, min: 0, max: 1, exclusiveMin: true });
     expect(fields[2]).toEqual({
@@ -29,7 +30,13 @@ describe('optionFields', () => {
       values: ['a', 'b'],
     });
     expect(fields[3]).toEqual({ name: 'flag', kind: 'boolean', description: 'flag', value: true });
-    expect(fields[4]).toEqual({ name: 'extra', kind: 'number', description: '', value: 0.5 });
+    expect(fields[4]).toEqual({
+      name: 'scale',
+      kind: 'number',
+      description: 'number or scalar tensor',
+      value: 10,
+    });
+    expect(fields[5]).toEqual({ name: 'extra', kind: 'number', description: '', value: 0.5 });
   });
 
   it('labels ranges', () => {

@@ -51,12 +51,18 @@ function fromSpec(name: string, option: OptionSpec, fallback: unknown): OptionFi
         values: option.values,
       };
     case 'other':
+      // Tensors and functions are left out; a plain number or boolean default can still be edited.
+      if (typeof fallback === 'number')
+        return { name, kind: 'number', description: option.description, value: fallback };
+      if (typeof fallback === 'boolean')
+        return { name, kind: 'boolean', description: option.description, value: fallback };
       return undefined;
   }
 }
 
 /**
- * The editable options of a loss: every `options` entry except `'other'` ones (tensors, functions), then
+ * The editable options of a loss: every `options` entry except `'other'` ones (tensors, functions) without
+ * a number or boolean default, then
  * `defaults` entries without metadata whose default is a number or boolean. Common options (reduction,
  * weights, validate, ignoreIndex) are left to the playground.
  */

@@ -3,6 +3,7 @@
 import type { AnyLossFn } from '@xent/core';
 import { type Plan, planInputs } from '../lib/adapters.js';
 import { type OptionField, optionFields, rangeLabel, readOptions } from '../lib/options-form.js';
+import { probeLoss } from '../lib/probe.js';
 import { h } from './dom.js';
 
 export interface LossChoice {
@@ -46,6 +47,8 @@ function fieldInput(lossId: string, field: OptionField): HTMLElement {
   );
 }
 
+const isBaseline = (fn: AnyLossFn) => /^(example)?crossEntropy(Loss)?$/i.test(fn.spec.name);
+
 export class LossPicker {
   readonly element = h('div', { className: 'loss-list', 'data-testid': 'loss-list' });
   private entries: {
@@ -58,6 +61,8 @@ export class LossPicker {
 
   /** Lists `losses`; the first `preselect` supported ones start checked. */
   show(losses: readonly AnyLossFn[], preselect = 2): void {
+    // Plain cross-entropy first when there is one: the baseline most comparisons want.
+    losses = [...losses].sort((a, b) => Number(isBaseline(b)) - Number(isBaseline(a)));
     this.entries = [];
     this.element.replaceChildren();
     if (losses.length === 0) {
@@ -67,7 +72,11 @@ export class LossPicker {
     let checked = 0;
     for (const loss of losses) {
       const { spec } = loss;
-      const plan = planInputs(spec);
+      let plan = planInputs(spec);
+      if (plan.supported) {
+        const reason = probeLoss(loss, plan);
+        if (reason) plan = { supported: false, reason };
+      }
       const fields = optionFields(spec);
       const example = spec.id.startsWith('demo/');
       const box = h('input', {
