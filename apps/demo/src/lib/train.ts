@@ -125,8 +125,14 @@ async function classificationEval(model: Mlp, dataset: Dataset, step: number): P
   };
 }
 
+/** L2-normalised embeddings (evaluation compares directions, as most metric and retrieval losses do). */
+function normalised(model: Mlp, x: tf.Tensor): tf.Tensor {
+  const e = model.forward(x).out;
+  return tf.div(e, tf.maximum(tf.norm(e, 2, 1, true), 1e-12));
+}
+
 async function embed(model: Mlp, x: Float32Array, rows: number, dim: number): Promise<Float32Array> {
-  const out = tf.tidy(() => model.forward(tf.tensor2d(x, [rows, dim])).out);
+  const out = tf.tidy(() => normalised(model, tf.tensor2d(x, [rows, dim])));
   const data = (await out.data()) as Float32Array;
   out.dispose();
   return data;
@@ -162,8 +168,8 @@ async function retrievalEval(model: Mlp, dataset: Dataset, step: number): Promis
     Array.from({ length: nd }, (_, i) => nq + i),
   );
   const scoresT = tf.tidy(() => {
-    const eq = model.forward(tf.tensor2d(q.x, [nq, dataset.dim])).out;
-    const ed = model.forward(tf.tensor2d(d.x, [nd, dataset.dim])).out;
+    const eq = normalised(model, tf.tensor2d(q.x, [nq, dataset.dim]));
+    const ed = normalised(model, tf.tensor2d(d.x, [nd, dataset.dim]));
     return tf.matMul(eq, ed, false, true);
   });
   const scores = await scoresT.data();

@@ -118,7 +118,8 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     info.examples.length ? `Demo examples fill families no package covers: ${info.examples.join(', ')}.` : '',
   );
 
-  const showLosses = () => picker.show(registry.list({ family: familySelect.value }));
+  const wanted = (params.get('losses') ?? '').split(',').filter(Boolean);
+  const showLosses = () => picker.show(registry.list({ family: familySelect.value }), wanted);
   familySelect.addEventListener('change', showLosses);
   showLosses();
 

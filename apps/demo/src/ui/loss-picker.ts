@@ -47,7 +47,20 @@ function fieldInput(lossId: string, field: OptionField): HTMLElement {
   );
 }
 
-const isBaseline = (fn: AnyLossFn) => /^(example)?crossEntropy(Loss)?$/i.test(fn.spec.name);
+/**
+ * Losses preselected when present (a baseline and a contrasting one per family), else the first
+ * supported ones. Only the initial ticks depend on this; every registered loss is listed.
+ */
+const PRESELECT = [
+  'crossEntropyLoss',
+  'focalLoss',
+  'kdLoss',
+  'dkdLoss',
+  'tripletMarginLoss',
+  'proxyAnchorLoss',
+  'infoNceLoss',
+  'mwLoss',
+];
 
 export class LossPicker {
   readonly element = h('div', { className: 'loss-list', 'data-testid': 'loss-list' });
@@ -60,30 +73,35 @@ export class LossPicker {
   }[] = [];
 
   /** Lists `losses`; the first `preselect` supported ones start checked. */
-  show(losses: readonly AnyLossFn[], preselect = 2): void {
-    // Plain cross-entropy first when there is one: the baseline most comparisons want.
-    losses = [...losses].sort((a, b) => Number(isBaseline(b)) - Number(isBaseline(a)));
+  /** Lists `losses`; `wanted` names (else the preferred ones, else the first supported) start checked. */
+  show(losses: readonly AnyLossFn[], wanted: readonly string[] = []): void {
+    const preselect = 2;
     this.entries = [];
     this.element.replaceChildren();
     if (losses.length === 0) {
       this.element.append(h('p', { className: 'muted' }, 'No loss of this family is registered.'));
       return;
     }
-    let checked = 0;
-    for (const loss of losses) {
+    const plans = losses.map((loss): Plan => {
+      const plan = planInputs(loss.spec);
+      const reason = plan.supported ? probeLoss(loss, plan) : undefined;
+      return reason ? { supported: false, reason } : plan;
+    });
+    const supportedNames = losses.filter((_, i) => plans[i]!.supported).map((fn) => fn.spec.name);
+    let chosen = wanted.filter((name) => supportedNames.includes(name));
+    if (chosen.length === 0) chosen = PRESELECT.filter((name) => supportedNames.includes(name));
+    for (const name of supportedNames)
+      if (chosen.length < preselect && !chosen.includes(name)) chosen.push(name);
+    losses.forEach((loss, index) => {
       const { spec } = loss;
-      let plan = planInputs(spec);
-      if (plan.supported) {
-        const reason = probeLoss(loss, plan);
-        if (reason) plan = { supported: false, reason };
-      }
+      const plan = plans[index]!;
       const fields = optionFields(spec);
       const example = spec.id.startsWith('demo/');
       const box = h('input', {
         type: 'checkbox',
         'data-loss': spec.id,
         disabled: !plan.supported,
-        checked: plan.supported && checked++ < preselect,
+        checked: plan.supported && chosen.includes(spec.name),
       });
       const form = h('div', { className: 'options' }, ...fields.map((f) => fieldInput(spec.id, f)));
       const toggle = () => {
@@ -127,7 +145,7 @@ export class LossPicker {
         ),
       );
       this.entries.push({ loss, plan, fields, box, form });
-    }
+    });
   }
 
   /** The checked, supported losses with the options read from their forms. */
