@@ -92,7 +92,12 @@ export class LossPicker {
     if (chosen.length === 0) chosen = PRESELECT.filter((name) => supportedNames.includes(name));
     for (const name of supportedNames)
       if (chosen.length < preselect && !chosen.includes(name)) chosen.push(name);
-    losses.forEach((loss, index) => {
+    // Trainable losses first, in registration order; the unsupported ones after them.
+    const order = losses
+      .map((_, i) => i)
+      .sort((a, b) => Number(!plans[a]!.supported) - Number(!plans[b]!.supported) || a - b);
+    for (const index of order) {
+      const loss = losses[index]!;
       const { spec } = loss;
       const plan = plans[index]!;
       const fields = optionFields(spec);
@@ -145,7 +150,7 @@ export class LossPicker {
         ),
       );
       this.entries.push({ loss, plan, fields, box, form });
-    });
+    }
   }
 
   /** The checked, supported losses with the options read from their forms. */

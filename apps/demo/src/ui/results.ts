@@ -77,6 +77,13 @@ function legend(runs: readonly Run[]): HTMLElement {
   );
 }
 
+/** A captioned square canvas drawn by `draw`. */
+function canvasBox(testId: string, size: number, caption: string, draw: (canvas: HTMLCanvasElement) => void) {
+  const canvas = h('canvas', { width: size, height: size, 'data-testid': testId, title: caption });
+  draw(canvas);
+  return h('div', { className: 'canvas-box' }, h('div', { className: 'caption' }, caption), canvas);
+}
+
 function chartBox(svg: string): HTMLElement {
   return h('div', { className: 'chart-box', html: svg });
 }
@@ -161,37 +168,17 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
       );
     }
     if (last.boundary) {
-      const canvas = h('canvas', {
-        width: 240,
-        height: 240,
-        'data-testid': 'boundary-plot',
-        title: 'decision regions and test points',
-      });
-      drawBoundary(canvas, last.boundary, dataset.test.x, dataset.test.y);
+      const { boundary } = last;
       cell.append(
-        h('div', { className: 'canvas-box' }, h('div', { className: 'caption' }, 'decision regions'), canvas),
+        canvasBox('boundary-plot', 240, 'decision regions', (canvas) =>
+          drawBoundary(canvas, boundary, dataset.test.x, dataset.test.y),
+        ),
       );
     }
     if (last.projection) {
-      const canvas = h('canvas', {
-        width: 260,
-        height: 260,
-        'data-testid': 'embedding-plot',
-        title: 'test embeddings, first two principal components',
-      });
-      drawScatter(canvas, last.projection.points, last.projection.labels);
-      cell.append(
-        h(
-          'div',
-          { className: 'canvas-box' },
-          h(
-            'div',
-            { className: 'caption' },
-            `test embeddings (${dataset.embeddingDim > 2 ? 'PCA to 2-D' : '2-D'}), colour = class`,
-          ),
-          canvas,
-        ),
-      );
+      const { points, labels } = last.projection;
+      const caption = `test embeddings (${dataset.embeddingDim > 2 ? 'PCA to 2-D' : '2-D'}), colour = class`;
+      cell.append(canvasBox('embedding-plot', 260, caption, (canvas) => drawScatter(canvas, points, labels)));
     }
     if (cell.childElementCount > 1) perRun.append(cell);
   });
