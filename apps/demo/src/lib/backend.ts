@@ -58,6 +58,20 @@ export function webGlKind(): GpuKind {
   }
 }
 
+const offscreenCanvas = (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas;
+
+/**
+ * On webgpu, hide OffscreenCanvas so synchronous reads fail fast instead of going through a canvas copy:
+ * core's `readSyncIfPossible` then skips data-dependent checks (as it does in Node) and no sync read
+ * reaches the device. In Chromium on SwiftShader such a read lost the GPU device ("A valid external
+ * Instance reference no longer exists") and every later call failed.
+ */
+function guardSyncReads(backend: string): void {
+  const holder = globalThis as { OffscreenCanvas?: unknown };
+  if (offscreenCanvas === undefined) return;
+  holder.OffscreenCanvas = backend === 'webgpu' ? undefined : offscreenCanvas;
+}
+
 async function trySet(name: BackendName): Promise<boolean> {
   if (name === 'webgpu' && (await webGpuKind()) === 'none') return false;
   try {
@@ -83,6 +97,11 @@ export async function activateBackend(preferred?: BackendName): Promise<BackendN
     if (webGlKind() === 'hardware') gpu.push('webgl');
     order = [...gpu, 'wasm', 'cpu', 'webgpu', 'webgl'];
   }
-  for (const name of order) if (await trySet(name)) return name;
+  for (const name of order) {
+    if (await trySet(name)) {
+      guardSyncReads(name);
+      return name;
+    }
+  }
   throw new Error('no tfjs backend could be initialised');
 }

@@ -15,10 +15,20 @@ export function showError(error: unknown, context?: string): void {
   const text = context && !message.startsWith(`${context}(`) ? `${context}: ${message}` : message;
   console.error(text, error);
   if (!list) return;
+  // The same failure repeating (a lost GPU device fails every call) is counted, not listed again.
+  const same = Array.from(list.querySelectorAll<HTMLElement>('[data-testid=error]')).find(
+    (e) => e.dataset.text === text,
+  );
+  if (same) {
+    const count = Number(same.dataset.count ?? '1') + 1;
+    same.dataset.count = String(count);
+    same.querySelector('.count')!.textContent = ` (×${count})`;
+    return;
+  }
   const item = h(
     'div',
-    { className: 'error', 'data-testid': 'error' },
-    h('span', {}, text),
+    { className: 'error', 'data-testid': 'error', 'data-text': text },
+    h('span', {}, text, h('span', { className: 'count' })),
     h('button', { type: 'button', title: 'dismiss', onclick: () => item.remove() }, '×'),
   );
   list.append(item);
