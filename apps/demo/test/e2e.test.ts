@@ -101,6 +101,39 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.screenshot({ path: join(shots, '02-classification-mnist.png'), fullPage: true });
   });
 
+  it('every run has a progress bar and a stop button that stops only that run', async () => {
+    await open('?backend=wasm&steps=5000&evalEvery=1000');
+    await page.click('[data-testid=train]');
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('[data-testid=run]')?.dataset.step) >= 3,
+      null,
+      { timeout: 30_000 },
+    );
+    const runs = page.locator('[data-testid=run]');
+    expect(await runs.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid=run] progress').count()).toBe(await runs.count());
+    await runs.first().locator('[data-testid=stop]').click();
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('[data-testid=run]')?.dataset.status === 'stopped',
+    );
+    const stoppedAt = Number(await runs.first().getAttribute('data-step'));
+    const otherBefore = Number(await runs.nth(1).getAttribute('data-step'));
+    await page.waitForFunction(
+      (before) =>
+        Number(document.querySelectorAll<HTMLElement>('[data-testid=run]')[1]?.dataset.step) >= before + 5,
+      otherBefore,
+      { timeout: 30_000 },
+    );
+    expect(Number(await runs.first().getAttribute('data-step'))).toBe(stoppedAt);
+    await page.screenshot({ path: join(shots, '10-stop.png'), fullPage: true });
+    await page.click('[data-testid=stop-all]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid=run]')].every(
+        (r) => r.dataset.status === 'stopped',
+      ),
+    );
+  });
+
   it('switches backends from the selector and shows the active one', async () => {
     await open('?backend=wasm');
     await page.selectOption('[data-testid=backend-select]', 'cpu');
@@ -142,7 +175,7 @@ describe.skipIf(skip)('playground in chromium', () => {
     const dense = rows.find((r) => r.method === 'dense cross-entropy');
     const fused = rows.find((r) => r.method === 'linearCrossEntropy');
     expect(dense?.peak).toBeGreaterThan(256 * 8192 * 4);
-    expect(fused, 'linearCrossEntropy is not registered: is @xent/cce in the workspace?').toBeDefined();
+    expect(fused, 'linearCrossEntropy not found: is @xent/cce (packages/cce) in the workspace?').toBeDefined();
     expect(fused!.peak).toBeLessThan(dense!.peak);
   });
 

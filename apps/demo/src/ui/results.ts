@@ -24,47 +24,58 @@ const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length]!;
 const pct = (v: number | undefined) =>
   v === undefined || Number.isNaN(v) ? '–' : `${(v * 100).toFixed(1)}%`;
 
-function card(run: Run, index: number): HTMLElement {
-  const last = run.evaluations.at(-1);
+interface Card {
+  readonly element: HTMLElement;
+  update(): void;
+}
+
+/** A run's card, built once and updated in place (so its Stop button stays clickable while training). */
+function card(run: Run, index: number): Card {
   const metricName =
     run.family === 'metric' ? '1-NN acc' : run.family === 'retrieval' ? 'recall@1' : 'test acc';
-  return h(
+  const status = h('span', { className: 'status' });
+  const progress = h('progress', { max: run.config.steps, value: 0, 'data-testid': 'progress' });
+  const stats = h('div', { className: 'run-stats' });
+  const error = h('div', { className: 'run-error', 'data-testid': 'run-error', hidden: true });
+  const stop = h(
+    'button',
+    { type: 'button', className: 'stop', 'data-testid': 'stop', onclick: () => run.stop() },
+    'Stop',
+  );
+  const element = h(
     'div',
-    {
-      className: `run ${run.status}`,
-      'data-testid': 'run',
-      'data-run': run.id,
-      'data-status': run.status,
-      'data-step': run.step,
-    },
+    { 'data-testid': 'run', 'data-run': run.id },
     h(
       'div',
       { className: 'run-head' },
       h('span', { className: 'swatch', style: `background:${color(index)}` }),
       h('strong', {}, run.loss.spec.name),
-      h('span', { className: 'status' }, run.status),
+      status,
     ),
-    h('progress', { max: run.config.steps, value: run.step, 'data-testid': 'progress' }),
-    h(
-      'div',
-      { className: 'run-stats' },
-      `step ${run.step}/${run.config.steps} · loss ${run.losses.length ? run.losses.at(-1)!.toFixed(4) : '–'} · ${metricName} ${pct(last?.accuracy)}`,
-      last?.ece !== undefined ? ` · ECE ${last.ece.toFixed(3)}` : '',
-      last?.roc ? ` · AUC ${last.roc.auc.toFixed(3)}` : '',
-    ),
-    run.error ? h('div', { className: 'run-error', 'data-testid': 'run-error' }, run.error) : null,
-    h(
-      'button',
-      {
-        type: 'button',
-        className: 'stop',
-        'data-testid': 'stop',
-        disabled: run.finished,
-        onclick: () => run.stop(),
-      },
-      'Stop',
-    ),
+    progress,
+    stats,
+    error,
+    stop,
   );
+  const update = () => {
+    const last = run.evaluations.at(-1);
+    element.className = `run ${run.status}`;
+    element.dataset.status = run.status;
+    element.dataset.step = String(run.step);
+    status.textContent = run.status;
+    progress.value = run.step;
+    stats.textContent =
+      `step ${run.step}/${run.config.steps} · loss ${run.losses.length ? run.losses.at(-1)!.toFixed(4) : '–'} · ${metricName} ${pct(last?.accuracy)}` +
+      (last?.ece !== undefined ? ` · ECE ${last.ece.toFixed(3)}` : '') +
+      (last?.roc ? ` · AUC ${last.roc.auc.toFixed(3)}` : '');
+    if (run.error && error.hidden) {
+      error.textContent = run.error;
+      error.hidden = false;
+    }
+    stop.disabled = run.finished;
+  };
+  update();
+  return { element, update };
 }
 
 function legend(runs: readonly Run[]): HTMLElement {
@@ -88,8 +99,45 @@ function chartBox(svg: string): HTMLElement {
   return h('div', { className: 'chart-box', html: svg });
 }
 
+interface View {
+  readonly comparison: Comparison;
+  readonly cards: Card[];
+  readonly charts: HTMLElement;
+  readonly perRun: HTMLElement;
+}
+
+const views = new WeakMap<HTMLElement, View>();
+
+/** Draws `comparison` into `container`: cards are kept and updated, charts redrawn. */
 export function renderComparison(container: HTMLElement, comparison: Comparison): void {
   const { runs, family, dataset, teacher } = comparison;
+  let view = views.get(container);
+  if (view?.comparison !== comparison) {
+    const teacherLine =
+      family === 'distillation' && teacher
+        ? h(
+            'div',
+            { className: 'muted' },
+            `teacher (${dataset.teacherHidden.join('-')} hidden) test accuracy ${pct(teacher.accuracy)}`,
+          )
+        : '';
+    view = {
+      comparison,
+      cards: runs.map(card),
+      charts: h('div', { className: 'charts' }),
+      perRun: h('div', { className: 'per-run' }),
+    };
+    views.set(container, view);
+    container.replaceChildren(
+      h('div', { className: 'run-cards' }, ...view.cards.map((c) => c.element)),
+      legend(runs),
+      teacherLine,
+      view.charts,
+      view.perRun,
+    );
+  }
+  for (const c of view.cards) c.update();
+  const { charts, perRun } = view;
   const steps = Math.max(...runs.map((r) => r.config.steps));
   const lossSeries: Series[] = runs.map((run, i) => ({
     id: run.id,
@@ -123,10 +171,7 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
       ],
     });
   }
-  const cards = h('div', { className: 'run-cards' }, ...runs.map(card));
-  const charts = h(
-    'div',
-    { className: 'charts' },
+  charts.replaceChildren(
     chartBox(lineChart('loss', 'training loss (each loss on its own scale)', lossSeries, { xMax: steps })),
     chartBox(
       lineChart(family === 'distillation' ? 'student-teacher' : 'accuracy', accTitle, accuracySeries, {
@@ -153,7 +198,7 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
     charts.append(chartBox(rocChart('ROC (same-class query/doc pairs)', rocs)));
     charts.append(h('div', { className: 'auc', 'data-testid': 'auc' }, aucText));
   }
-  const perRun = h('div', { className: 'per-run' });
+  perRun.replaceChildren();
   runs.forEach((run, i) => {
     const last = run.evaluations.at(-1);
     if (!last) return;
@@ -182,13 +227,4 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
     }
     if (cell.childElementCount > 1) perRun.append(cell);
   });
-  const teacherLine =
-    family === 'distillation' && teacher
-      ? h(
-          'div',
-          { className: 'muted' },
-          `teacher (${dataset.teacherHidden.join('-')} hidden) test accuracy ${pct(teacher.accuracy)}`,
-        )
-      : null;
-  container.replaceChildren(cards, legend(runs), teacherLine ?? '', charts, perRun);
 }
