@@ -175,7 +175,10 @@ describe.skipIf(skip)('playground in chromium', () => {
     const dense = rows.find((r) => r.method === 'dense cross-entropy');
     const fused = rows.find((r) => r.method === 'linearCrossEntropy');
     expect(dense?.peak).toBeGreaterThan(256 * 8192 * 4);
-    expect(fused, 'linearCrossEntropy not found: is @xent/cce (packages/cce) in the workspace?').toBeDefined();
+    expect(
+      fused,
+      'linearCrossEntropy not found: is @xent/cce (packages/cce) in the workspace?',
+    ).toBeDefined();
     expect(fused!.peak).toBeLessThan(dense!.peak);
   });
 

@@ -208,6 +208,12 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
           await new Promise((resolve) => setTimeout(resolve, 0));
         }
       }
+      // Runs stopped between evaluations get a last one, so their charts show where they ended.
+      for (const run of runs) {
+        if (run.status === 'stopped' && run.step > 0 && run.evaluations.at(-1)?.step !== run.step) {
+          await run.evaluate();
+        }
+      }
       render();
     } catch (error) {
       showError(error);
