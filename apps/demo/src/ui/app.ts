@@ -6,7 +6,7 @@ import { FAMILIES, type Family } from '../lib/adapters.js';
 import { activateBackend, BACKENDS, type BackendName, type GpuKind } from '../lib/backend.js';
 import { type Dataset, loadMnist, spirals } from '../lib/datasets.js';
 import { Run, type Teacher, type TrainConfig, trainTeacher } from '../lib/train.js';
-import { h, messageOf } from './dom.js';
+import { h } from './dom.js';
 import { clearErrors, showError } from './errors.js';
 import { LossPicker } from './loss-picker.js';
 import { memoryPanel } from './memory-panel.js';
@@ -271,5 +271,4 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     results,
     memoryPanel(() => tf.getBackend() ?? backend),
   );
-  void messageOf;
 }
