@@ -98,7 +98,7 @@ export function spirals(seed = 7, classes = 3): Dataset {
     test: spiralSplit(400, classes, rng),
     hidden: [32, 32],
     teacherHidden: [64, 64],
-    embeddingDim: 2,
+    embeddingDim: 8,
     planar: true,
   };
 }

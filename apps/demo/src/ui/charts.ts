@@ -171,8 +171,13 @@ export function drawScatter(
     maxY = Math.max(maxY, points[i * 2 + 1]!);
   }
   const pad = 8;
-  const sx = (canvas.width - 2 * pad) / (maxX - minX || 1);
-  const sy = (canvas.height - 2 * pad) / (maxY - minY || 1);
+  // One scale for both axes, so distances and angles in the plot are the embedding's.
+  const scale = Math.min(
+    (canvas.width - 2 * pad) / (maxX - minX || 1),
+    (canvas.height - 2 * pad) / (maxY - minY || 1),
+  );
+  const sx = scale;
+  const sy = scale;
   for (let i = 0; i < n; i++) {
     ctx.fillStyle = CLASS_COLORS[labels[i]! % CLASS_COLORS.length]!;
     ctx.beginPath();
