@@ -132,8 +132,8 @@ export interface AnyLossSpec
     LossSpec<readonly InputSpec[], any, any>,
     'defaults' | 'options' | 'check' | 'perExample' | 'batch'
   > {
-  readonly defaults: Readonly<Record<string, unknown>>;
-  readonly options?: { readonly [name: string]: OptionSpec | undefined };
+  readonly defaults: object;
+  readonly options?: object;
   check?(inputs: any, options: any, context: LossContext): void;
   perExample?(inputs: any, options: any, context: LossContext): tf.Tensor;
   batch?(inputs: any, options: any, context: LossContext): tf.Tensor;

@@ -14,11 +14,14 @@ export {
   type ReductionOptions,
   type ResolvedOptions,
 } from './define-loss.js';
+export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
 export { toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
+export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
+export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
 export {
@@ -29,9 +32,14 @@ export {
   safeSqrt,
   squaredL2,
 } from './primitives/pairwise.js';
-export { classTargets, isClassIds, pickClass } from './primitives/pick-class.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
+export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
+export {
+  type SparseSoftmaxCrossEntropyOptions,
+  sparseSoftmaxCrossEntropy,
+} from './primitives/sparse-cross-entropy.js';
+export { stopGradient } from './primitives/stop-gradient.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';

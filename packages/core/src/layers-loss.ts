@@ -5,8 +5,9 @@ import { XentError } from './errors.js';
 /**
  * Adapts a loss to tfjs-layers' `model.compile({ loss })`, which calls `loss(yTrue, yPred)`.
  * The adapted function returns per-example losses (`reduction: 'none'`), so Keras applies its
- * `sampleWeight` and the mean itself. Class-id labels arrive from Keras as float `[N]` or `[N, 1]`;
- * they are cast to int32 when the loss's labels input expects ids. Only losses whose inputs are
+ * `sampleWeight` and the mean itself. tfjs-layers' `fit` requires targets shaped like the model's
+ * output, so pass one-hot (or soft) targets `[N, C]`; called directly, float class ids `[N]` or
+ * `[N, 1]` are cast to int32 ids. Only losses whose inputs are
  * (prediction, labels) and that compute per-example values can be adapted.
  *
  * @example

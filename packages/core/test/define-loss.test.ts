@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   defineLoss,
+  describeOptions,
   type IgnoreIndexOptions,
   isXentError,
   logSoftmax,
   pickClass,
   type ReductionOptions,
   registry,
+  toLayersLoss,
 } from '@xent/core';
 import { expectClose, expectNoLeak, expectXentError, gradCheck } from '@xent/testing';
 import { describe, expect, it } from 'vitest';
@@ -132,6 +134,36 @@ describe('defineLoss', () => {
   });
   it('skips data checks with validate: false', () => {
     expect(() => toyLoss([[Number.NaN, 1, 2]], [0], { validate: false })).not.toThrow();
+  });
+  it('describes its options for UIs', () => {
+    expect(describeOptions(toyLoss)).toEqual([
+      {
+        name: 'scale',
+        defaultValue: 1,
+        spec: { type: 'number', min: 0, exclusiveMin: true, description: 'multiplier' },
+      },
+    ]);
+  });
+  it('adapts to tfjs-layers model.compile and trains', async () => {
+    const model = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2] })] });
+    model.compile({ optimizer: tf.train.sgd(0.5), loss: toLayersLoss(toyLoss, { scale: 1 }) });
+    const xs = tf.tensor([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+      [0, 0],
+    ]);
+    const ys = tf.oneHot(tf.tensor1d([0, 1, 2, 0], 'int32'), 3).toFloat();
+    const history = await model.fit(xs, ys, { epochs: 20, verbose: 0 });
+    const losses = history.history.loss as number[];
+    expect(losses[losses.length - 1]!).toBeLessThan(losses[0]!);
+    const perExample = toLayersLoss(toyLoss)(ys, model.predict(xs) as tf.Tensor);
+    expect(perExample.shape).toEqual([4]);
+    // Sparse targets [N, 1] (as Keras passes them) become class ids.
+    const sparse = toLayersLoss(toyLoss)(tf.tensor([[0], [1], [2], [0]]), model.predict(xs) as tf.Tensor);
+    expectClose(sparse, perExample);
+    tf.dispose([xs, ys, perExample, sparse]);
+    model.dispose();
   });
   it('registers and finds losses', () => {
     registry.register(toyLoss);

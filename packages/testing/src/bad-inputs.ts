@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnyLossFn, type InputSpec, inferShape, type TensorInput, type XentErrorCode } from '@xent/core';
 import { expectXentError } from './errors.js';
+import { inputTensors } from './inputs.js';
 
 /** One bad call and the error it must raise. */
 export interface BadInputCase {
@@ -47,12 +48,7 @@ export function badInputCases(
     (inputs: () => TensorInput[], options: Record<string, unknown> = validOptions) =>
     () =>
       tf.tidy(() => loss(...(inputs() as [TensorInput]), options));
-  const tensorsNow = () =>
-    validInputs.map((x, i) =>
-      x instanceof tf.Tensor
-        ? x
-        : tf.tensor(x as tf.TensorLike, undefined, spec.inputs[i]!.dtype === 'int32' ? 'int32' : undefined),
-    );
+  const tensorsNow = () => inputTensors(loss, validInputs);
   const replace = (index: number, make: (valid: tf.Tensor) => tf.Tensor) => () =>
     tensorsNow().map((t, i) => (i === index ? make(t) : t));
   const cases: BadInputCase[] = [];

@@ -16,7 +16,6 @@ function check(before: number, result: unknown, label: string): void {
   collectTensors(result, outputs);
   const live = new Set(outputs.filter((t) => !t.isDisposed));
   const after = tf.memory().numTensors - live.size;
-  tf.dispose([...live]);
   if (after !== before) {
     throw new Error(
       `${label}: ${after - before} tensor(s) leaked (${before} before, ${after} after, outputs excluded)`,
@@ -26,7 +25,8 @@ function check(before: number, result: unknown, label: string): void {
 
 /**
  * Runs `fn` and throws unless `tf.memory().numTensors` afterwards equals the count before, not
- * counting the tensors it returns (found anywhere in the returned value; they are disposed).
+ * counting the tensors it returns (found anywhere in the returned value). Returns the result; the
+ * caller owns (and disposes) the returned tensors.
  */
 export function expectNoLeak<T>(fn: () => T, label = 'expectNoLeak'): T {
   const before = tf.memory().numTensors;

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnyLossFn } from '@xent/core';
 import { inferShape } from '@xent/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, useBackend } from './backends.js';
 import { badInputCases, expectBadInputErrors } from './bad-inputs.js';
 import { expectCloseAsync, type Nested, type Tolerance } from './close.js';
 import { gradCheckAsync } from './grad-check.js';
+import { inputTensors } from './inputs.js';
 import { expectNoLeak, expectNoLeakAsync } from './leaks.js';
 
 /**
@@ -18,19 +19,19 @@ export function describeBackends(
 ): void {
   for (const backend of backends) {
     describe(backend, async () => {
+      const initial = tf.getBackend();
       const available = await useBackend(backend);
+      // Collection must not change the backend the rest of the file runs on.
+      if (initial && tf.getBackend() !== initial) await tf.setBackend(initial);
       if (!available) {
         it.skip(`${backend} backend is not available here`, () => {});
         return;
       }
-      const { beforeAll, afterAll } = await import('vitest');
-      let previous = 'cpu';
       beforeAll(async () => {
-        previous = tf.getBackend();
         await useBackend(backend);
       });
       afterAll(async () => {
-        await tf.setBackend(previous);
+        await tf.setBackend(initial);
       });
       suite(backend);
     });
@@ -49,18 +50,8 @@ export interface ConformanceCase {
   readonly gradTolerance?: Tolerance;
 }
 
-function tensorsFor(loss: AnyLossFn, inputs: readonly Nested[]): tf.Tensor[] {
-  return inputs.map((value, i) => {
-    const spec = loss.spec.inputs[i]!;
-    const rank = inferShape(value as tf.TensorLike)!.length;
-    const ids = spec.dtype === 'int32' || (spec.dtype === 'labels' && rank === spec.shape.length - 1);
-    return tf.tensor(
-      value as tf.TensorLike,
-      undefined,
-      ids ? 'int32' : spec.dtype === 'bool' ? 'bool' : 'float32',
-    );
-  });
-}
+const tensorsFor = (loss: AnyLossFn, inputs: readonly Nested[]) =>
+  inputTensors(loss, inputs as tf.TensorLike[]);
 
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
@@ -91,34 +82,35 @@ export function runLossConformance(
         describe(testCase.name, () => {
           it('matches the float64 reference for every reduction', async () => {
             const reference = expected();
-            const run = (extra: Record<string, unknown>) =>
-              expectNoLeak(() =>
+            const outputs: tf.Tensor[] = [];
+            const run = (extra: Record<string, unknown>) => {
+              const output = expectNoLeak(() =>
                 tf.tidy(() =>
                   loss(...(tensorsFor(loss, testCase.inputs) as [tf.Tensor]), { ...caseOptions, ...extra }),
                 ),
               );
-            if (typeof reference === 'number') {
-              await expectCloseAsync(run({}), reference, { ...testCase.tolerance, message: 'batch loss' });
-              return;
+              outputs.push(output);
+              return output;
+            };
+            const tolerance = (message: string) => ({ ...testCase.tolerance, message });
+            try {
+              if (typeof reference === 'number') {
+                await expectCloseAsync(run({}), reference, tolerance('batch loss'));
+                return;
+              }
+              await expectCloseAsync(run({ reduction: 'none' }), reference, tolerance("reduction 'none'"));
+              await expectCloseAsync(
+                run({ reduction: 'mean' }),
+                mean(reference),
+                tolerance("reduction 'mean'"),
+              );
+              await expectCloseAsync(run({ reduction: 'sum' }), sum(reference), tolerance("reduction 'sum'"));
+              const weights = reference.map((_, i) => (i % 3) + 0.5);
+              const weighted = sum(reference.map((l, i) => l * weights[i]!)) / sum(weights);
+              await expectCloseAsync(run({ weights }), weighted, tolerance('weighted mean'));
+            } finally {
+              tf.dispose(outputs);
             }
-            await expectCloseAsync(run({ reduction: 'none' }), reference, {
-              ...testCase.tolerance,
-              message: "reduction 'none'",
-            });
-            await expectCloseAsync(run({ reduction: 'mean' }), mean(reference), {
-              ...testCase.tolerance,
-              message: "reduction 'mean'",
-            });
-            await expectCloseAsync(run({ reduction: 'sum' }), sum(reference), {
-              ...testCase.tolerance,
-              message: "reduction 'sum'",
-            });
-            const weights = reference.map((_, i) => (i % 3) + 0.5);
-            const weighted = sum(reference.map((l, i) => l * weights[i]!)) / sum(weights);
-            await expectCloseAsync(run({ weights }), weighted, {
-              ...testCase.tolerance,
-              message: 'weighted mean',
-            });
           });
           it('accepts TensorLike inputs like tensors', async () => {
             const fromArrays = loss(...(testCase.inputs as unknown as [tf.TensorLike]), caseOptions);

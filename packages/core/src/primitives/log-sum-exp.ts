@@ -31,7 +31,9 @@ export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tens
       const rowMax = tf.max(filled, axis, true);
       const safeMax = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax));
       const sum = tf.sum(tf.mul(tf.exp(tf.sub(input, safeMax)), mask), axis, true);
-      return tf.add(tf.log(sum), safeMax);
+      const anySelected = tf.greater(tf.sum(mask, axis, true), 0);
+      // Explicit −∞ for empty rows: some backends (WebGPU) flush log(0) to about −88.
+      return tf.where(anySelected, tf.add(tf.log(sum), safeMax), tf.fill(sum.shape, -Infinity));
     });
     save([input, mask, result]);
     return {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { readSyncIfPossible } from '../validate.js';
 import { customGradient } from './custom-gradient.js';
 
 function logAddExp(a: number, b: number): number {
@@ -17,9 +18,13 @@ function logAddExp(a: number, b: number): number {
  * maximum keeps full precision (a shifted exp-cumsum would underflow to −∞ there). The gradient is
  * ∂out[k]/∂x[j] = exp(x[j] − out[k]) for j ≥ k, accumulated by the stable scan
  * S[j] = S[j−1]·exp(out[j] − out[j−1]) + dy[j], dx[j] = S[j]·exp(x[j] − out[j]).
- * Runs on the host (reads the tensor), O(N·C) time and memory.
+ * Runs on the host (reads the tensor), O(N·C) time and memory. Where the backend cannot read
+ * synchronously (tfjs-webgpu outside a browser) it falls back to the device formula
+ * m + log(reverse-cumsum(exp(x − m))), m the row maximum, which underflows to −∞ for suffixes more
+ * than ~87 below m.
  */
 export function reverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
+  if (readSyncIfPossible(x) === undefined) return shiftedReverseLogCumSumExp(x);
   const shape = x.shape;
   const cols = shape[shape.length - 1] ?? 1;
   const rows = cols === 0 ? 0 : x.size / cols;
@@ -57,4 +62,12 @@ export function reverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
     };
   });
   return op(x);
+}
+
+function shiftedReverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const rowMax = tf.max(x, -1, true);
+    const sums = tf.cumsum(tf.exp(tf.sub(x, rowMax)), x.rank - 1, false, true);
+    return tf.add(tf.log(sums), rowMax);
+  });
 }

@@ -1,16 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-
-/**
- * Row gather: out[i] = x[i, ids[i]] for `x` `[N, C]` and int32 `ids` `[N]`, without building a
- * one-hot. The gradient scatters into column ids[i] of each row.
- */
-export function pickClass(x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const [rows, cols] = x.shape as [number, number];
-    const flatIndex = tf.add(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(cols, 'int32')), ids);
-    return tf.gather(tf.reshape(x, [rows * cols]), flatIndex);
-  });
-}
+import { oneHot } from './gather.js';
 
 /**
  * Class targets as a float `[N, C]` distribution: one-hot rows for int32 ids, soft rows kept as they
@@ -18,7 +7,7 @@ export function pickClass(x: tf.Tensor, ids: tf.Tensor): tf.Tensor {
  */
 export function classTargets(labels: tf.Tensor, numClasses: number, smoothing = 0): tf.Tensor {
   return tf.tidy(() => {
-    const targets = labels.dtype === 'int32' ? tf.oneHot(labels, numClasses, 1, 0, 'float32') : labels;
+    const targets = labels.dtype === 'int32' ? oneHot(labels, numClasses) : labels;
     if (smoothing === 0) return targets;
     return tf.add(tf.mul(targets, 1 - smoothing), smoothing / numClasses);
   });

@@ -1,0 +1,233 @@
+import * as tf from '@tensorflow/tfjs';
+import {
+  classTargets,
+  cosineSimilarity,
+  differentLabelMask,
+  dotProduct,
+  gatherRows,
+  l2Distance,
+  logSoftmax,
+  logSumExp,
+  oneHot,
+  pickClass,
+  reverseLogCumSumExp,
+  sameLabelMask,
+  softmax,
+  squaredL2,
+} from '@xent/core';
+import { expectCloseAsync, expectNoLeak, gradCheckAsync, randomNormal } from '@xent/testing';
+import { describeBackends } from '@xent/testing/vitest';
+import fc from 'fast-check';
+import { expect, it } from 'vitest';
+
+type Matrix = number[][];
+const lse = (row: number[]) => {
+  const max = Math.max(...row);
+  return max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+};
+const dot = (a: number[], b: number[]) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+const x = randomNormal([3, 5], 11, 2) as Matrix;
+const y = randomNormal([4, 5], 12) as Matrix;
+
+describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
+  it('logSumExp matches the float64 formula, also for large logits', async () => {
+    await expectCloseAsync(logSumExp(tf.tensor(x)), x.map(lse));
+    const big = [[1000, 1000.5, 999]];
+    await expectCloseAsync(logSumExp(tf.tensor(big)), big.map(lse), { rtol: 1e-6 });
+    await gradCheckAsync({
+      fn: (t) => tf.sum(logSumExp(t)),
+      reference: (m) => (m as Matrix).map(lse).reduce((a, b) => a + b),
+      at: [x],
+    });
+  });
+
+  it('masked logSumExp ignores masked entries; an all-masked row gives −∞ with a zero gradient', async () => {
+    const mask = [
+      [1, 0, 1, 1, 0],
+      [0, 0, 0, 0, 0],
+      [1, 1, 1, 1, 1],
+    ];
+    const expected = x.map((row, i) => {
+      const kept = row.filter((_, j) => mask[i]![j] === 1);
+      return kept.length === 0 ? Number.NEGATIVE_INFINITY : lse(kept);
+    });
+    await expectCloseAsync(logSumExp(tf.tensor(x), { mask: tf.tensor(mask) }), expected);
+    const reference = (m: unknown) =>
+      (m as Matrix).reduce((s, row, i) => {
+        const kept = row.filter((_, j) => mask[i]![j] === 1);
+        return kept.length === 0 ? s : s + lse(kept);
+      }, 0);
+    await gradCheckAsync({
+      fn: (t) => {
+        const values = logSumExp(t, { mask: tf.tensor(mask) });
+        return tf.sum(tf.where(tf.isFinite(values), values, tf.zerosLike(values)));
+      },
+      reference,
+      at: [x],
+    });
+  });
+
+  it('logSoftmax and softmax match the formula', async () => {
+    await expectCloseAsync(
+      logSoftmax(tf.tensor(x)),
+      x.map((row) => row.map((v) => v - lse(row))),
+    );
+    await expectCloseAsync(
+      softmax(tf.tensor(x)),
+      x.map((row) => row.map((v) => Math.exp(v - lse(row)))),
+    );
+  });
+
+  it('pickClass gathers x[i, y_i] and scatters its gradient', async () => {
+    const ids = [4, 0, 2];
+    await expectCloseAsync(
+      pickClass(tf.tensor(x), tf.tensor1d(ids, 'int32')),
+      ids.map((c, i) => x[i]![c]!),
+    );
+    await gradCheckAsync({
+      fn: (t) => tf.sum(tf.square(pickClass(t, tf.tensor1d(ids, 'int32')))),
+      reference: (m) => ids.reduce((s, c, i) => s + (m as Matrix)[i]![c]! ** 2, 0),
+      at: [x],
+    });
+  });
+
+  it('gatherRows gathers rows and sums repeated indices in its gradient', async () => {
+    const idx = [2, 0, 2];
+    await expectCloseAsync(
+      gatherRows(tf.tensor(x), tf.tensor1d(idx, 'int32')),
+      idx.map((i) => x[i]!),
+    );
+    await gradCheckAsync({
+      fn: (t) => tf.sum(tf.square(gatherRows(t, tf.tensor1d(idx, 'int32')))),
+      reference: (m) => idx.reduce((s, i) => s + (m as Matrix)[i]!.reduce((t, v) => t + v * v, 0), 0),
+      at: [x],
+    });
+  });
+
+  it('oneHot is float32 ones and zeros on every backend', async () => {
+    await expectCloseAsync(oneHot(tf.tensor1d([2, 0], 'int32'), 3), [
+      [0, 0, 1],
+      [1, 0, 0],
+    ]);
+  });
+
+  it('classTargets builds one-hot or smoothed targets', async () => {
+    await expectCloseAsync(classTargets(tf.tensor1d([1, 0], 'int32'), 3, 0.3), [
+      [0.1, 0.8, 0.1],
+      [0.8, 0.1, 0.1],
+    ]);
+  });
+
+  it('pairwise similarities and distances match loops', async () => {
+    const norm = (a: number[]) => Math.sqrt(dot(a, a));
+    await expectCloseAsync(
+      dotProduct(tf.tensor(x), tf.tensor(y)),
+      x.map((a) => y.map((b) => dot(a, b))),
+    );
+    await expectCloseAsync(
+      cosineSimilarity(tf.tensor(x), tf.tensor(y)),
+      x.map((a) => y.map((b) => dot(a, b) / (norm(a) * norm(b)))),
+    );
+    const sq = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0);
+    await expectCloseAsync(
+      squaredL2(tf.tensor(x), tf.tensor(y)),
+      x.map((a) => y.map((b) => sq(a, b))),
+      { atol: 1e-4 },
+    );
+    await expectCloseAsync(
+      l2Distance(tf.tensor(x)),
+      x.map((a) => x.map((b) => Math.sqrt(sq(a, b)))),
+      { atol: 1e-3 },
+    );
+    await gradCheckAsync({
+      fn: (t) => tf.sum(l2Distance(t, tf.tensor(y))),
+      reference: (m) => (m as Matrix).reduce((s, a) => s + y.reduce((t, b) => t + Math.sqrt(sq(a, b)), 0), 0),
+      at: [x],
+      atol: 1e-3,
+    });
+  });
+
+  it('l2Distance has a finite, zero gradient at zero distance', async () => {
+    const same = [
+      [1, 2],
+      [1, 2],
+    ];
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(l2Distance(t)))(tf.tensor(same));
+    await expectCloseAsync(grad, [
+      [0, 0],
+      [0, 0],
+    ]);
+  });
+
+  it('label masks', async () => {
+    const labels = tf.tensor1d([0, 1, 0], 'int32');
+    await expectCloseAsync(tf.cast(sameLabelMask(labels), 'float32'), [
+      [0, 0, 1],
+      [0, 0, 0],
+      [1, 0, 0],
+    ]);
+    await expectCloseAsync(tf.cast(differentLabelMask(labels), 'float32'), [
+      [0, 1, 0],
+      [1, 0, 1],
+      [0, 1, 0],
+    ]);
+  });
+
+  it.skipIf(backend === 'webgpu')(
+    'reverseLogCumSumExp is exact where a shifted cumsum underflows',
+    async () => {
+      const row = [0, -200, -300, -150];
+      const expected = row.map((_, k) => lse(row.slice(k)));
+      await expectCloseAsync(reverseLogCumSumExp(tf.tensor([row])), [expected], { rtol: 1e-6 });
+      await gradCheckAsync({
+        fn: (t) => tf.sum(tf.mul(reverseLogCumSumExp(t), tf.tensor([[1, 2, -1, 0.5]]))),
+        reference: (m) => {
+          const r = (m as Matrix)[0]!;
+          return [1, 2, -1, 0.5].reduce((s, w, k) => s + w * lse(r.slice(k)), 0);
+        },
+        at: [[row]],
+      });
+      await gradCheckAsync({
+        fn: (t) => tf.sum(reverseLogCumSumExp(t)),
+        reference: (m) =>
+          (m as Matrix).reduce((s, r) => s + r.reduce((t, _, k) => t + lse(r.slice(k)), 0), 0),
+        at: [x],
+      });
+    },
+  );
+
+  it('primitives are tidy', () => {
+    const t = tf.tensor(x);
+    const labels = tf.tensor1d([0, 1, 0], 'int32');
+    for (const fn of [
+      () => logSumExp(t, { mask: tf.onesLike(t) }),
+      () => cosineSimilarity(t),
+      () => l2Distance(t),
+      () => sameLabelMask(labels),
+      () => pickClass(t, labels),
+    ]) {
+      tf.dispose(expectNoLeak(() => tf.tidy(fn)));
+      const before = tf.memory().numTensors;
+      const out = fn();
+      expect(tf.memory().numTensors - before).toBeGreaterThanOrEqual(1);
+      out.dispose();
+    }
+    t.dispose();
+    labels.dispose();
+  });
+});
+
+it('logSumExp is shift-equivariant: lse(x + c) = lse(x) + c (property)', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.double({ min: -50, max: 50, noNaN: true }), { minLength: 1, maxLength: 8 }),
+      fc.double({ min: -100, max: 100, noNaN: true }),
+      (row, shift) => {
+        const a = logSumExp(tf.tensor([row])).dataSync()[0]!;
+        const b = logSumExp(tf.tensor([row.map((v) => v + shift)])).dataSync()[0]!;
+        return Math.abs(b - (a + shift)) <= 1e-3 + 1e-5 * Math.abs(a + shift);
+      },
+    ),
+    { numRuns: 40 },
+  );
+});

@@ -1,0 +1,14 @@
+// The only module of @xent/losses with side effects: registers every loss with the @xent/core registry.
+// One `registry.register(losses.<name>);` line per loss, sorted by name.
+import { registry } from '@xent/core';
+import * as losses from './index.js';
+
+registry.register(losses.adversarialCompSumLoss);
+registry.register(losses.aldrKlLoss);
+registry.register(losses.compSumLoss);
+registry.register(losses.crossEntropyLoss);
+registry.register(losses.gceLoss);
+registry.register(losses.ldrKlLoss);
+registry.register(losses.maeLoss);
+registry.register(losses.squentropyLoss);
+registry.register(losses.zLoss);

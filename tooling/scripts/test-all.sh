@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every check and test of the repository, as README command 2 and CI run them. Ends with the line
+# `N passed, N failed` counted from vitest's JSON report; fails when a test fails or none ran.
+set -euo pipefail
+export TURBO_TELEMETRY_DISABLED=1
+cd "$(dirname "$0")/../.."
+bash tooling/scripts/system-deps.sh
+echo "== lint"
+pnpm exec biome ci . --diagnostic-level=error
+echo "== build, typecheck, package exports (publint --strict, attw --pack)"
+pnpm exec turbo run build typecheck check-exports --output-logs=errors-only --concurrency=2
+echo "== packed @xent/core installs and runs in an empty project"
+bash tooling/scripts/pack-smoke-test.sh
+echo "== scaffolder creates a package that builds, tests and registers"
+bash tooling/scripts/scaffold-smoke-test.sh
+echo "== tests"
+mkdir -p .cache
+status=0
+pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=$?
+node tooling/scripts/summarize-tests.mjs .cache/vitest.json || status=1
+exit $status

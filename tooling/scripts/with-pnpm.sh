@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs `pnpm <args>` from the repository root with the pnpm version pinned in package.json's
+# `packageManager`, installing that pnpm into .tools/ when the machine has no such pnpm (no global
+# install, no root needed), after installing the workspace's dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+want=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
+  if [ "$(.tools/node_modules/.bin/pnpm --version 2>/dev/null || true)" != "$want" ]; then
+    echo "xent: installing pnpm $want into .tools/"
+    mkdir -p .tools
+    npm install --prefix .tools --no-save --no-audit --no-fund --loglevel=error "pnpm@$want" >/dev/null
+  fi
+  export PATH="$PWD/.tools/node_modules/.bin:$PATH"
+fi
+if [ -n "${CI:-}" ]; then
+  pnpm install --frozen-lockfile --reporter=append-only
+else
+  pnpm install --prefer-offline --reporter=silent
+fi
+exec pnpm "$@"
