@@ -21,8 +21,10 @@ export { checkOption, invalidOption, type OptionSpec, type Reduction } from './o
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
+export { detached } from './primitives/detached.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
+export { log1mExp } from './primitives/log1m-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
 export {
   cosineSimilarity,
@@ -32,6 +34,7 @@ export {
   safeSqrt,
   squaredL2,
 } from './primitives/pairwise.js';
+export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';

@@ -1,0 +1,50 @@
+import { expectXentError } from '@xent/testing';
+import { runLossConformance } from '@xent/testing/vitest';
+import fc from 'fast-check';
+import { describe, it } from 'vitest';
+import { dualFocalLoss } from '../src/dual-focal-loss.js';
+import { focalLoss } from '../src/focal-loss.js';
+import { C, ids, logits, soft } from './fixtures.js';
+import { expectCrossEntropyAt } from './properties.js';
+import { perRow, softmax64 } from './reference.js';
+
+function dualFocal64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
+  const gamma = (options.gamma as number | undefined) ?? 5;
+  return perRow(inputs as never, (row, target) => {
+    const p = softmax64(row);
+    const y = target.indexOf(1);
+    let pj = 0;
+    for (const pk of p) if (pk < p[y]! && pk > pj) pj = pk;
+    return -((1 - p[y]! + pj) ** gamma) * Math.log(p[y]!);
+  });
+}
+
+runLossConformance(
+  dualFocalLoss,
+  [
+    { name: 'γ = 5 (paper)', inputs: [logits, ids], reference: dualFocal64 },
+    { name: 'γ = 2', inputs: [logits, ids], options: { gamma: 2 }, reference: dualFocal64 },
+  ],
+  { backends: ['cpu', 'wasm', 'webgpu'] },
+);
+
+describe('dualFocalLoss properties', () => {
+  const row = fc.array(fc.double({ min: -6, max: 6, noNaN: true }), { minLength: C, maxLength: C });
+  const label = fc.integer({ min: 0, max: C - 1 });
+  it('γ = 0 is cross-entropy', () => {
+    expectCrossEntropyAt(dualFocalLoss as never, { gamma: 0 });
+  });
+  it('is ≥ the focal loss with the same γ (the weight adds p_j ≥ 0)', () => {
+    fc.assert(
+      fc.property(row, label, fc.double({ min: 0, max: 5, noNaN: true }), (r, y, gamma) => {
+        const dual = dualFocalLoss([r], [y], { gamma }).dataSync()[0]!;
+        const focal = focalLoss([r], [y], { gamma }).dataSync()[0]!;
+        return dual >= focal - 1e-5 * (1 + focal);
+      }),
+      { numRuns: 30 },
+    );
+  });
+  it('takes class ids only', () => {
+    expectXentError(() => dualFocalLoss(logits, soft), 'DTYPE_MISMATCH', { argument: 'labels' });
+  });
+});
