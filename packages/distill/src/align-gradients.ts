@@ -1,0 +1,47 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Gradient alignment of dual-head KD (the official `--ga`, after PCGrad): with g₁ the gradient of the
+ * primary objective (CE on the main head) and g₂ that of the distillation objective, both flattened
+ * over all variables, when g₂·g₁ < 0 the conflicting component is removed,
+ *
+ *   g₂ ← g₂ − (g₂·g₁ / ‖g₁‖²)·g₁
+ *
+ * and the sum g₁ + g₂ is returned per variable. A variable missing from one map counts as a zero
+ * gradient there. Inputs are not disposed.
+ *
+ * @param primary gradients of the primary objective, by variable name.
+ * @param secondary gradients of the secondary objective, by variable name.
+ * @returns merged gradients by variable name, for `optimizer.applyGradients`.
+ * @see https://arxiv.org/abs/2411.08937
+ * @example
+ * const ce = tf.variableGrads(() => dualHeadKdLoss(m, a, t, y, { auxWeight: 0 }));
+ * const kd = tf.variableGrads(() => dualHeadKdLoss(m, a, t, y, { ceWeight: 0 }));
+ * optimizer.applyGradients(alignGradients(ce.grads, kd.grads));
+ */
+export function alignGradients(primary: tf.NamedTensorMap, secondary: tf.NamedTensorMap): tf.NamedTensorMap {
+  const names = [...new Set([...Object.keys(primary), ...Object.keys(secondary)])];
+  return tf.tidy(() => {
+    const dot = tf.addN(
+      names.map((name) => {
+        const a = primary[name];
+        const b = secondary[name];
+        return a && b ? tf.sum(tf.mul(a, b)) : tf.scalar(0);
+      }),
+    );
+    const squaredNorm = tf.addN(
+      names.map((name) => (primary[name] ? tf.sum(tf.square(primary[name]!)) : tf.scalar(0))),
+    );
+    // Coefficient of g₁ to subtract from g₂: dot/‖g₁‖² when the two conflict, else 0.
+    const conflict = tf.logicalAnd(tf.less(dot, 0), tf.greater(squaredNorm, 0));
+    const coefficient = tf.where(conflict, tf.div(dot, tf.maximum(squaredNorm, 1e-30)), tf.scalar(0));
+    const merged: tf.NamedTensorMap = {};
+    for (const name of names) {
+      const a = primary[name];
+      const b = secondary[name];
+      if (a && b) merged[name] = tf.add(a, tf.sub(b, tf.mul(coefficient, a)));
+      else merged[name] = tf.clone((a ?? b)!);
+    }
+    return merged;
+  });
+}

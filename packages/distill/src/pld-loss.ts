@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  customGradient,
+  defineLoss,
+  type IgnoreIndexOptions,
+  type ReductionOptions,
+  reverseLogCumSumExp,
+  softmax,
+} from '@xent/core';
+import { requireClassIds } from './class-ids.js';
+import { classIdsInput, studentLogitsInput, teacherLogitsInput } from './inputs.js';
+
+/** Options for {@link pldLoss}. */
+export interface PldLossOptions extends ReductionOptions, IgnoreIndexOptions {
+  /** Temperature τ > 0 of the teacher softmax that gives the position weights (student logits are not scaled). @defaultValue 1 */
+  readonly temperature?: number;
+}
+
+const inputs = [studentLogitsInput, teacherLogitsInput, classIdsInput] as const;
+
+/**
+ * The teacher-optimal permutation, one host sort per row: the true label first, then the other
+ * classes by descending teacher logit (ties by class index). Returned as flat indices into the
+ * `[N·C]` view (so one gather permutes every row) with their inverse. It carries no gradient.
+ */
+function teacherOptimalOrder(
+  teacher: tf.Tensor,
+  labels: tf.Tensor,
+): { order: Int32Array; inverse: Int32Array } {
+  const [rows, classes] = teacher.shape as [number, number];
+  const t = teacher.dataSync();
+  const y = labels.dataSync();
+  const order = new Int32Array(rows * classes);
+  const inverse = new Int32Array(rows * classes);
+  const rest: number[] = [];
+  for (let r = 0; r < rows; r++) {
+    const base = r * classes;
+    const label = y[r]!;
+    rest.length = 0;
+    for (let c = 0; c < classes; c++) if (c !== label) rest.push(c);
+    rest.sort((a, b) => t[base + b]! - t[base + a]! || a - b);
+    order[base] = base + label;
+    for (let k = 0; k < rest.length; k++) order[base + k + 1] = base + rest[k]!;
+  }
+  for (let i = 0; i < order.length; i++) inverse[order[i]!] = i;
+  return { order, inverse };
+}
+
+/**
+ * x permuted within each row by `order` (flat indices). The gradient of a permutation is the inverse
+ * permutation, so the backward pass is one more gather (no scatter, which tfjs-wasm lacks).
+ */
+function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tensor {
+  const shape = x.shape;
+  const op = customGradient<[tf.Tensor]>(([input]) => ({
+    value: tf.tidy(() => tf.reshape(tf.gather(tf.reshape(input, [-1]), tf.tensor1d(order, 'int32')), shape)),
+    gradFunc: (dy) => tf.reshape(tf.gather(tf.reshape(dy, [-1]), tf.tensor1d(inverse, 'int32')), shape),
+  }));
+  return op(x);
+}
+
+/**
+ * Plackett-Luce distillation (Bassam, Zhu, Bian, NeurIPS 2025). With π* the teacher-optimal
+ * permutation (true label first, then the other classes by descending teacher logit) and
+ * q = softmax(t/τ) the teacher's probabilities:
+ *
+ *   ℓᵢ = Σₖ q_{π*ₖ} · ( log Σ_{j ≥ k} exp(s_{π*ⱼ}) − s_{π*ₖ} )
+ *
+ * a weighted sum of Plackett-Luce choice losses, used alone (it replaces CE + KD). Weights (1, 0, …, 0)
+ * give cross-entropy, uniform weights ListMLE. Convex and translation-invariant in the student logits.
+ * One sort per row (on the host); the suffix log-sum-exp is core's {@link reverseLogCumSumExp}, exact
+ * even when a suffix lies far below the row maximum. The teacher is a constant (compute its logits
+ * outside the gradient scope); the permutation carries no gradient.
+ *
+ * @param studentLogits float32 `[N, C]`.  @param teacherLogits float32 `[N, C]`.
+ * @param labels int32 class ids `[N]`.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @see https://arxiv.org/abs/2506.12542
+ * @example const loss = pldLoss(studentLogits, teacherLogits, labels, { temperature: 1 });
+ */
+export const pldLoss = defineLoss<typeof inputs, PldLossOptions, { temperature: number }>({
+  id: 'xent/pld',
+  name: 'pldLoss',
+  family: 'distillation',
+  summary: 'Plackett-Luce distillation: teacher-weighted choice losses along the teacher-optimal ranking.',
+  reference: {
+    title: 'Plackett-Luce Distillation: Efficient Knowledge Transfer with a Probabilistic Ranking Loss',
+    url: 'https://arxiv.org/abs/2506.12542',
+    year: 2025,
+    authors: 'Bassam, Zhu, Bian',
+  },
+  inputs,
+  defaults: { temperature: 1 },
+  options: {
+    temperature: {
+      type: 'number',
+      min: 0,
+      exclusiveMin: true,
+      description: 'temperature τ of the teacher softmax (the weights)',
+    },
+  },
+  check: ({ labels }, _options, { fn }) => requireClassIds(fn, labels),
+  perExample: ({ studentLogits, teacherLogits, labels }, { temperature }) => {
+    const { order, inverse } = teacherOptimalOrder(teacherLogits, labels);
+    const student = permute(studentLogits, order, inverse);
+    const weights = permute(softmax(tf.div(teacherLogits, temperature)), order, inverse);
+    const choice = tf.sub(reverseLogCumSumExp(student), student);
+    return tf.sum(tf.mul(weights, choice), -1);
+  },
+});
