@@ -1,0 +1,38 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { customGradient } from './custom-gradient.js';
+
+/**
+ * `x[indices]` along axis 0 (`tf.gather`), differentiable on every backend, for many indices: the
+ * gradient scatters with `scatterND` (duplicate indices add up) in O(K·D) memory, where
+ * {@link gatherRows}' one-hot product needs a `[K, rows]` matrix (too large when gathering, say,
+ * millions of pair entries from a flattened `[B, B]` matrix). tfjs's own gather gradient needs
+ * `UnsortedSegmentSum`, which tfjs-wasm 4.22 lacks.
+ *
+ * @param x any rank ≥ 1.  @param indices int32 `[K]` in [0, x.shape[0]).
+ * @returns `[K, ...x.shape.slice(1)]`.
+ */
+export function gatherRowsSparse(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
+  // customGrad casts its inputs to float32; carry the indices as exact floats and cast back.
+  const floatIndices = tf.cast(indices, 'float32');
+  const result = gatherOp(x, floatIndices);
+  floatIndices.dispose();
+  return result;
+}
+
+const gatherOp = customGradient<[tf.Tensor, tf.Tensor]>(([x, floatIndices], save) => {
+  const ids = tf.cast(floatIndices, 'int32');
+  save([floatIndices]);
+  const value = tf.gather(x, ids);
+  ids.dispose();
+  const shape = x.shape;
+  return {
+    value,
+    gradFunc: (dy, saved) => {
+      const [savedIndices] = saved as [tf.Tensor];
+      const k = savedIndices.shape[0]!;
+      if (k === 0) return [tf.zeros(shape), tf.zerosLike(savedIndices)];
+      const positions = tf.reshape(tf.cast(savedIndices, 'int32'), [k, 1]);
+      return [tf.scatterND(positions, dy, shape), tf.zerosLike(savedIndices)];
+    },
+  };
+});

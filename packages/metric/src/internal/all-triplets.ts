@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { customGradient, oneHot, readSyncIfPossible } from '@xent/core';
+
+/** The per-triplet formula and the reducer's filter, for {@link reduceAllTriplets}. */
+export interface AllTripletSpec {
+  /** Added to the violation: v = sign·(d_ap − d_an) + margin. */
+  readonly margin: number;
+  /** +1 for a distance, −1 for a similarity. */
+  readonly sign: 1 | -1;
+  /** Replace d_an by the closer of d_an and d_pn. */
+  readonly swap: boolean;
+  /** softplus(v) instead of [v]₊. */
+  readonly smooth: boolean;
+  /** Reducer filter: keep losses in (low, high). */
+  readonly low: number | undefined;
+  readonly high: number | undefined;
+}
+
+/** Elements per block tensor `[b, P, B]`: 4 Mi floats = 16 MiB. */
+const BLOCK_ELEMENTS = 1 << 22;
+
+interface Block {
+  readonly x: tf.Tensor;
+  readonly keep: tf.Tensor;
+  readonly loss: tf.Tensor;
+  readonly an: tf.Tensor;
+  readonly dpn: tf.Tensor | undefined;
+  readonly index: tf.Tensor;
+}
+
+function blockOf(
+  spec: AllTripletSpec,
+  matrix: tf.Tensor,
+  positives: tf.Tensor,
+  valid: tf.Tensor,
+  negatives: tf.Tensor,
+  start: number,
+  rows: number,
+): Block {
+  const size = matrix.shape[0]!;
+  const slots = positives.shape[1]!;
+  const distances = tf.slice(matrix, [start, 0], [rows, size]);
+  // customGrad casts its inputs to float32; the slot indices are exact integers there.
+  const index = tf.cast(tf.slice(positives, [start, 0], [rows, slots]), 'int32');
+  const offsets = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(size, 'int32')), [rows, 1]);
+  const dap = tf.reshape(tf.gather(tf.reshape(distances, [-1]), tf.add(index, offsets)), [rows, slots, 1]);
+  const dan = tf.expandDims(distances, 1);
+  const dpn = spec.swap
+    ? tf.reshape(tf.gather(matrix, tf.reshape(index, [-1])), [rows, slots, size])
+    : undefined;
+  const an = dpn ? (spec.sign > 0 ? tf.minimum(dan, dpn) : tf.maximum(dan, dpn)) : dan;
+  const x = tf.add(tf.mul(tf.sub(dap, an), spec.sign), spec.margin);
+  const loss = spec.smooth ? tf.softplus(x) : tf.relu(x);
+  let keep = tf.mul(
+    tf.expandDims(tf.slice(valid, [start, 0], [rows, slots]), 2),
+    tf.expandDims(tf.slice(negatives, [start, 0], [rows, size]), 1),
+  );
+  if (spec.low !== undefined) keep = tf.mul(keep, tf.cast(tf.greater(loss, spec.low), 'float32'));
+  if (spec.high !== undefined) keep = tf.mul(keep, tf.cast(tf.less(loss, spec.high), 'float32'));
+  return { x, keep, loss, an: dan, dpn, index };
+}
+
+function blockRows(size: number, slots: number): number {
+  return Math.max(1, Math.floor(BLOCK_ELEMENTS / (slots * size)));
+}
+
+/**
+ * Σ kept ℓ(a, p, n) / #kept over every valid triplet (same label a–p, p ≠ a; different label a–n), from
+ * the `[B, B]` distance matrix, without a B³ tensor: anchors are processed in blocks against their
+ * (at most P) positives, `[b, P, B]` at a time, forward and backward (a custom gradient recomputes
+ * each block). 0 with a zero gradient when no triplet is kept.
+ */
+export function reduceAllTriplets(
+  spec: AllTripletSpec,
+  matrix: tf.Tensor,
+  positiveMask: tf.Tensor,
+  negativeMask: tf.Tensor,
+): tf.Tensor {
+  const size = matrix.shape[0]!;
+  const maxPositives = tf.tidy(() => tf.max(tf.sum(positiveMask, 1)));
+  const read = readSyncIfPossible(maxPositives);
+  maxPositives.dispose();
+  // Without synchronous reads (WebGPU) every row may hold up to B − 1 positives.
+  const slots = Math.max(1, Math.min(size, read ? read[0]! : size));
+  const top = tf.topk(positiveMask, slots);
+  const op = customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(
+    ([distances, positives, valid, negatives], save) => {
+      const step = blockRows(size, slots);
+      let sum: tf.Tensor = tf.scalar(0);
+      let count: tf.Tensor = tf.scalar(0);
+      for (let start = 0; start < size; start += step) {
+        const rows = Math.min(step, size - start);
+        [sum, count] = tf.tidy(() => {
+          const block = blockOf(spec, distances, positives, valid, negatives, start, rows);
+          return [tf.add(sum, tf.sum(tf.mul(block.keep, block.loss))), tf.add(count, tf.sum(block.keep))];
+        });
+      }
+      const denominator = tf.maximum(count, 1);
+      save([distances, positives, valid, negatives, denominator]);
+      return {
+        value: tf.div(sum, denominator),
+        gradFunc: (dy, saved) => {
+          const [d, pos, val, neg, den] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
+          const scale = tf.div(dy, den);
+          const rowGrads: tf.Tensor[] = [];
+          let swapGrad: tf.Tensor = tf.zerosLike(d);
+          for (let start = 0; start < size; start += step) {
+            const rows = Math.min(step, size - start);
+            const [rowGrad, nextSwap] = tf.tidy(() => {
+              const block = blockOf(spec, d, pos, val, neg, start, rows);
+              const slope = spec.smooth ? tf.sigmoid(block.x) : tf.cast(tf.greater(block.x, 0), 'float32');
+              const g = tf.mul(tf.mul(block.keep, slope), scale);
+              const toPositive = tf.sum(tf.mul(tf.expandDims(tf.sum(g, 2), 2), oneHot(block.index, size)), 1);
+              let grad = tf.mul(toPositive, spec.sign);
+              let swapped = swapGrad;
+              if (block.dpn) {
+                const useDpn = tf.cast(
+                  spec.sign > 0 ? tf.less(block.dpn, block.an) : tf.greater(block.dpn, block.an),
+                  'float32',
+                );
+                grad = tf.sub(grad, tf.mul(tf.sum(tf.mul(g, tf.sub(1, useDpn)), 1), spec.sign));
+                const toPn = tf.reshape(tf.mul(tf.mul(g, useDpn), -spec.sign), [rows * pos.shape[1]!, size]);
+                // Σ over (a, k) of toPn[a, k, :] into row posIdx[a, k]: a one-hot product (wasm has no segment sum).
+                swapped = tf.add(
+                  swapGrad,
+                  tf.matMul(oneHot(tf.reshape(block.index, [-1]), size), toPn, true, false),
+                );
+              } else {
+                grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));
+              }
+              return [grad, swapped];
+            });
+            rowGrads.push(rowGrad);
+            if (nextSwap !== swapGrad) swapGrad.dispose();
+            swapGrad = nextSwap;
+          }
+          const grad = tf.add(tf.concat(rowGrads, 0), swapGrad);
+          tf.dispose([...rowGrads, swapGrad, scale]);
+          return [grad, tf.zerosLike(pos), tf.zerosLike(val), tf.zerosLike(neg)];
+        },
+      };
+    },
+  );
+  const slotIndex = tf.cast(top.indices, 'float32');
+  const result = op(matrix, slotIndex, top.values, negativeMask);
+  tf.dispose([top.indices, top.values, slotIndex]);
+  return result;
+}

@@ -1,0 +1,79 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defineLoss } from '@xent/core';
+import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import {
+  metricInputs,
+  pairWeights,
+  selectTuples,
+  type TupleOptions,
+  tupleOptionSpecs,
+} from '../internal/tuples.js';
+
+/** Options of {@link tcmLoss}. */
+export interface TcmLossOptions extends TupleOptions {
+  /** Weight λ⁺ of the positive term. @defaultValue 1 */
+  readonly lambdaPlus?: number;
+  /** Weight λ⁻ of the negative term. @defaultValue 1 */
+  readonly lambdaMinus?: number;
+  /** Positive cosine margin m⁺: positive pairs with S ≤ m⁺ are hard. @defaultValue 0.9 */
+  readonly marginPlus?: number;
+  /** Negative cosine margin m⁻: negative pairs with S ≥ m⁻ are hard. @defaultValue 0.5 */
+  readonly marginMinus?: number;
+}
+
+/** Mean of `values` over the pairs where `hard` is 1 (with multiplicity), 0 when there are none. */
+function meanOverHard(values: tf.Tensor, hard: tf.Tensor): tf.Tensor {
+  return tf.div(tf.sum(tf.mul(values, hard)), tf.maximum(tf.sum(hard), 1));
+}
+
+/**
+ * Threshold-Consistent Margin regulariser (Zhang et al., ICLR 2024), added to a base loss:
+ *
+ *   L = λ⁺ · Σ_{Pos} (m⁺ − S)·1[S ≤ m⁺] / Σ_{Pos} 1[S ≤ m⁺]  +  λ⁻ · Σ_{Neg} (S − m⁻)·1[S ≥ m⁻] / Σ_{Neg} 1[S ≥ m⁻]
+ *
+ * on cosine similarities S; each term is the mean violation over the violating pairs only (0 if none).
+ * Unlike PML, mined indices are applied as given (PML's `ref_emb` bug does not apply: no reference set).
+ *
+ * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
+ * @returns a scalar (already reduced).
+ * @see https://arxiv.org/abs/2307.04047
+ * @example const loss = tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y));
+ */
+export const tcmLoss = defineLoss<
+  typeof metricInputs,
+  TcmLossOptions,
+  { lambdaPlus: number; lambdaMinus: number; marginPlus: number; marginMinus: number }
+>({
+  id: 'xent/tcm',
+  name: 'tcmLoss',
+  family: 'metric',
+  summary: 'Regulariser penalising hard positive and negative cosine pairs beyond two margins.',
+  reference: {
+    title: 'Threshold-Consistent Margin Loss for Open-World Deep Metric Learning',
+    url: 'https://arxiv.org/abs/2307.04047',
+    year: 2024,
+  },
+  inputs: metricInputs,
+  defaults: { lambdaPlus: 1, lambdaMinus: 1, marginPlus: 0.9, marginMinus: 0.5 },
+  options: {
+    lambdaPlus: { type: 'number', min: 0, description: 'weight λ⁺' },
+    lambdaMinus: { type: 'number', min: 0, description: 'weight λ⁻' },
+    marginPlus: { type: 'number', min: -1, max: 1, description: 'positive margin m⁺' },
+    marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
+    ...tupleOptionSpecs,
+  },
+  batch: ({ embeddings, labels }, options, context) => {
+    const tuples = selectTuples(context, embeddings, labels, options);
+    const similarity = cosineSimilarity().pairwise(embeddings);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
+    const posGap = tf.sub(options.marginPlus, similarity);
+    const negGap = tf.sub(similarity, options.marginMinus);
+    // 1[S ≤ m⁺] = 1 − step(S − m⁺); step has a zero gradient, comparisons none at all in tfjs.
+    const hardPos = tf.mul(pos, tf.sub(1, tf.step(tf.neg(posGap))));
+    const hardNeg = tf.mul(neg, tf.sub(1, tf.step(tf.neg(negGap))));
+    return tf.add(
+      tf.mul(meanOverHard(posGap, hardPos), options.lambdaPlus),
+      tf.mul(meanOverHard(negGap, hardNeg), options.lambdaMinus),
+    );
+  },
+});

@@ -1,0 +1,51 @@
+import type { Miner } from '@xent/core';
+import { lpDistance } from '../distances/lp-distance.js';
+import type { MetricDistance } from '../distances/make-distance.js';
+import { readBatch, tripletIndices } from './host-matrix.js';
+
+/** Options of {@link batchHardMiner}. */
+export interface BatchHardMinerOptions {
+  /** @defaultValue lpDistance() */
+  readonly distance?: MetricDistance;
+}
+
+/**
+ * One triplet per anchor: its hardest positive (farthest) and hardest negative (closest) (Hermans et
+ * al. 2017; PML's `BatchHardMiner`). Anchors lacking a positive or a negative are dropped.
+ *
+ * @see https://arxiv.org/abs/1703.07737
+ * @example const loss = tripletMarginLoss(embeddings, labels, { miner: batchHardMiner() });
+ */
+export function batchHardMiner(options: BatchHardMinerOptions = {}): Miner {
+  const distance = options.distance ?? lpDistance();
+  return {
+    name: 'batchHard',
+    mine(embeddings, labels) {
+      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+      // Work in "distance" orientation: larger = farther.
+      const sign = isInverted ? -1 : 1;
+      const a: number[] = [];
+      const p: number[] = [];
+      const n: number[] = [];
+      for (let i = 0; i < size; i++) {
+        let hardPos = -1;
+        let hardNeg = -1;
+        let posValue = Number.NEGATIVE_INFINITY;
+        let negValue = Number.POSITIVE_INFINITY;
+        for (let j = 0; j < size; j++) {
+          if (j === i) continue;
+          const d = sign * values[i * size + j]!;
+          if (y[j] === y[i]) {
+            if (d > posValue) [posValue, hardPos] = [d, j];
+          } else if (d < negValue) [negValue, hardNeg] = [d, j];
+        }
+        if (hardPos >= 0 && hardNeg >= 0) {
+          a.push(i);
+          p.push(hardPos);
+          n.push(hardNeg);
+        }
+      }
+      return tripletIndices(a, p, n);
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import type { Miner } from '@xent/core';
+import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import type { MetricDistance } from '../distances/make-distance.js';
+import { pairIndices, readBatch } from './host-matrix.js';
+
+/** Options of {@link multiSimilarityMiner}. */
+export interface MultiSimilarityMinerOptions {
+  /** Mining margin ε. @defaultValue 0.1 */
+  readonly epsilon?: number;
+  /** @defaultValue cosineSimilarity() */
+  readonly distance?: MetricDistance;
+}
+
+/**
+ * Multi-Similarity pair mining (Wang et al. 2019): for anchor i keep negative k if
+ * S_ik + ε > min_{j∈P_i} S_ij, and positive j if S_ij − ε < max_{k∈N_i} S_ik (mirrored for a distance).
+ * An anchor without positives keeps no negatives and vice versa.
+ *
+ * @see https://arxiv.org/abs/1904.06627
+ * @example const miner = multiSimilarityMiner({ epsilon: 0.1 });
+ */
+export function multiSimilarityMiner(options: MultiSimilarityMinerOptions = {}): Miner {
+  const epsilon = options.epsilon ?? 0.1;
+  if (!(epsilon >= 0)) throw new RangeError(`multiSimilarityMiner: epsilon must be ≥ 0, received ${epsilon}`);
+  const distance = options.distance ?? cosineSimilarity();
+  return {
+    name: 'multiSimilarity',
+    mine(embeddings, labels) {
+      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+      // Similarity orientation: larger = closer.
+      const sign = isInverted ? 1 : -1;
+      const a1: number[] = [];
+      const p: number[] = [];
+      const a2: number[] = [];
+      const n: number[] = [];
+      for (let i = 0; i < size; i++) {
+        let hardestPos = Number.POSITIVE_INFINITY;
+        let hardestNeg = Number.NEGATIVE_INFINITY;
+        for (let j = 0; j < size; j++) {
+          if (j === i) continue;
+          const s = sign * values[i * size + j]!;
+          if (y[j] === y[i]) hardestPos = Math.min(hardestPos, s);
+          else hardestNeg = Math.max(hardestNeg, s);
+        }
+        for (let j = 0; j < size; j++) {
+          if (j === i) continue;
+          const s = sign * values[i * size + j]!;
+          if (y[j] === y[i]) {
+            if (s - epsilon < hardestNeg) {
+              a1.push(i);
+              p.push(j);
+            }
+          } else if (s + epsilon > hardestPos) {
+            a2.push(i);
+            n.push(j);
+          }
+        }
+      }
+      return pairIndices(a1, p, a2, n);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { Miner } from '@xent/core';
+import { lpDistance } from '../distances/lp-distance.js';
+import type { MetricDistance } from '../distances/make-distance.js';
+import { pairIndices, readBatch } from './host-matrix.js';
+
+/** Options of {@link pairMarginMiner}. */
+export interface PairMarginMinerOptions {
+  /** Keep positive pairs with d > posMargin (s < posMargin for similarities). @defaultValue 0.2 */
+  readonly posMargin?: number;
+  /** Keep negative pairs with d < negMargin (s > negMargin for similarities). @defaultValue 0.8 */
+  readonly negMargin?: number;
+  /** @defaultValue lpDistance() */
+  readonly distance?: MetricDistance;
+}
+
+/**
+ * Pairs that violate a margin (PML's `PairMarginMiner`): positives farther than `posMargin`, negatives
+ * closer than `negMargin`.
+ *
+ * @example const loss = contrastiveLoss(embeddings, labels, { miner: pairMarginMiner() });
+ */
+export function pairMarginMiner(options: PairMarginMinerOptions = {}): Miner {
+  const posMargin = options.posMargin ?? 0.2;
+  const negMargin = options.negMargin ?? 0.8;
+  if (!Number.isFinite(posMargin) || !Number.isFinite(negMargin))
+    throw new RangeError('pairMarginMiner: margins must be finite numbers');
+  const distance = options.distance ?? lpDistance();
+  return {
+    name: 'pairMargin',
+    mine(embeddings, labels) {
+      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+      const a1: number[] = [];
+      const p: number[] = [];
+      const a2: number[] = [];
+      const n: number[] = [];
+      for (let i = 0; i < size; i++) {
+        for (let j = 0; j < size; j++) {
+          if (j === i) continue;
+          const d = values[i * size + j]!;
+          if (y[j] === y[i]) {
+            if (isInverted ? d < posMargin : d > posMargin) {
+              a1.push(i);
+              p.push(j);
+            }
+          } else if (isInverted ? d > negMargin : d < negMargin) {
+            a2.push(i);
+            n.push(j);
+          }
+        }
+      }
+      return pairIndices(a1, p, a2, n);
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import type { Miner } from '@xent/core';
+import { lpDistance } from '../distances/lp-distance.js';
+import type { MetricDistance } from '../distances/make-distance.js';
+import { readBatch, tripletIndices } from './host-matrix.js';
+
+/** Which triplets {@link tripletMarginMiner} keeps, by tm = d_an − d_ap (s_ap − s_an for similarities). */
+export type TripletType = 'all' | 'hard' | 'semihard' | 'easy';
+
+/** Options of {@link tripletMarginMiner}. */
+export interface TripletMarginMinerOptions {
+  /** @defaultValue 0.2 */
+  readonly margin?: number;
+  /** 'all': tm ≤ m; 'hard': tm ≤ 0; 'semihard': 0 < tm ≤ m; 'easy': tm > m. @defaultValue 'all' */
+  readonly type?: TripletType;
+  /** @defaultValue lpDistance() */
+  readonly distance?: MetricDistance;
+}
+
+/**
+ * Triplets (a, p, n) whose margin tm = d_an − d_ap falls in the chosen band (PML's `TripletMarginMiner`).
+ * Loops per anchor over its positives and negatives on the host; no B³ array.
+ *
+ * @example const miner = tripletMarginMiner({ margin: 0.2, type: 'semihard' });
+ */
+export function tripletMarginMiner(options: TripletMarginMinerOptions = {}): Miner {
+  const margin = options.margin ?? 0.2;
+  const type = options.type ?? 'all';
+  if (!Number.isFinite(margin))
+    throw new RangeError(`tripletMarginMiner: margin must be finite, received ${margin}`);
+  if (!['all', 'hard', 'semihard', 'easy'].includes(type))
+    throw new RangeError(
+      `tripletMarginMiner: type must be 'all' | 'hard' | 'semihard' | 'easy', received ${type}`,
+    );
+  const distance = options.distance ?? lpDistance();
+  const keep: Record<TripletType, (tm: number) => boolean> = {
+    all: (tm) => tm <= margin,
+    hard: (tm) => tm <= margin && tm <= 0,
+    semihard: (tm) => tm > 0 && tm <= margin,
+    easy: (tm) => tm > margin,
+  };
+  const accept = keep[type];
+  return {
+    name: `tripletMargin(${type})`,
+    mine(embeddings, labels) {
+      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+      const sign = isInverted ? -1 : 1;
+      const a: number[] = [];
+      const p: number[] = [];
+      const n: number[] = [];
+      for (let i = 0; i < size; i++) {
+        const row = i * size;
+        for (let j = 0; j < size; j++) {
+          if (j === i || y[j] !== y[i]) continue;
+          const ap = values[row + j]!;
+          for (let k = 0; k < size; k++) {
+            if (y[k] === y[i]) continue;
+            if (accept(sign * (values[row + k]! - ap))) {
+              a.push(i);
+              p.push(j);
+              n.push(k);
+            }
+          }
+        }
+      }
+      return tripletIndices(a, p, n);
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LossPart, Reducer } from '@xent/core';
+
+/**
+ * A loss part that may carry per-element multiplicities `weights` (same shape as `losses`): the count
+ * of times each pair or triplet was mined. Entries with weight 0 are not part of the set.
+ */
+export interface WeightedLossPart extends LossPart {
+  readonly weights?: tf.Tensor;
+}
+
+/** The reducers of this package: a mean over the elements whose loss lies in (low, high). */
+export interface FilterReducer extends Reducer {
+  /** Keep losses strictly above this. */
+  readonly low: number | undefined;
+  /** Keep losses strictly below this. */
+  readonly high: number | undefined;
+}
+
+/** Options of {@link thresholdReducer}. */
+export interface ThresholdReducerOptions {
+  /** Keep losses with ℓ > low. @defaultValue none */
+  readonly low?: number;
+  /** Keep losses with ℓ < high. @defaultValue none */
+  readonly high?: number;
+}
+
+/** True for the reducers made here, whose statistics the blocked all-triplet path can compute itself. */
+export function isFilterReducer(reducer: Reducer): reducer is FilterReducer {
+  return 'low' in reducer && 'high' in reducer;
+}
+
+/**
+ * 0/1 float mask of the losses the reducer keeps, with a zero gradient: `step(ℓ − low)` is
+ * 1[ℓ > low] (tfjs comparisons have no gradient, `step` has a zero one).
+ */
+export function keepMask(reducer: FilterReducer, losses: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    let keep: tf.Tensor = tf.onesLike(losses);
+    if (reducer.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(losses, reducer.low)));
+    if (reducer.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(reducer.high, losses)));
+    return keep;
+  });
+}
+
+function makeFilterReducer(name: string, low: number | undefined, high: number | undefined): FilterReducer {
+  const reducer: FilterReducer = {
+    name,
+    low,
+    high,
+    reduce: (parts) =>
+      tf.tidy(() => {
+        let total: tf.Tensor = tf.scalar(0);
+        for (const part of parts as readonly WeightedLossPart[]) {
+          if (part.kind === 'reduced') {
+            total = tf.add(total, tf.sum(part.losses));
+            continue;
+          }
+          const keep = part.weights
+            ? tf.mul(keepMask(reducer, part.losses), part.weights)
+            : keepMask(reducer, part.losses);
+          const count = tf.sum(keep);
+          // Nothing kept: Σ = 0 with a zero gradient, divided by 1.
+          total = tf.add(total, tf.div(tf.sum(tf.mul(part.losses, keep)), tf.maximum(count, 1)));
+        }
+        return total as tf.Scalar;
+      }),
+  };
+  return reducer;
+}
+
+/**
+ * Mean over the losses strictly inside (low, high) (PML's `ThresholdReducer`); 0 with a zero gradient
+ * when none is. Parts (e.g. positive and negative pairs) are reduced separately, then summed.
+ *
+ * @example const reducer = thresholdReducer({ low: 0.1 });
+ */
+export function thresholdReducer(options: ThresholdReducerOptions = {}): FilterReducer {
+  for (const key of ['low', 'high'] as const) {
+    const value = options[key];
+    if (value !== undefined && !Number.isFinite(value))
+      throw new RangeError(`thresholdReducer: ${key} must be a finite number, received ${value}`);
+  }
+  if (options.low !== undefined && options.high !== undefined && options.low >= options.high)
+    throw new RangeError(`thresholdReducer: low (${options.low}) must be below high (${options.high})`);
+  return makeFilterReducer('threshold', options.low, options.high);
+}
+
+/** Mean over every element (PML's `MeanReducer`); each part separately, then summed. */
+export function meanReducer(): FilterReducer {
+  return makeFilterReducer('mean', undefined, undefined);
+}
+
+/** Mean over the strictly positive losses (PML's `AvgNonZeroReducer` = threshold with low 0). */
+export function avgNonZeroReducer(): FilterReducer {
+  return makeFilterReducer('avgNonZero', 0, undefined);
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { expectCloseAsync, gradCheckAsync, randomInts, randomNormal } from '@xent/testing';
+import { describeBackends } from '@xent/testing/vitest';
+import { expect, it } from 'vitest';
+import {
+  contrastiveLoss,
+  multiSimilarityLoss,
+  supConLoss,
+  tcmLoss,
+  tripletMarginLoss,
+} from '../src/index.js';
+import { contrastiveRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
+
+const x = randomNormal([5, 3], 7) as number[][];
+const labels = [0, 0, 1, 1, 2];
+
+// A few tiny cases per backend, with asynchronous reads only (WebGPU in Node cannot read synchronously).
+describeBackends(['wasm', 'webgpu'], () => {
+  it('triplet (blocked all-triplet path), contrastive, multi-similarity, TCM, SupCon match the loops', async () => {
+    await expectCloseAsync(
+      tripletMarginLoss(x, labels, { margin: 0.3 }),
+      tripletRef(x, labels, { margin: 0.3 }),
+    );
+    await expectCloseAsync(contrastiveLoss(x, labels), contrastiveRef(x, labels));
+    await expectCloseAsync(multiSimilarityLoss(x, labels), msRef(x, labels));
+    await expectCloseAsync(tcmLoss(x, labels, { marginMinus: 0 }), tcmRef(x, labels, { marginMinus: 0 }));
+    await expectCloseAsync(supConLoss(x, labels), supConRef(x, labels));
+  });
+  it('gradients of the triplet and multi-similarity losses', async () => {
+    await gradCheckAsync({
+      fn: (e) => tripletMarginLoss(e, labels, { margin: 0.3, swap: true }),
+      reference: (e) => tripletRef(e, labels, { margin: 0.3, swap: true }),
+      at: [x],
+    });
+    await gradCheckAsync({
+      fn: (e) => multiSimilarityLoss(e, labels, { beta: 10 }),
+      reference: (e) => msRef(e, labels, { beta: 10 }),
+      at: [x],
+    });
+  });
+  it('no positive pairs: 0 with a zero gradient, no NaN', async () => {
+    const distinct = [0, 1, 2, 3, 4];
+    await expectCloseAsync(tripletMarginLoss(x, distinct), 0);
+    const g = tf.grad((e: tf.Tensor) => multiSimilarityLoss(e, distinct))(tf.tensor(x));
+    await expectCloseAsync(g, tf.zeros([5, 3]));
+  });
+});
+
+describeBackends(['wasm'], () => {
+  it('all-triplet path at B = 512 stays far below a B³ tensor (tf.profile peak)', async () => {
+    const size = 512;
+    const e = tf.tensor(randomNormal([size, 16], 9) as number[][]);
+    const y = tf.tensor1d(randomInts(size, 8, 9), 'int32');
+    const profile = await tf.profile(() => {
+      const g = tf.grad((t: tf.Tensor) => tripletMarginLoss(t, y, { validate: false }))(e);
+      return g;
+    });
+    const dense = size ** 3 * 4;
+    expect(profile.peakBytes).toBeLessThan(dense / 2);
+    tf.dispose([e, y, profile.result as tf.Tensor]);
+  });
+});
