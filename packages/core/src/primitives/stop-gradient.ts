@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-gradient.js';
 
 /**
- * The value of `x` with no gradient flowing back (PyTorch's `detach`, TensorFlow's `stop_gradient`).
- * Use it for weights computed from differentiable values (Circle loss's detached pair weights, say).
- * Note: tfjs still walks through it, so a comparison (`greater`, no gradient in tfjs) applied after
- * it still breaks `tf.grad`; build such masks with `tf.step(x − c)`, which has a zero gradient.
+ * The identity with a zero gradient (tfjs has no `stopGradient`): use it for inputs that act as
+ * constants in a formula — 0/1 masks, targets, sampled weights — so the gradient with respect to
+ * them is 0 rather than the formula's derivative.
  */
 export const stopGradient: (x: tf.Tensor) => tf.Tensor = customGradient<[tf.Tensor]>(([x]) => ({
   value: tf.clone(x),

@@ -1,0 +1,25 @@
+// The only module with side effects: registers every loss of @xent/retrieval with the core registry.
+import { registry } from '@xent/core';
+import { debiasedContrastiveLoss } from './debiased-contrastive-loss.js';
+import { decoupledContrastiveLoss } from './decoupled-contrastive-loss.js';
+import { decoupledSoftmaxLoss } from './decoupled-softmax-loss.js';
+import { ge2eLoss } from './ge2e-loss.js';
+import { infoNceLoss } from './info-nce-loss.js';
+import { marginMseLoss } from './margin-mse-loss.js';
+import { mwLoss } from './mw-loss.js';
+import { sigmoidLoss } from './sigmoid-loss.js';
+import { softTopKLoss } from './soft-top-k-loss.js';
+
+for (const loss of [
+  mwLoss,
+  infoNceLoss,
+  decoupledSoftmaxLoss,
+  softTopKLoss,
+  sigmoidLoss,
+  debiasedContrastiveLoss,
+  decoupledContrastiveLoss,
+  ge2eLoss,
+  marginMseLoss,
+]) {
+  registry.register(loss);
+}
