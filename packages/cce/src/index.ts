@@ -1,0 +1,15 @@
+export type { CceEngine, CceForward, CceGradients, CceSettings } from './engine.js';
+export {
+  CCE_BACKWARD_CLASSIFIER,
+  CCE_BACKWARD_EMBEDDINGS,
+  CCE_FORWARD,
+  type CceKernelAttrs,
+  type FusedBackend,
+  registerFusedBackend,
+} from './fused-engine.js';
+export { linearCrossEntropy } from './linear-cross-entropy.js';
+export {
+  type CceImpl,
+  DEFAULT_GRAD_FILTER_EPS,
+  type LinearCrossEntropyOptions,
+} from './options.js';

@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs';
+import type { ReferenceOptions } from './reference.js';
+
+/** The dense tfjs reference: `matMul` + `logSoftmax` over the full `[N, V]` logits. */
+export function denseLoss(
+  e: tf.Tensor,
+  c: tf.Tensor,
+  y: tf.Tensor,
+  bias: tf.Tensor | undefined,
+  options: ReferenceOptions = {},
+): tf.Tensor {
+  return tf.tidy(() => {
+    const v = c.shape[0]!;
+    let z = tf.matMul(e, c, false, true);
+    if (bias) z = tf.add(z, bias);
+    const s = options.softcap ?? 0;
+    if (s > 0) z = tf.mul(tf.tanh(tf.div(z, s)), s);
+    const lse = tf.logSumExp(z, 1);
+    const alpha = options.labelSmoothing ?? 0;
+    const valid = tf.cast(tf.notEqual(y, options.ignoreIndex ?? -100), 'float32');
+    const hot = tf.oneHot(tf.clipByValue(y, 0, v - 1) as tf.Tensor1D, v);
+    const picked = tf.sum(tf.mul(z, hot), 1);
+    let rows = tf.sub(lse, tf.mul(picked, 1 - alpha));
+    if (alpha > 0) rows = tf.sub(rows, tf.mul(tf.sum(z, 1), alpha / v));
+    const lambda = options.logZPenalty ?? 0;
+    if (lambda > 0) rows = tf.add(rows, tf.mul(tf.square(lse), lambda));
+    rows = tf.mul(rows, valid);
+    const reduction = options.reduction ?? 'mean';
+    if (reduction === 'none') return rows;
+    if (reduction === 'sum') return tf.sum(rows);
+    return tf.div(tf.sum(rows), tf.maximum(tf.sum(valid), 1));
+  });
+}

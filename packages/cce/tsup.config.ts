@@ -1,0 +1,3 @@
+import { xentTsupConfig } from '@xent/tsup-config';
+
+export default xentTsupConfig({ entry: ['src/index.ts', 'src/register.ts', 'src/webgpu.ts'] });
