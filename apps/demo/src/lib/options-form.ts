@@ -69,13 +69,15 @@ function fromSpec(name: string, option: OptionSpec, fallback: unknown): OptionFi
 export function optionFields(spec: Pick<AnyLossSpec, 'defaults' | 'options'>): OptionField[] {
   const fields: OptionField[] = [];
   const seen = new Set<string>();
-  for (const [name, option] of Object.entries(spec.options ?? {})) {
+  const defaults = spec.defaults as Readonly<Record<string, unknown>>;
+  const options = (spec.options ?? {}) as Readonly<Record<string, OptionSpec | undefined>>;
+  for (const [name, option] of Object.entries(options)) {
     seen.add(name);
     if (!option || MANAGED.has(name)) continue;
-    const field = fromSpec(name, option, spec.defaults[name]);
+    const field = fromSpec(name, option, defaults[name]);
     if (field) fields.push(field);
   }
-  for (const [name, value] of Object.entries(spec.defaults)) {
+  for (const [name, value] of Object.entries(defaults)) {
     if (seen.has(name) || MANAGED.has(name)) continue;
     if (typeof value === 'number') fields.push({ name, kind: 'number', description: '', value });
     else if (typeof value === 'boolean') fields.push({ name, kind: 'boolean', description: '', value });
