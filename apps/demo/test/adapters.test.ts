@@ -55,6 +55,8 @@ describe('planInputs', () => {
       input('prototypes', 'float32', ['C', 'D']),
     ]);
     expect(planInputs(proto)).toEqual({ supported: true, roles: ['embeddings', 'labels', 'prototypes'] });
+    const ge2e = spec('retrieval', [input('embeddings', 'float32', ['S', 'M', 'D'])]);
+    expect(planInputs(ge2e)).toEqual({ supported: true, roles: ['groups'] });
   });
 
   it('lists losses it cannot feed as unsupported with a reason', () => {

@@ -4,7 +4,7 @@ import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
 import { planInputs } from '../src/lib/adapters.js';
 import { spirals } from '../src/lib/datasets.js';
 import { compareMemory, findLinearCrossEntropy } from '../src/lib/memory.js';
-import { Run } from '../src/lib/train.js';
+import { groupShape, Run } from '../src/lib/train.js';
 
 const config = { steps: 6, batchSize: 16, learningRate: 0.01, seed: 3, evalEvery: 3 };
 
@@ -52,6 +52,14 @@ describe('Run (cpu, spirals)', () => {
       else expect(last.roc?.auc).toBeGreaterThan(0);
       run.dispose();
     }
+  });
+});
+
+describe('groupShape', () => {
+  it('takes S distinct classes × M ≥ 2 rows from the batch size', () => {
+    expect(groupShape(64, 10)).toEqual({ s: 10, m: 6 });
+    expect(groupShape(16, 10)).toEqual({ s: 4, m: 4 });
+    expect(groupShape(8, 3)).toEqual({ s: 2, m: 4 });
   });
 });
 

@@ -11,7 +11,8 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  * - `labels` int32 class ids `[N]`, `onehot` float32 `[N, C]`;
  * - `student`/`teacher` logits `[N, C]` (distillation), `auxiliary` `[N, C]` a second student head;
  * - `embeddings` `[N, D]`, `proxies` `[C, D]` (a trainable per-class matrix), `prototypes` `[C, D]`
- *   (per-class means of the batch embeddings) for metric learning;
+ *   (per-class means of the batch embeddings) for metric learning; `groups` `[S, M, D]`: M embeddings
+ *   of each of S distinct classes (GE2E-style);
  * - `queries`/`docs` `[N, D]` (doc i is a positive of query i), `scores` `[N, N]` = queries · docsᵀ,
  *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
  *   (1 where query and doc share a class).
@@ -27,6 +28,7 @@ export type Role =
   | 'embeddings'
   | 'proxies'
   | 'prototypes'
+  | 'groups'
   | 'auxiliary'
   | 'queries'
   | 'docs'
@@ -46,6 +48,9 @@ function describeInput(input: InputSpec): string {
 
 function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[]): Role | undefined {
   const name = input.name;
+  if (input.shape.length === 3 && (family === 'metric' || family === 'retrieval') && has(name, /embed/)) {
+    return 'groups';
+  }
   if (input.shape.length !== 2) return undefined;
   const labelish = has(name, /label|target|relevan|mask/);
   switch (family) {
@@ -103,8 +108,8 @@ export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
   const need: Record<Family, readonly Role[][]> = {
     classification: [['logits'], ['features', 'classifier']],
     distillation: [['student', 'teacher']],
-    metric: [['embeddings']],
-    retrieval: [['queries', 'docs'], ['scores'], ['embeddings']],
+    metric: [['embeddings'], ['groups']],
+    retrieval: [['queries', 'docs'], ['scores'], ['embeddings'], ['groups']],
   };
   if (!need[family].some((set) => set.every((r) => roles.includes(r)))) {
     return {

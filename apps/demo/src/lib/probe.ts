@@ -24,6 +24,7 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     embeddings: () => tf.randomNormal([N, D], 0, 1, 'float32', 7),
     proxies: () => tf.randomNormal([C, D], 0, 1, 'float32', 8),
     prototypes: () => tf.randomNormal([C, D], 0, 1, 'float32', 9),
+    groups: () => tf.randomNormal([C, 2, D], 0, 1, 'float32', 13),
     queries: () => tf.randomNormal([N, D], 0, 1, 'float32', 10),
     docs: () => tf.randomNormal([N, D], 0, 1, 'float32', 11),
     scores: () => tf.randomNormal([N, N], 0, 1, 'float32', 12),

@@ -52,7 +52,19 @@ export interface Teacher {
 export const GRID = 40;
 const GRID_EXTENT = 1.25;
 
-function sampler(dataset: Dataset, family: Family, batchSize: number, seed: number): () => Batch {
+/** Rows for S distinct classes × M examples each, class-major (`groups` reshapes them to [S, M, D]). */
+export function groupShape(batchSize: number, numClasses: number): { s: number; m: number } {
+  const s = Math.max(2, Math.min(numClasses, Math.floor(batchSize / 4)));
+  return { s, m: Math.max(2, Math.floor(batchSize / s)) };
+}
+
+function sampler(
+  dataset: Dataset,
+  family: Family,
+  batchSize: number,
+  seed: number,
+  grouped: boolean,
+): () => Batch {
   const rng = createRng(seed);
   const split = dataset.train;
   if (family === 'classification' || family === 'distillation') {
@@ -62,6 +74,20 @@ function sampler(dataset: Dataset, family: Family, batchSize: number, seed: numb
     };
   }
   const classes = byClass(split, dataset.numClasses).filter((list) => list.length > 1);
+  if (grouped) {
+    const { s, m } = groupShape(batchSize, classes.length);
+    return () => {
+      const order = classes.map((_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = randomInt(rng, i + 1);
+        [order[i], order[j]] = [order[j]!, order[i]!];
+      }
+      const rows = order
+        .slice(0, s)
+        .flatMap((c) => Array.from({ length: m }, () => classes[c]![randomInt(rng, classes[c]!.length)]!));
+      return gather(split, dataset.dim, rows);
+    };
+  }
   return () => {
     const half = Math.max(2, Math.floor(batchSize / 2));
     const anchors: number[] = [];
@@ -197,7 +223,7 @@ export async function trainTeacher(
 ): Promise<Teacher> {
   const model = createMlp([dataset.dim, ...dataset.teacherHidden, dataset.numClasses], config.seed + 1000);
   const optimizer = tf.train.adam(config.learningRate);
-  const next = sampler(dataset, 'classification', config.batchSize, config.seed + 1000);
+  const next = sampler(dataset, 'classification', config.batchSize, config.seed + 1000, false);
   for (let step = 0; step < steps && !shouldStop(); step++) {
     const batch = next();
     const loss = optimizer.minimize(
@@ -263,7 +289,7 @@ export class Run {
         )
       : undefined;
     this.optimizer = tf.train.adam(config.learningRate);
-    this.next = sampler(dataset, family, config.batchSize, config.seed);
+    this.next = sampler(dataset, family, config.batchSize, config.seed, this.roles.includes('groups'));
   }
 
   get finished(): boolean {
@@ -309,6 +335,10 @@ export class Run {
       embeddings: () => (retrieval ? tf.concat([qd().q, qd().d]) : fwd().out),
       proxies: () => this.proxies!,
       auxiliary: () => tf.matMul(fwd().hidden, this.auxHead!),
+      groups: () => {
+        const { s, m } = groupShape(this.config.batchSize, dataset.numClasses);
+        return tf.reshape(fwd().out, [s, m, -1]);
+      },
       prototypes: () => {
         // Class means of the batch embeddings (zero rows for classes absent from the batch).
         const onehot = tf.oneHot(y, dataset.numClasses).toFloat();
