@@ -3,11 +3,10 @@ import { classTargets, customGradient, defineLoss, type ReductionOptions } from 
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
 /** Elementwise pieces of ASL for logits x, shared by the forward and the backward pass. */
-function pieces(x: tf.Tensor, gammaPos: number, gammaNeg: number, clip: number) {
-  // log p = x − softplus(x), log(1 − p) = −softplus(x): no ε clamp, exact for large |x|.
-  const logQ = tf.neg(tf.softplus(x));
+function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
+  // log p = x + log(1 − p), log(1 − p) = −softplus(x): no ε clamp, exact for large |x|.
   const logP = tf.add(x, logQ);
-  const p = tf.sigmoid(x);
+  const p = tf.exp(logP);
   const shifted = clip === 0 ? p : tf.relu(tf.sub(p, clip)); // p_m
   const logQm = clip === 0 ? logQ : tf.log1p(tf.neg(shifted)); // log(1 − p_m) = log min(1 − p + m, 1)
   const positive = tf.greater(shifted, 0);
@@ -27,19 +26,20 @@ function pieces(x: tf.Tensor, gammaPos: number, gammaNeg: number, clip: number) 
  */
 function asymmetricTerms(gammaPos: number, gammaNeg: number, clip: number) {
   return customGradient<[tf.Tensor, tf.Tensor]>(([x, targets], save) => {
+    const logQ = tf.tidy(() => tf.neg(tf.softplus(x)));
     const value = tf.tidy(() => {
-      const { logP, logQm, power, focusPos } = pieces(x, gammaPos, gammaNeg, clip);
+      const { logP, logQm, power, focusPos } = pieces(x, logQ, gammaPos, clip);
       const positive = focusPos ? tf.mul(logP, focusPos) : logP;
       const negative = tf.mul(power(gammaNeg), logQm);
       return tf.neg(tf.sum(tf.add(tf.mul(targets, positive), tf.mul(tf.sub(1, targets), negative)), -1));
     });
-    save([x, targets]);
+    save([x, targets, logQ]);
     return {
       value,
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
-          const [input, t] = saved as [tf.Tensor, tf.Tensor];
-          const { logP, logQ, p, shifted, logQm, power, focusPos } = pieces(input, gammaPos, gammaNeg, clip);
+          const [input, t, logQ] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const { logP, p, shifted, logQm, power, focusPos } = pieces(input, logQ, gammaPos, clip);
           const oneMinusP = tf.exp(logQ);
           const dPositive =
             focusPos === undefined

@@ -15,9 +15,12 @@ import { type ClassificationInputs, classificationInputs } from './internal/inpu
 /** One-hot [N, C] of j = argmax{ p_k : p_k < p_y } (an all-zero row when there is none). */
 function runnerUpMask(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
   const p = tf.softmax(logits, -1);
-  const below = tf.where(tf.less(p, tf.expandDims(pickClass(p, labels), 1)), p, tf.fill(p.shape, -1));
-  const exists = tf.cast(tf.greaterEqual(tf.max(below, -1), 0), 'float32');
-  return tf.mul(oneHot(tf.argMax(below, -1), p.shape[1]!), tf.expandDims(exists, 1));
+  // step(p_y − p_k) = 1 exactly where p_k < p_y; p_k there, −1 elsewhere (arithmetic, not less/where,
+  // which broadcast slowly on tfjs-wasm).
+  const below = tf.step(tf.sub(tf.expandDims(pickClass(p, labels), 1), p));
+  const candidates = tf.sub(tf.mul(below, tf.add(p, 1)), 1);
+  const exists = tf.step(tf.add(tf.max(candidates, -1), 0.5));
+  return tf.mul(oneHot(tf.argMax(candidates, -1), p.shape[1]!), tf.expandDims(exists, 1));
 }
 
 /** Options for {@link dualFocalLoss}. */

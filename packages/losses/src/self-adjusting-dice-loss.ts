@@ -3,11 +3,12 @@ import {
   classTargets,
   defineLoss,
   type IgnoreIndexOptions,
-  logSoftmax,
   type ReductionOptions,
+  softmax,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { logComplement } from './internal/log-complement.js';
+
+const COMPLEMENT_FLOOR = 1e-7;
 
 /** Options for {@link selfAdjustingDiceLoss}. */
 export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -22,7 +23,7 @@ export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIn
  *
  *   ℓᵢ = Σ_c [ 1 − (2·p̃_ic·t_ic + γ) / (p̃_ic + t_ic + γ) ],   p̃ = (1 − p)^α·p,   p = softmax(logitsᵢ)
  *
- * t are the one-hot (or soft) targets. (1 − p)^α is exp(α·log(1 − p)) from the log-probabilities.
+ * t are the one-hot (or soft) targets; 1 − p is floored at 1e-7 inside (1 − p)^α.
  * This is the paper's per-example DSC; the authors' code instead sums p̃ and t over the batch in the
  * denominator (a set-level Dice), which is not a per-example loss.
  *
@@ -53,8 +54,11 @@ export const selfAdjustingDiceLoss = defineLoss<
     smooth: { type: 'number', min: 0, exclusiveMin: true, description: 'smoothing γ' },
   },
   perExample: ({ logits, labels }, { alpha, smooth }, { numClasses }) => {
-    const logp = logSoftmax(logits);
-    const adjusted = tf.exp(alpha === 0 ? logp : tf.add(logp, tf.mul(logComplement(logp), alpha)));
+    const p = softmax(logits);
+    // (1 − p)^α with 1 − p floored at 1e-7 (float32 cannot resolve less; keeps the α < 1 gradient
+    // finite), written as relu(x − ε) + ε: tf.maximum with a scalar is slow on tfjs-wasm.
+    const complement = tf.add(tf.relu(tf.sub(tf.sub(1, p), COMPLEMENT_FLOOR)), COMPLEMENT_FLOOR);
+    const adjusted = alpha === 0 ? p : tf.mul(p, tf.exp(tf.mul(tf.log(complement), alpha)));
     const targets = classTargets(labels, numClasses!);
     const numerator = tf.add(tf.mul(tf.mul(adjusted, targets), 2), smooth);
     const denominator = tf.add(tf.add(adjusted, targets), smooth);
