@@ -27,6 +27,7 @@ export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { log1mExp } from './primitives/log1m-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';
+export { matMulBT } from './primitives/mat-mul-bt.js';
 export {
   cosineSimilarity,
   dotProduct,

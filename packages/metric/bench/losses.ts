@@ -3,6 +3,7 @@
 // Run: npx tsx --conditions @xent/source packages/metric/bench/losses.ts
 import * as tf from '@tensorflow/tfjs';
 import { machineLine, peakMemory, ratioTable, time } from '@xent/bench';
+import { dotProduct } from '@xent/core';
 import { randomNormal, useBackend } from '@xent/testing';
 import {
   batchHardMiner,
@@ -45,7 +46,8 @@ async function suite(classes: number) {
   );
   const o = { validate: false };
   const cases: [string, () => unknown][] = [
-    ['B×B similarity matmul + grad', grad((x) => tf.sum(tf.matMul(x, x, false, true)))],
+    ['B×B similarity matmul + grad (core dotProduct)', grad((x) => tf.sum(dotProduct(x)))],
+    ['  (same with tf.matMul(x, x, false, true))', grad((x) => tf.sum(tf.matMul(x, x, false, true)))],
     ['tripletMarginLoss (all triplets)', grad((x) => tripletMarginLoss(x, y, o))],
     [
       'tripletMarginLoss + batchHardMiner',

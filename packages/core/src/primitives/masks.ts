@@ -8,8 +8,13 @@ export interface LabelMaskOptions {
 
 function pairMask(labels: tf.Tensor, other: tf.Tensor | undefined, same: boolean, options: LabelMaskOptions) {
   return tf.tidy(() => {
-    const rows = tf.expandDims(labels, 1);
-    const cols = tf.expandDims(other ?? labels, 0);
+    // Compare two full [N, M] grids: on tfjs-wasm 4.22 a comparison broadcasting both operands
+    // ([N, 1] vs [1, M]) takes the generic path, ~10–30× slower than same-shape operands. Ids are
+    // compared as float32: exact below 2²⁴.
+    const right = other ?? labels;
+    const [n, m] = [labels.shape[0]!, right.shape[0]!];
+    const rows = tf.matMul(tf.reshape(tf.cast(labels, 'float32'), [n, 1]), tf.ones([1, m]));
+    const cols = tf.matMul(tf.ones([n, 1]), tf.reshape(tf.cast(right, 'float32'), [1, m]));
     const mask = same ? tf.equal(rows, cols) : tf.notEqual(rows, cols);
     if (other !== undefined || !(options.excludeDiagonal ?? true) || !same) return mask;
     return tf.logicalAnd(mask, tf.logicalNot(tf.cast(tf.eye(labels.shape[0]!), 'bool')));

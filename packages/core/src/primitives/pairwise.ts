@@ -1,14 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-gradient.js';
+import { matMulBT } from './mat-mul-bt.js';
 
 /** Rows scaled to unit L2 norm: x / max(‖x‖, ε). */
 export function l2Normalize(x: tf.Tensor, epsilon = 1e-12): tf.Tensor {
   return tf.tidy(() => tf.mul(x, tf.rsqrt(tf.maximum(tf.sum(tf.square(x), -1, true), epsilon * epsilon))));
 }
 
-/** Pairwise dot products `a·bᵀ`: `[N, D] × [M, D] → [N, M]` (`b` defaults to `a`). */
+/**
+ * Pairwise dot products `a·bᵀ`: `[N, D] × [M, D] → [N, M]` (`b` defaults to `a`). Computed with
+ * {@link matMulBT} (plain matmuls forward and backward: ~4× faster fwd+bwd on tfjs-wasm).
+ */
 export function dotProduct(a: tf.Tensor, b: tf.Tensor = a): tf.Tensor {
-  return tf.matMul(a, b, false, true);
+  return matMulBT(a, b);
 }
 
 /** Pairwise cosine similarity `[N, M]`: rows normalised with {@link l2Normalize}, then dot products. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dotProduct as dotProductMatrix } from '@xent/core';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /**
@@ -11,7 +12,7 @@ export function cosineSimilarity(): MetricDistance {
     name: 'cosine',
     isInverted: true,
     normalizeEmbeddings: true,
-    pairwise: (a, b) => tf.matMul(a, b ?? a, false, true),
+    pairwise: (a, b) => dotProductMatrix(a, b ?? a),
     paired: (a, b) => tf.sum(tf.mul(a, b), -1),
   });
 }

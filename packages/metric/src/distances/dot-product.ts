@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dotProduct as dotProductMatrix } from '@xent/core';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /** Options of {@link dotProduct}. */
@@ -20,7 +21,7 @@ export function dotProduct(options: DotProductOptions = {}): MetricDistance {
     name: 'dot',
     isInverted: true,
     normalizeEmbeddings: options.normalizeEmbeddings ?? false,
-    pairwise: (a, b) => tf.matMul(a, b ?? a, false, true),
+    pairwise: (a, b) => dotProductMatrix(a, b ?? a),
     paired: (a, b) => tf.sum(tf.mul(a, b), -1),
   });
 }

@@ -16,8 +16,8 @@ export interface AllTripletSpec {
   readonly high: number | undefined;
 }
 
-/** Elements per block tensor `[b, P, B]`: 4 Mi floats = 16 MiB. */
-const BLOCK_ELEMENTS = 1 << 22;
+/** Elements per block tensor `[b, P, B]`: 2 Mi floats = 8 MiB. */
+const BLOCK_ELEMENTS = 1 << 21;
 
 interface Block {
   readonly x: tf.Tensor;
@@ -43,17 +43,19 @@ function blockOf(
   // customGrad casts its inputs to float32; the slot indices are exact integers there.
   const index = tf.cast(tf.slice(positives, [start, 0], [rows, slots]), 'int32');
   const offsets = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(size, 'int32')), [rows, 1]);
+  // On tfjs-wasm, binary ops broadcasting *both* operands are slow; materialise one side first.
+  const full = tf.zeros([rows, slots, size]);
   const dap = tf.reshape(tf.gather(tf.reshape(distances, [-1]), tf.add(index, offsets)), [rows, slots, 1]);
-  const dan = tf.expandDims(distances, 1);
+  const dan = tf.add(full, tf.expandDims(distances, 1));
   const dpn = spec.swap
     ? tf.reshape(tf.gather(matrix, tf.reshape(index, [-1])), [rows, slots, size])
     : undefined;
   const an = dpn ? (spec.sign > 0 ? tf.minimum(dan, dpn) : tf.maximum(dan, dpn)) : dan;
-  const x = tf.add(tf.mul(tf.sub(dap, an), spec.sign), spec.margin);
+  const x = tf.add(tf.mul(tf.sub(an, dap), -spec.sign), spec.margin);
   const loss = spec.smooth ? tf.softplus(x) : tf.relu(x);
   let keep = tf.mul(
+    tf.add(full, tf.expandDims(tf.slice(negatives, [start, 0], [rows, size]), 1)),
     tf.expandDims(tf.slice(valid, [start, 0], [rows, slots]), 2),
-    tf.expandDims(tf.slice(negatives, [start, 0], [rows, size]), 1),
   );
   if (spec.low !== undefined) keep = tf.mul(keep, tf.cast(tf.greater(loss, spec.low), 'float32'));
   if (spec.high !== undefined) keep = tf.mul(keep, tf.cast(tf.less(loss, spec.high), 'float32'));
@@ -123,7 +125,7 @@ export function reduceAllTriplets(
                 // Σ over (a, k) of toPn[a, k, :] into row posIdx[a, k]: a one-hot product (wasm has no segment sum).
                 swapped = tf.add(
                   swapGrad,
-                  tf.matMul(oneHot(tf.reshape(block.index, [-1]), size), toPn, true, false),
+                  tf.matMul(tf.transpose(oneHot(tf.reshape(block.index, [-1]), size)), toPn),
                 );
               } else {
                 grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));

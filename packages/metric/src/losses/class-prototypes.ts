@@ -12,7 +12,7 @@ import { oneHot } from '@xent/core';
 export function classPrototypes(support: tf.Tensor, supportLabels: tf.Tensor, numClasses: number): tf.Tensor {
   return tf.tidy(() => {
     const member = oneHot(supportLabels, numClasses); // [S, C]
-    const sums = tf.matMul(member, support, true, false);
+    const sums = tf.matMul(tf.transpose(member), support);
     return tf.div(sums, tf.reshape(tf.maximum(tf.sum(member, 0), 1), [numClasses, 1]));
   });
 }

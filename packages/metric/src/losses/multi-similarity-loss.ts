@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { marginOf } from '../distances/make-distance.js';
+import { detached } from '../internal/detached.js';
 import { logOnePlusSumExp } from '../internal/log-one-plus.js';
 import {
   distanceOptionSpec,
@@ -38,15 +39,19 @@ const FAR = 1e9;
 
 /**
  * The paper's mining step, vectorised (no host reads): with t the similarity (−d for a distance), keep
- * negative k of anchor i if t_ik + ε > min_{P_i} t, positive j if t_ij − ε < max_{N_i} t. Masks are
- * built with `step` (zero gradient).
+ * negative k of anchor i if t_ik + ε > min_{P_i} t, positive j if t_ij − ε < max_{N_i} t. Computed
+ * {@link detached} (index selection: no gradient, and no min/max backward pass).
  */
 function mineMasks(t: tf.Tensor, pos: tf.Tensor, neg: tf.Tensor, epsilon: number) {
-  const hardestPos = tf.min(tf.add(t, tf.mul(tf.sub(1, pos), FAR)), 1, true);
-  const hardestNeg = tf.max(tf.sub(t, tf.mul(tf.sub(1, neg), FAR)), 1, true);
+  const hardestPos = (s: tf.Tensor, p: tf.Tensor) => tf.min(tf.add(s, tf.mul(tf.sub(1, p), FAR)), 1, true);
+  const hardestNeg = (s: tf.Tensor, n: tf.Tensor) => tf.max(tf.sub(s, tf.mul(tf.sub(1, n), FAR)), 1, true);
   return {
-    pos: tf.mul(pos, tf.step(tf.sub(hardestNeg, tf.sub(t, epsilon)))),
-    neg: tf.mul(neg, tf.step(tf.sub(tf.add(t, epsilon), hardestPos))),
+    pos: detached([t, pos, neg], (s, p, n) =>
+      tf.mul(p, tf.step(tf.sub(hardestNeg(s, n), tf.sub(s, epsilon)))),
+    ),
+    neg: detached([t, pos, neg], (s, p, n) =>
+      tf.mul(n, tf.step(tf.sub(tf.add(s, epsilon), hardestPos(s, p)))),
+    ),
   };
 }
 

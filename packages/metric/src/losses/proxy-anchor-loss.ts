@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassIds, defineLoss, l2Normalize, oneHot } from '@xent/core';
+import { checkClassIds, defineLoss, dotProduct, l2Normalize, oneHot } from '@xent/core';
 import { logOnePlusSumExp } from '../internal/log-one-plus.js';
 
 /** Options of {@link proxyAnchorLoss}. */
@@ -56,7 +56,7 @@ export const proxyAnchorLoss = defineLoss<
   },
   batch: ({ embeddings, labels, proxies }, { margin, alpha }) => {
     const classes = proxies.shape[0]!;
-    const cosine = tf.matMul(l2Normalize(proxies), l2Normalize(embeddings), false, true); // [C, B]
+    const cosine = dotProduct(l2Normalize(proxies), l2Normalize(embeddings)); // [C, B]
     const member = tf.transpose(oneHot(labels, classes)); // [C, B]
     const pos = logOnePlusSumExp(tf.mul(tf.sub(cosine, margin), -alpha), member);
     const neg = logOnePlusSumExp(tf.mul(tf.add(cosine, margin), alpha), tf.sub(1, member));
