@@ -58,6 +58,11 @@ export const sigmoidLoss = defineLoss<
     bias: { type: 'other', description: 'logit bias b (number or scalar tensor)' },
     similarity: similarityOption,
   },
+  check: (_inputs, { temperature }, context) => {
+    if (typeof temperature === 'number' && !(temperature > 0)) {
+      invalidOption(context.fn, 'temperature', 'a number > 0 or a scalar tensor', temperature);
+    }
+  },
   perExample: ({ queries, docs }, { temperature, bias, similarity }, context) => {
     const t = scalarOption(context.fn, 'temperature', temperature);
     const b = scalarOption(context.fn, 'bias', bias);

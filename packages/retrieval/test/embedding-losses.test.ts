@@ -130,6 +130,9 @@ describeBackends(['cpu', 'wasm'], () => {
       expectXentError(() => sigmoidLoss(q, d, { bias: 'x' as never }), 'INVALID_OPTION', {
         argument: 'options.bias',
       });
+      expectXentError(() => sigmoidLoss(q, d, { temperature: -1 }), 'INVALID_OPTION', {
+        argument: 'options.temperature',
+      });
     });
   });
   describe('debiasedContrastiveLoss', () => {
