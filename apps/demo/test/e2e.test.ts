@@ -47,8 +47,11 @@ describe.skipIf(skip)('playground in chromium', () => {
     await server?.close();
   });
 
+  /** Opens the page; `autostart=0` unless the query says otherwise, so tests press Train themselves. */
   const open = async (query = '') => {
-    await page.goto(`${server!.url}${query}`);
+    const params = new URLSearchParams(query);
+    if (!params.has('autostart')) params.set('autostart', '0');
+    await page.goto(`${server!.url}?${params}`);
     await page.waitForSelector('body[data-ready]', { timeout: 90_000 });
   };
 
@@ -67,14 +70,24 @@ describe.skipIf(skip)('playground in chromium', () => {
     );
   };
 
-  it('loads with the active backend shown and losses from the registry', async () => {
-    await open();
+  it('loads with the active backend shown, losses from the registry, and starts training MNIST', async () => {
+    await open('?autostart=1');
     const active = await page.locator('[data-testid=active-backend]').textContent();
     expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(active);
     expect(
       await page.locator('[data-testid=loss-list] input[type=checkbox][data-loss]').count(),
     ).toBeGreaterThanOrEqual(2);
+    // The preselected comparison starts by itself: two runs, both taking steps.
+    await page.waitForFunction(
+      () => {
+        const runs = [...document.querySelectorAll<HTMLElement>('[data-testid=run]')];
+        return runs.length >= 2 && runs.every((r) => Number(r.dataset.step) >= 3);
+      },
+      null,
+      { timeout: 90_000 },
+    );
     await page.screenshot({ path: join(shots, '01-loaded.png'), fullPage: true });
+    await page.click('[data-testid=stop-all]');
     expect(pageErrors).toEqual([]);
   });
 

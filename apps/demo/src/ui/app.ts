@@ -264,11 +264,23 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
         { className: 'row' },
         trainButton,
         stopAllButton,
-        h('span', { className: 'muted' }, 'tick two or more losses below'),
+        h('span', { className: 'muted' }, 'choose the losses under the results'),
+      ),
+    ),
+    results,
+    h(
+      'section',
+      { className: 'panel' },
+      h('h2', {}, 'Losses'),
+      h(
+        'p',
+        { className: 'muted' },
+        'Tick two or more to train side by side; options come from each loss’s spec.',
       ),
       picker.element,
     ),
-    results,
     memoryPanel(() => tf.getBackend() ?? backend),
   );
+  // First visit: start the preselected comparison right away (`?autostart=0` waits for the button).
+  if (params.get('autostart') !== '0' && picker.selected().length >= 2) void train();
 }
