@@ -41,6 +41,7 @@ export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
 export {
+  labelPositions,
   type SparseSoftmaxCrossEntropyOptions,
   sparseSoftmaxCrossEntropy,
 } from './primitives/sparse-cross-entropy.js';

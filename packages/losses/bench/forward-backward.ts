@@ -15,7 +15,7 @@ const filter = process.argv[2];
 
 async function measure(entry: BenchCase, inputs: BenchInputs): Promise<BenchRow> {
   const run = () => tf.grad((x: tf.Tensor) => entry.fn(x, inputs))(inputs.logits);
-  const timing = await time(run, { warmup: 1, iterations: 9 });
+  const timing = await time(run, { warmup: 1, iterations: 15 });
   const memory = await peakMemory(run);
   return {
     name: `${entry.target === 'ce' ? '**' : ''}${entry.name}${entry.target === 'ce' ? '**' : ''}`,

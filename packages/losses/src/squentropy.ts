@@ -1,7 +1,32 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, type ReductionOptions, XentError } from '@xent/core';
+import {
+  customGradient,
+  defineLoss,
+  type IgnoreIndexOptions,
+  isClassIds,
+  labelPositions,
+  type ReductionOptions,
+  XentError,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
-import { atTargets, trueClassLoss } from './internal/true-class.js';
+import { trueClassLoss } from './internal/true-class.js';
+
+/**
+ * Σ_{j≠y} z_j² per row for int32 ids, with the closed-form gradient 2·dy·z_j off the label
+ * (0 at the label), scattered without a one-hot.
+ */
+const wrongClassSquares = customGradient<[tf.Tensor, tf.Tensor]>(([z, ids], save) => {
+  save([z, ids]);
+  return {
+    value: tf.tidy(() => tf.sub(tf.sum(tf.square(z), -1), tf.square(tf.gatherND(z, labelPositions(ids))))),
+    gradFunc: (dy, [input, labels]) =>
+      tf.tidy(() => {
+        const grad = tf.mul(input!, tf.expandDims(tf.mul(dy, 2), 1));
+        const where = labelPositions(labels!);
+        return [tf.tensorScatterUpdate(grad, where, tf.zeros([labels!.shape[0]!])), tf.zerosLike(labels!)];
+      }),
+  };
+});
 
 /** Options for {@link squentropyLoss}. */
 export interface SquentropyLossOptions extends ReductionOptions, IgnoreIndexOptions {}
@@ -44,14 +69,9 @@ export const squentropyLoss = defineLoss<ClassificationInputs, SquentropyLossOpt
     }
   },
   perExample: ({ logits, labels }, _options, { numClasses }) => {
-    const squares = tf.square(logits);
-    const wrong = tf.sub(
-      tf.sum(squares, -1),
-      atTargets(squares, labels, (x) => x),
-    );
-    return tf.add(
-      trueClassLoss(logits, labels, (nll) => nll),
-      tf.div(wrong, numClasses! - 1),
-    );
+    const ce = trueClassLoss(logits, labels, (nll) => nll);
+    if (isClassIds(labels)) return tf.add(ce, tf.div(wrongClassSquares(logits, labels), numClasses! - 1));
+    const wrong = tf.sum(tf.mul(tf.sub(1, labels), tf.square(logits)), -1);
+    return tf.add(ce, tf.div(wrong, numClasses! - 1));
   },
 });

@@ -1,7 +1,52 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, type ReductionOptions, safeSqrt } from '@xent/core';
+import {
+  customGradient,
+  defineLoss,
+  type IgnoreIndexOptions,
+  isClassIds,
+  labelPositions,
+  type ReductionOptions,
+  safeSqrt,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { atTargets } from './internal/true-class.js';
+
+/**
+ * Z-loss for int32 ids with its closed-form gradient (the loss depends only on o_y, μ and σ):
+ * with g = dyᵢ·∂ℓ/∂ẑ = −dyᵢ·sigmoid(a(b − ẑ_y)), s = σ + ε,
+ *   ∂ℓ/∂o_j = (g/s)·(1[j = y] − 1/C) − (g·ẑ_y/(s·C·σ))·(o_j − μ).
+ */
+function zLossOfIds(a: number, b: number, epsilon: number) {
+  return customGradient<[tf.Tensor, tf.Tensor]>(([o, ids], save) => {
+    const C = o.shape[1]!;
+    const [mu, sigma, z] = tf.tidy(() => {
+      const mean = tf.mean(o, -1);
+      const spread = tf.sqrt(tf.mean(tf.square(tf.sub(o, tf.expandDims(mean, 1))), -1));
+      const standardised = tf.div(tf.sub(tf.gatherND(o, labelPositions(ids)), mean), tf.add(spread, epsilon));
+      return [mean, spread, standardised];
+    });
+    save([o, ids, mu!, sigma!, z!]);
+    return {
+      value: tf.tidy(() => tf.div(tf.softplus(tf.mul(tf.sub(b, z!), a)), a)),
+      gradFunc: (dy, saved) => {
+        const [input, labels, mean, spread, standardised] = saved as tf.Tensor[];
+        return tf.tidy(() => {
+          const g = tf.neg(tf.mul(dy, tf.sigmoid(tf.mul(tf.sub(b, standardised!), a))));
+          const s = tf.add(spread!, epsilon);
+          const onLabel = tf.div(g, s);
+          const slope = tf.div(tf.mul(g, standardised!), tf.mul(tf.mul(s, C), tf.maximum(spread!, 1e-30)));
+          const base = tf.sub(
+            tf.mul(tf.sub(input!, tf.expandDims(mean!, 1)), tf.expandDims(tf.neg(slope), 1)),
+            tf.expandDims(tf.div(onLabel, C), 1),
+          );
+          const where = labelPositions(labels!);
+          const grad = tf.tensorScatterUpdate(base, where, tf.add(tf.gatherND(base, where), onLabel));
+          return [grad, tf.zerosLike(labels!)];
+        });
+      },
+    };
+  });
+}
 
 /** Options for {@link zLoss}. */
 export interface ZLossOptions extends ReductionOptions, IgnoreIndexOptions {
@@ -53,6 +98,7 @@ export const zLoss = defineLoss<
     epsilon: { type: 'number', min: 0, description: 'added to σ' },
   },
   perExample: ({ logits, labels }, { a, b, epsilon }) => {
+    if (isClassIds(labels)) return zLossOfIds(a, b, epsilon)(logits, labels);
     const centred = tf.sub(logits, tf.mean(logits, -1, true));
     const sigma = safeSqrt(tf.mean(tf.square(centred), -1, true));
     const standardised = tf.div(centred, tf.add(sigma, epsilon));

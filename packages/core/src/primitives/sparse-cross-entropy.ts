@@ -11,7 +11,8 @@ export interface SparseSoftmaxCrossEntropyOptions {
   readonly margin?: number | tf.Tensor;
 }
 
-function rowPositions(ids: tf.Tensor): tf.Tensor {
+/** int32 `[N, 2]` positions `(i, ids[i])` of each row's label, for `gatherND` / `tensorScatterUpdate`. */
+export function labelPositions(ids: tf.Tensor): tf.Tensor {
   return tf.stack([tf.range(0, ids.shape[0]!, 1, 'int32'), ids], 1);
 }
 
@@ -39,11 +40,11 @@ export function sparseSoftmaxCrossEntropy(
       margin === 0
         ? x
         : tf.tidy(() => {
-            const where = rowPositions(labels);
+            const where = labelPositions(labels);
             return tf.tensorScatterUpdate(x, where, tf.sub(tf.gatherND(x, where), margin));
           });
     const value = tf.tidy(() =>
-      tf.sub(tf.logSumExp(shifted, -1), tf.gatherND(shifted, rowPositions(labels))),
+      tf.sub(tf.logSumExp(shifted, -1), tf.gatherND(shifted, labelPositions(labels))),
     );
     save([shifted, labels]);
     if (shifted !== x) shifted.dispose();
@@ -52,7 +53,7 @@ export function sparseSoftmaxCrossEntropy(
       gradFunc: (dy, saved) => {
         const [input, savedIds] = saved as [tf.Tensor, tf.Tensor];
         return tf.tidy(() => {
-          const where = rowPositions(savedIds);
+          const where = labelPositions(savedIds);
           const scaled = tf.tidy(() => tf.mul(tf.softmax(input, -1), tf.expandDims(dy, 1)));
           const atLabel = tf.sub(tf.gatherND(scaled, where), dy);
           return [tf.tensorScatterUpdate(scaled, where, atLabel), tf.zerosLike(savedIds)];

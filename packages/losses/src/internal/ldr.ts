@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isClassIds, rowLogSumExp, sparseSoftmaxCrossEntropy } from '@xent/core';
+import { customGradient, isClassIds, rowLogSumExp, sparseSoftmaxCrossEntropy } from '@xent/core';
 
 /** The paper of {@link ldrKlLoss} and {@link aldrKlLoss}. */
 export const ldrReference = {
@@ -22,19 +22,33 @@ export const ldrNormalizationOption = {
 
 /**
  * s̃/d: the logits as given, softplus(s)/mean_c softplus(s)_c, or s/(‖s‖₁/C) (row-wise; 0/0 gives 0),
- * divided by `divisor` d (a number or `[N, 1]`) in the same op.
+ * divided by the constant d in the same op. The rescaling has a closed-form gradient: with p = f(s)
+ * (softplus or identity), m = mean_c g(s) (g = f for softplus, |·| for l1) and upstream u,
+ *   ∂/∂s_i = f′(s_i)·u_i/(m d) − g′(s_i)·(Σ_j u_j p_j)/(C m² d).
  */
-export function normalizeScores(
-  logits: tf.Tensor,
-  mode: LdrNormalization,
-  divisor: number | tf.Tensor = 1,
-): tf.Tensor {
-  return tf.tidy(() => {
-    if (mode === 'none') return divisor === 1 ? logits : tf.div(logits, divisor);
-    const positive = mode === 'softplus' ? tf.softplus(logits) : logits;
-    const scale = tf.mean(mode === 'softplus' ? positive : tf.abs(positive), -1, true);
-    return tf.div(positive, tf.mul(tf.maximum(scale, 1e-12), divisor));
+export function normalizeScores(logits: tf.Tensor, mode: LdrNormalization, divisor = 1): tf.Tensor {
+  if (mode === 'none') return divisor === 1 ? logits : tf.div(logits, divisor);
+  const softplus = mode === 'softplus';
+  const op = customGradient<[tf.Tensor]>(([s], save) => {
+    const p = softplus ? tf.softplus(s) : s;
+    const scale = tf.tidy(() => tf.maximum(tf.mean(softplus ? p : tf.abs(s), -1, true), 1e-12));
+    save([s, p, scale]);
+    const value = tf.div(p, tf.mul(scale, divisor));
+    if (p !== s) p.dispose();
+    scale.dispose();
+    return {
+      value,
+      gradFunc: (dy, [input, positive, m]) =>
+        tf.tidy(() => {
+          const C = input!.shape[1]!;
+          const md = tf.mul(m!, divisor);
+          const r = tf.div(tf.sum(tf.mul(dy, positive!), -1, true), tf.mul(tf.mul(md, m!), C));
+          if (softplus) return tf.mul(tf.sigmoid(input!), tf.sub(tf.div(dy, md), r));
+          return tf.sub(tf.div(dy, md), tf.mul(tf.sign(input!), r));
+        }),
+    };
   });
+  return op(logits);
 }
 
 /**
