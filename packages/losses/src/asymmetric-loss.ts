@@ -9,11 +9,19 @@ function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
   const p = tf.exp(logP);
   const shifted = clip === 0 ? p : tf.relu(tf.sub(p, clip)); // p_m
   const logQm = clip === 0 ? logQ : tf.log1p(tf.neg(shifted)); // log(1 − p_m) = log min(1 − p + m, 1)
-  const positive = tf.greater(shifted, 0);
-  const logShifted = tf.log(tf.where(positive, shifted, tf.onesLike(shifted)));
-  // p_m^γ with 0^γ = 0 (γ > 0), as exp(γ·log p_m) on the positive entries.
-  const power = (gamma: number) =>
-    gamma === 0 ? tf.onesLike(x) : tf.where(positive, tf.exp(tf.mul(logShifted, gamma)), tf.zerosLike(x));
+  // p_m^γ with 0^γ = 0: repeated products for small integer γ (the usual γ− = 4; cheap on every
+  // backend), exp(γ·log p_m) on the positive entries otherwise.
+  const power = (gamma: number): tf.Tensor => {
+    if (gamma === 0) return tf.onesLike(x);
+    if (Number.isInteger(gamma) && gamma <= 8) {
+      let result = shifted;
+      for (let k = 1; k < gamma; k++) result = tf.mul(result, shifted);
+      return result;
+    }
+    const positive = tf.greater(shifted, 0);
+    const logShifted = tf.log(tf.where(positive, shifted, tf.onesLike(shifted)));
+    return tf.where(positive, tf.exp(tf.mul(logShifted, gamma)), tf.zerosLike(x));
+  };
   const focusPos = gammaPos === 0 ? undefined : tf.exp(tf.mul(logQ, gammaPos)); // (1 − p)^γ+
   return { logP, logQ, p, shifted, logQm, power, focusPos };
 }
@@ -50,7 +58,7 @@ function asymmetricTerms(gammaPos: number, gammaNeg: number, clip: number) {
           const fromLog = tf.mul(power(gammaNeg), clip === 0 ? p : tf.div(slope, tf.sub(1, shifted)));
           const fromPower = gammaNeg === 0 ? undefined : tf.mul(tf.mul(power(gammaNeg - 1), logQm), gammaNeg);
           const inner = fromPower ? tf.sub(tf.mul(slope, fromPower), fromLog) : tf.neg(fromLog);
-          const dNegative = tf.where(tf.greater(shifted, 0), inner, tf.zerosLike(slope));
+          const dNegative = tf.mul(inner, tf.step(shifted)); // 0 where p_m = 0 (the relu's flat side)
           const perLabel = tf.add(tf.mul(t, dPositive), tf.mul(tf.sub(1, t), dNegative));
           return [tf.mul(perLabel, tf.neg(tf.expandDims(dy, 1))), tf.zerosLike(t)];
         }),

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { asymmetricLoss } from '../src/asymmetric-loss.js';
 import { C, ids, logits } from './fixtures.js';
-import { perRow } from './reference.js';
+import { perExample64 } from './reference-b.js';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -13,7 +13,7 @@ function asl64(inputs: readonly unknown[], options: Record<string, unknown>): nu
   const gammaPos = (options.gammaPos as number | undefined) ?? 0;
   const gammaNeg = (options.gammaNeg as number | undefined) ?? 4;
   const clip = (options.clip as number | undefined) ?? 0.05;
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     let loss = 0;
     row.forEach((x, c) => {
       const p = sigmoid(x);
@@ -43,6 +43,12 @@ runLossConformance(
       name: 'multi-hot, γ+ = 1, γ− = 2, m = 0.1',
       inputs: [logits, multiHot],
       options: { gammaPos: 1, gammaNeg: 2, clip: 0.1 },
+      reference: asl64,
+    },
+    {
+      name: 'non-integer γ− = 2.5, γ+ = 0.5',
+      inputs: [logits, multiHot],
+      options: { gammaPos: 0.5, gammaNeg: 2.5, clip: 0.02 },
       reference: asl64,
     },
     { name: 'class ids as single-label rows', inputs: [logits, ids], options: { clip: 0 }, reference: asl64 },

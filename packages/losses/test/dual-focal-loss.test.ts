@@ -6,11 +6,11 @@ import { dualFocalLoss } from '../src/dual-focal-loss.js';
 import { focalLoss } from '../src/focal-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
 import { expectCrossEntropyAt } from './properties.js';
-import { perRow, softmax64 } from './reference.js';
+import { perExample64, softmax64 } from './reference-b.js';
 
 function dualFocal64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
   const gamma = (options.gamma as number | undefined) ?? 5;
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     const p = softmax64(row);
     const y = target.indexOf(1);
     let pj = 0;

@@ -6,13 +6,13 @@ import { describe, it } from 'vitest';
 import { focalLoss } from '../src/focal-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
 import { expectCrossEntropyAt } from './properties.js';
-import { logSoftmax64, perRow } from './reference.js';
+import { logSoftmax64, perExample64 } from './reference-b.js';
 
 function focal64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
   const gamma = (options.gamma as number | undefined) ?? 2;
   const alpha = options.alpha as number | number[] | undefined;
   const weight = (c: number) => (alpha === undefined ? 1 : typeof alpha === 'number' ? alpha : alpha[c]!);
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     const logp = logSoftmax64(row);
     let loss = 0;
     for (let c = 0; c < row.length; c++) {

@@ -7,7 +7,7 @@ import { focalLoss } from '../src/focal-loss.js';
 import { logitClip } from '../src/logit-clip.js';
 import { polyLoss } from '../src/poly-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
-import { crossEntropy64, logSoftmax64, perRow } from './reference.js';
+import { crossEntropyRow64, logSoftmax64, perExample64 } from './reference-b.js';
 
 const clip64 = (row: number[], maxNorm: number) => {
   const norm = Math.sqrt(row.reduce((s, v) => s + v * v, 0));
@@ -25,13 +25,13 @@ runLossConformance(
       name: 'CE, τ = 0.5 (norm ≤ 2; most rows clipped)',
       inputs: [logits, ids],
       options: { epsilon: 0 },
-      reference: (inputs) => perRow(inputs, (row, t) => crossEntropy64(clip64(row, 2), t)),
+      reference: (inputs) => perExample64(inputs, (row, t) => crossEntropyRow64(clip64(row, 2), t)),
     },
     {
       name: 'CE, soft targets',
       inputs: [logits, soft],
       options: { epsilon: 0 },
-      reference: (inputs) => perRow(inputs, (row, t) => crossEntropy64(clip64(row, 2), t)),
+      reference: (inputs) => perExample64(inputs, (row, t) => crossEntropyRow64(clip64(row, 2), t)),
     },
   ],
   { backends: ['cpu', 'wasm', 'webgpu'] },
@@ -44,7 +44,7 @@ runLossConformance(
       name: 'focal γ = 2, τ = 1/1.5',
       inputs: [logits, ids],
       reference: (inputs) =>
-        perRow(inputs, (row, t) => {
+        perExample64(inputs, (row, t) => {
           const logp = logSoftmax64(clip64(row, 1.5));
           return -logp.reduce((s, lp, c) => s + t[c]! * (1 - Math.exp(lp)) ** 2 * lp, 0);
         }),

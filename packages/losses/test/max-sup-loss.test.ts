@@ -5,18 +5,18 @@ import { describe, it } from 'vitest';
 import { maxSupLoss } from '../src/max-sup-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
 import { expectCrossEntropyAt } from './properties.js';
-import { crossEntropy64, perRow } from './reference.js';
+import { crossEntropyRow64, perExample64 } from './reference-b.js';
 
 function maxSup64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
   const lambda = (options.lambda as number | undefined) ?? 0.1;
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     let max = Number.NEGATIVE_INFINITY;
     let total = 0;
     for (const z of row) {
       max = Math.max(max, z);
       total += z;
     }
-    return crossEntropy64(row, target) + lambda * (max - total / row.length);
+    return crossEntropyRow64(row, target) + lambda * (max - total / row.length);
   });
 }
 
@@ -43,7 +43,7 @@ describe('maxSupLoss properties (Zhou et al. 2025)', () => {
         expectClose(b, a, { atol: 1e-4, rtol: 1e-4 });
         const top = r.indexOf(Math.max(...r));
         const target = Array.from({ length: C }, (_, c) => (c === top ? 1 : 0));
-        const ls = crossEntropy64(r, target) + 0.1 * (r[top]! - r.reduce((s, v) => s + v, 0) / C);
+        const ls = crossEntropyRow64(r, target) + 0.1 * (r[top]! - r.reduce((s, v) => s + v, 0) / C);
         expectClose(maxSupLoss([r], [top]), ls, { atol: 1e-4, rtol: 1e-4 });
       }),
       { numRuns: 30 },

@@ -4,10 +4,10 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { normalizedCrossEntropyLoss } from '../src/normalized-cross-entropy-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
-import { logSoftmax64, perRow, sum } from './reference.js';
+import { logSoftmax64, perExample64, sum } from './reference-b.js';
 
 export function nce64(inputs: readonly unknown[]): number[] {
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     const logp = logSoftmax64(row);
     return sum(target.map((t, c) => t * logp[c]!)) / sum(logp);
   });

@@ -4,11 +4,11 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { reverseCrossEntropyLoss } from '../src/reverse-cross-entropy-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
-import { perRow, softmax64, sum } from './reference.js';
+import { perExample64, softmax64, sum } from './reference-b.js';
 
 export function rce64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
   const floor = (options.targetFloor as number | undefined) ?? 1e-4;
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     const p = softmax64(row);
     return -sum(p.map((pk, k) => pk * Math.log(Math.max(target[k]!, floor))));
   });

@@ -4,12 +4,12 @@ import fc from 'fast-check';
 import { describe, it } from 'vitest';
 import { selfAdjustingDiceLoss } from '../src/self-adjusting-dice-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
-import { perRow, softmax64 } from './reference.js';
+import { perExample64, softmax64 } from './reference-b.js';
 
 function dice64(inputs: readonly unknown[], options: Record<string, unknown>): number[] {
   const alpha = (options.alpha as number | undefined) ?? 0.01;
   const smooth = (options.smooth as number | undefined) ?? 1;
-  return perRow(inputs as never, (row, target) => {
+  return perExample64(inputs as never, (row, target) => {
     const p = softmax64(row);
     let loss = 0;
     for (let c = 0; c < row.length; c++) {
