@@ -17,7 +17,7 @@ import {
 
 const TRAIN_LIMIT = 12_000; // first 12k training images → ~6.1k of digits 0–4
 const TEST_PER_CLASS = 200; // 1000 test images of digits 5–9
-const STEPS = 300;
+const STEPS = 250;
 const PER_CLASS = 24; // batch = 5 classes × 24 = 120
 const HIDDEN = 256;
 const EMBEDDING = 64;

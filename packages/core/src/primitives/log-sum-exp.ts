@@ -44,7 +44,9 @@ export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tens
         const finite = tf.isFinite(lse);
         const safeLse = tf.where(finite, lse, tf.zerosLike(lse));
         const weights = tf.mul(tf.exp(tf.sub(savedInput, safeLse)), savedMask);
-        const gated = tf.where(tf.broadcastTo(finite, savedInput.shape), weights, tf.zerosLike(weights));
+        // Expand the row flag by a broadcasting add (tfjs-wasm's Tile, behind broadcastTo, is slow).
+        const rowFinite = tf.cast(tf.add(tf.zeros(savedInput.shape), tf.cast(finite, 'float32')), 'bool');
+        const gated = tf.where(rowFinite, weights, tf.zerosLike(weights));
         return [tf.mul(dyKept, gated), tf.zerosLike(savedMask)];
       },
     };

@@ -57,8 +57,9 @@ function blockOf(
     tf.add(full, tf.expandDims(tf.slice(negatives, [start, 0], [rows, size]), 1)),
     tf.expandDims(tf.slice(valid, [start, 0], [rows, slots]), 2),
   );
-  if (spec.low !== undefined) keep = tf.mul(keep, tf.cast(tf.greater(loss, spec.low), 'float32'));
-  if (spec.high !== undefined) keep = tf.mul(keep, tf.cast(tf.less(loss, spec.high), 'float32'));
+  // step(v) = 1[v > 0]: on tfjs-wasm, comparisons against a scalar take the slow broadcasting path.
+  if (spec.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(loss, spec.low)));
+  if (spec.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(spec.high, loss)));
   return { x, keep, loss, an: dan, dpn, index };
 }
 
@@ -110,15 +111,14 @@ export function reduceAllTriplets(
             const rows = Math.min(step, size - start);
             const [rowGrad, nextSwap] = tf.tidy(() => {
               const block = blockOf(spec, d, pos, val, neg, start, rows);
-              const slope = spec.smooth ? tf.sigmoid(block.x) : tf.cast(tf.greater(block.x, 0), 'float32');
+              const slope = spec.smooth ? tf.sigmoid(block.x) : tf.step(block.x);
               const g = tf.mul(tf.mul(block.keep, slope), scale);
               const toPositive = tf.sum(tf.mul(tf.expandDims(tf.sum(g, 2), 2), oneHot(block.index, size)), 1);
               let grad = tf.mul(toPositive, spec.sign);
               let swapped = swapGrad;
               if (block.dpn) {
-                const useDpn = tf.cast(
-                  spec.sign > 0 ? tf.less(block.dpn, block.an) : tf.greater(block.dpn, block.an),
-                  'float32',
+                const useDpn = tf.step(
+                  spec.sign > 0 ? tf.sub(block.an, block.dpn) : tf.sub(block.dpn, block.an),
                 );
                 grad = tf.sub(grad, tf.mul(tf.sum(tf.mul(g, tf.sub(1, useDpn)), 1), spec.sign));
                 const toPn = tf.reshape(tf.mul(tf.mul(g, useDpn), -spec.sign), [rows * pos.shape[1]!, size]);
