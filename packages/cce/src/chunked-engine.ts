@@ -115,7 +115,7 @@ export const chunkedEngine: CceEngine = {
     const v = c.shape[0];
     const tokenBlocks = blocks(n, settings.tokenBlock ?? DEFAULT_TOKEN_BLOCK);
     const vocabBlocks = blocks(v, settings.vocabBlock ?? DEFAULT_VOCAB_BLOCK);
-    const skip = skippedTiles(targets, lse, aux, tokenBlocks, vocabBlocks, settings);
+    const skip = skippedTiles(targets, lse, coef, aux, tokenBlocks, vocabBlocks, settings);
     const [a, b, cc] = tf.split(coef, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
     const dE: tf.Tensor[] = tokenBlocks.map(([t0, t1]) => tf.zeros([t1 - t0, d]));
     const dC: tf.Tensor2D[] = [];
@@ -175,12 +175,14 @@ export const chunkedEngine: CceEngine = {
 };
 
 /**
- * `skip[i][j]`: token block i × vocab block j has every softmax value below ε (by the forward
- * pass's tile maxima) and no target. Undefined when filtering is off or reads are asynchronous.
+ * `skip[i][j]`: in token block i × vocab block j every row that carries gradient (non-zero
+ * coefficients) has all softmax values below ε (by the forward pass's tile maxima) and no target.
+ * Undefined when filtering is off or reads are asynchronous.
  */
 function skippedTiles(
   targets: tf.Tensor1D,
   lse: tf.Tensor1D,
+  coef: tf.Tensor2D,
   aux: tf.Tensor | undefined,
   tokenBlocks: ReadonlyArray<readonly [number, number]>,
   vocabBlocks: ReadonlyArray<readonly [number, number]>,
@@ -190,12 +192,14 @@ function skippedTiles(
   const y = readSyncIfPossible(targets);
   const l = readSyncIfPossible(lse);
   const m = readSyncIfPossible(aux);
-  if (!y || !l || !m) return undefined;
+  const k = readSyncIfPossible(coef);
+  if (!y || !l || !m || !k) return undefined;
   const logEps = Math.log(settings.filterEps);
   const tiles = vocabBlocks.length;
   return tokenBlocks.map(([t0, t1]) =>
     vocabBlocks.map(([v0, v1], j) => {
       for (let r = t0; r < t1; r++) {
+        if (k[3 * r] === 0 && k[3 * r + 1] === 0 && k[3 * r + 2] === 0) continue;
         const target = y[r]!;
         if (target >= v0 && target < v1) return false;
         if (m[r * tiles + j]! - l[r]! >= logEps) return false;

@@ -65,6 +65,12 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
     beforeAll(() => tf.env().set('IS_TEST', false));
     afterAll(() => tf.env().set('IS_TEST', true));
   }
+  if (backend === 'webgpu') {
+    // 32 × 32 tiles (WebGPU's default 16 KB workgroup memory) compile fast on SwiftShader; the 64 × 64
+    // variant is checked once below.
+    beforeAll(() => setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 }));
+    afterAll(() => setCceWebGpuLimits(undefined));
+  }
   for (const impl of IMPLS[backend]!) {
     describe(impl, () => {
       for (const c of slow ? CASES.filter((x) => x.name !== 'softcap' && x.name !== 'z-loss') : CASES) {
@@ -173,7 +179,11 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   if (backend === 'webgpu') {
     it('tiles calls past a (fake, tiny) maxStorageBufferBindingSize instead of truncating', async () => {
       // 100 bytes: 4 rows of D + 1 = 6 floats per call, 2 workgroups per dimension.
-      setCceWebGpuLimits({ maxStorageBufferBindingSize: 100, maxComputeWorkgroupsPerDimension: 2 });
+      setCceWebGpuLimits({
+        maxStorageBufferBindingSize: 100,
+        maxComputeWorkgroupsPerDimension: 2,
+        maxComputeWorkgroupStorageSize: 16384,
+      });
       try {
         const e = tf.tensor2d(E as number[][]);
         const cl = tf.tensor2d(C as number[][]);
@@ -188,7 +198,28 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
           await expectCloseAsync(grad, dense[i]!, { atol: 1e-6, rtol: 1e-4 });
         tf.dispose([e, cl, b, y, ...ours, ...dense]);
       } finally {
-        setCceWebGpuLimits(undefined);
+        setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
+      }
+    });
+    it('64 × 64 tiles (4 × 4 logits per thread) match the dense composite', async () => {
+      setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 32768 });
+      try {
+        const [n, d, v] = [70, 20, 150];
+        const e = tf.tensor2d(randomNormal([n, d], 41, 0.6) as number[][]);
+        const cl = tf.tensor2d(randomNormal([v, d], 42, 0.6) as number[][]);
+        const b = tf.tensor1d(randomNormal([v], 43, 0.3) as number[]);
+        const y = tf.tensor1d(randomInts(n, v, 44), 'int32');
+        const options = { softcap: 4, logZPenalty: 0.01 };
+        const f = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
+          linearCrossEntropy(x, w, y, { ...options, bias: bb, impl: 'fused' });
+        const g = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => denseLoss(x, w, y, bb, options);
+        await expectCloseAsync(f(e, cl, b), g(e, cl, b), { atol: 1e-5, rtol: 1e-5 });
+        const [ours, dense] = [tf.grads(f)([e, cl, b]), tf.grads(g)([e, cl, b])];
+        for (const [i, grad] of ours.entries())
+          await expectCloseAsync(grad, dense[i]!, { atol: 1e-6, rtol: 1e-4 });
+        tf.dispose([e, cl, b, y, ...ours, ...dense]);
+      } finally {
+        setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
       }
     });
   }

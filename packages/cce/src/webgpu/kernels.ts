@@ -13,13 +13,16 @@ import {
   COLUMNS_PER_WORKGROUP,
   combineShader,
   forwardShader,
-  TILE,
+  sumSplitsShader,
+  tileFor,
 } from './shaders.js';
 
 /** The device limits the kernels respect (read from the device; overridable for tests). */
 export interface CceWebGpuLimits {
   readonly maxStorageBufferBindingSize: number;
   readonly maxComputeWorkgroupsPerDimension: number;
+  /** Picks the tile: 64 × 64 needs ≈ 25 KB of workgroup memory, else 32 × 32. */
+  readonly maxComputeWorkgroupStorageSize: number;
 }
 
 let limitsOverride: Partial<CceWebGpuLimits> | undefined;
@@ -32,6 +35,11 @@ export function setCceWebGpuLimits(limits: Partial<CceWebGpuLimits> | undefined)
   limitsOverride = limits;
 }
 
+/** The tile side the device's workgroup memory allows. */
+function tileOf(backend: WebGPUBackend): 32 | 64 {
+  return tileFor(limitsOf(backend).maxComputeWorkgroupStorageSize);
+}
+
 function limitsOf(backend: WebGPUBackend): CceWebGpuLimits {
   const device = backend.device.limits;
   return {
@@ -40,6 +48,8 @@ function limitsOf(backend: WebGPUBackend): CceWebGpuLimits {
       Math.min(device.maxStorageBufferBindingSize, device.maxBufferSize),
     maxComputeWorkgroupsPerDimension:
       limitsOverride?.maxComputeWorkgroupsPerDimension ?? device.maxComputeWorkgroupsPerDimension,
+    maxComputeWorkgroupStorageSize:
+      limitsOverride?.maxComputeWorkgroupStorageSize ?? device.maxComputeWorkgroupStorageSize,
   };
 }
 
@@ -119,8 +129,9 @@ function forward(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?
   const call = callOf(args);
   const { backend, inputs, n, v, hasBias } = call;
   const limits = limitsOf(backend);
-  const tokenTiles = Math.ceil(n / TILE);
-  const vocabTiles = Math.ceil(v / TILE);
+  const tile = tileOf(backend);
+  const tokenTiles = Math.ceil(n / tile);
+  const vocabTiles = Math.ceil(v / tile);
   // Enough workgroups to fill a large GPU, within the dispatch and partial-buffer limits.
   const splits = Math.max(
     1,
@@ -140,7 +151,11 @@ function forward(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?
     ...(hasBias ? [inputs.bias!] : []),
   ];
   const partial = backend.runWebGPUProgram(
-    new CceProgram(`fwd_${hasBias}`, forwardShader(hasBias), names, n * splits * 4, [tokenTiles, splits, 1]),
+    new CceProgram(`fwd_${tile}_${hasBias}`, forwardShader(tile, hasBias), names, n * splits * 4, [
+      tokenTiles,
+      splits,
+      1,
+    ]),
     tensors,
     'float32',
     uniformsOf(call, splits, tilesPerSplit) as never,
@@ -155,36 +170,91 @@ function forward(args: { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?
   return reshaped(combined, [n, 4]);
 }
 
-function backwardKernel(wrt: 'e' | 'c'): tf.KernelFunc {
-  return (args) => {
-    const call = callOf(args);
-    const { backend, inputs, n, d, v, hasBias } = call;
-    const names = ['E', 'C', 'Y', 'L', 'K', ...(hasBias ? ['B'] : [])];
-    const tensors = [
-      inputs.embeddings!,
-      inputs.classifier!,
-      inputs.targets!,
-      inputs.lse!,
-      inputs.coef!,
-      ...(hasBias ? [inputs.bias!] : []),
-    ];
-    const cols = wrt === 'c' && hasBias ? d + 1 : d;
-    const rows = wrt === 'e' ? n : v;
-    const program =
-      wrt === 'e'
-        ? new CceProgram(`dE_${hasBias}`, backwardEmbeddingsShader(hasBias), names, n * d, [
-            Math.ceil(n / TILE),
-            Math.ceil(d / COLUMNS_PER_WORKGROUP),
-            1,
-          ])
-        : new CceProgram(`dC_${hasBias}`, backwardClassifierShader(hasBias), names, v * cols, [
-            Math.ceil(v / TILE),
-            Math.ceil(cols / COLUMNS_PER_WORKGROUP),
-            1,
-          ]);
-    const out = backend.runWebGPUProgram(program, tensors, 'float32', uniformsOf(call, 1, 1) as never);
-    return reshaped(out, [rows, cols]);
-  };
+/**
+ * dE: workgroups (token tile, column chunk, vocabulary split) write `[S, N, D]` partials, summed by a
+ * second pass. S fills the GPU when there are few token tiles, within the dispatch and buffer limits and
+ * without exceeding the size of dC (so memory stays that of the gradients).
+ */
+function backwardEmbeddings(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}): tf.TensorInfo {
+  const call = callOf(args);
+  const { backend, n, d, v, hasBias } = call;
+  const limits = limitsOf(backend);
+  const tile = tileOf(backend);
+  const tokenTiles = Math.ceil(n / tile);
+  const columnChunks = Math.ceil(d / COLUMNS_PER_WORKGROUP);
+  const vocabTiles = Math.ceil(v / tile);
+  const splits = Math.max(
+    1,
+    Math.min(
+      vocabTiles,
+      Math.ceil(1024 / (tokenTiles * columnChunks)),
+      limits.maxComputeWorkgroupsPerDimension,
+      Math.floor(limits.maxStorageBufferBindingSize / (4 * n * d)),
+      Math.floor(v / n),
+    ),
+  );
+  const tilesPerSplit = Math.ceil(vocabTiles / splits);
+  const program = new CceProgram(
+    `dE_${tile}_${hasBias}`,
+    backwardEmbeddingsShader(tile, hasBias),
+    backwardNames(hasBias),
+    splits * n * d,
+    [tokenTiles, columnChunks, splits],
+  );
+  const uniforms = uniformsOf(call, splits, tilesPerSplit) as never;
+  const partial = backend.runWebGPUProgram(program, backwardInputs(call), 'float32', uniforms);
+  if (splits === 1) return reshaped(partial, [n, d]);
+  const summed = backend.runWebGPUProgram(
+    new CceProgram('sumSplits', sumSplitsShader, ['P'], n * d, [Math.ceil((n * d) / 64), 1, 1], [64, 1, 1]),
+    [partial],
+    'float32',
+    uniforms,
+  );
+  backend.disposeData(partial.dataId);
+  return reshaped(summed, [n, d]);
+}
+
+/** dC (and the bias gradient as column D): workgroups (vocabulary tile, column chunk) over all tokens. */
+function backwardClassifier(args: {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}): tf.TensorInfo {
+  const call = callOf(args);
+  const { backend, d, v, hasBias } = call;
+  const tile = tileOf(backend);
+  const cols = hasBias ? d + 1 : d;
+  const program = new CceProgram(
+    `dC_${tile}_${hasBias}`,
+    backwardClassifierShader(tile, hasBias),
+    backwardNames(hasBias),
+    v * cols,
+    [Math.ceil(v / tile), Math.ceil(cols / COLUMNS_PER_WORKGROUP), 1],
+  );
+  const out = backend.runWebGPUProgram(
+    program,
+    backwardInputs(call),
+    'float32',
+    uniformsOf(call, 1, 1) as never,
+  );
+  return reshaped(out, [v, cols]);
+}
+
+const backwardNames = (hasBias: boolean) => ['E', 'C', 'Y', 'L', 'K', ...(hasBias ? ['B'] : [])];
+
+function backwardInputs({ inputs, hasBias }: Call): tf.TensorInfo[] {
+  return [
+    inputs.embeddings!,
+    inputs.classifier!,
+    inputs.targets!,
+    inputs.lse!,
+    inputs.coef!,
+    ...(hasBias ? [inputs.bias!] : []),
+  ];
 }
 
 /**
@@ -195,14 +265,15 @@ function backwardKernel(wrt: 'e' | 'c'): tf.KernelFunc {
 export function registerCceWebGpuKernels(): void {
   const backendName = 'webgpu';
   tf.registerKernel({ kernelName: CCE_FORWARD, backendName, kernelFunc: forward });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardKernel('e') });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardKernel('c') });
+  tf.registerKernel({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardEmbeddings });
+  tf.registerKernel({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardClassifier });
   registerFusedBackend(backendName, {
     maxRows: (d, hasBias) => {
-      const limits = limitsOf(tf.backend() as WebGPUBackend);
+      const backend = tf.backend() as WebGPUBackend;
+      const limits = limitsOf(backend);
       const rowBytes = 4 * Math.max(d + (hasBias ? 1 : 0), 4);
       const maxRows = Math.floor(limits.maxStorageBufferBindingSize / rowBytes);
-      const maxTiles = limits.maxComputeWorkgroupsPerDimension * TILE;
+      const maxTiles = limits.maxComputeWorkgroupsPerDimension * tileOf(backend);
       return { tokens: Math.min(maxRows, maxTiles), vocab: Math.min(maxRows, maxTiles) };
     },
   });
