@@ -139,12 +139,18 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
   for (const c of view.cards) c.update();
   const { charts, perRun } = view;
   const steps = Math.max(...runs.map((r) => r.config.steps));
-  const lossSeries: Series[] = runs.map((run, i) => ({
-    id: run.id,
-    label: run.loss.spec.name,
-    color: color(i),
-    points: run.losses.map((v, step) => [step + 1, v] as const),
-  }));
+  // Losses live on different scales (a triplet hinge near 0.05, proxy-anchor near 10): each curve is
+  // divided by its first value so their shapes compare; the cards show the raw values.
+  const lossSeries: Series[] = runs.map((run, i) => {
+    const first = Math.abs(run.losses[0] ?? 1);
+    const scale = first > 1e-8 ? first : 1;
+    return {
+      id: run.id,
+      label: run.loss.spec.name,
+      color: color(i),
+      points: run.losses.map((v, step) => [step + 1, v / scale] as const),
+    };
+  });
   const accuracySeries: Series[] = runs.map((run, i) => ({
     id: run.id,
     label: run.loss.spec.name,
@@ -172,7 +178,7 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
     });
   }
   charts.replaceChildren(
-    chartBox(lineChart('loss', 'training loss (each loss on its own scale)', lossSeries, { xMax: steps })),
+    chartBox(lineChart('loss', 'training loss ÷ its step-1 value', lossSeries, { xMax: steps })),
     chartBox(
       lineChart(family === 'distillation' ? 'student-teacher' : 'accuracy', accTitle, accuracySeries, {
         xMax: steps,
