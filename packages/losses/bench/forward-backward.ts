@@ -1,5 +1,6 @@
 // Forward+backward of every case in bench/cases.ts on the wasm backend, as ratios against
-// tf.losses.softmaxCrossEntropy on one-hot labels measured in the same run.
+// tf.losses.softmaxCrossEntropy on one-hot labels measured in the same run (and, per round, right
+// before each case: the 'paired time ratio' column, robust to load from other processes).
 //   node --expose-gc --conditions=@xent/source --import tsx packages/losses/bench/forward-backward.ts [filter]
 import * as tf from '@tensorflow/tfjs';
 import { type BenchRow, machineLine, peakMemory, ratioTable, time } from '@xent/bench';
@@ -13,15 +14,30 @@ const SIZES = [
 ] as const;
 const filter = process.argv[2];
 
+const ROUNDS = 11;
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/**
+ * Times `entry` in ROUNDS rounds, each running the baseline once and then the entry once, so that load
+ * from other processes hits both alike: the paired ratio is the median of the per-round ratios.
+ */
 async function measure(entry: BenchCase, inputs: BenchInputs): Promise<BenchRow> {
-  const run = () => tf.grad((x: tf.Tensor) => entry.fn(x, inputs))(inputs.logits);
-  const timing = await time(run, { warmup: 1, iterations: 15 });
-  const memory = await peakMemory(run);
+  const runOf = (c: BenchCase) => () => tf.grad((x: tf.Tensor) => c.fn(x, inputs))(inputs.logits);
+  const caseTimes: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const base = await time(runOf(baseline), { warmup: 0, iterations: 1 });
+    const own = await time(runOf(entry), { warmup: 0, iterations: 1 });
+    caseTimes.push(own.median);
+    ratios.push(own.median / base.median);
+  }
+  const memory = await peakMemory(runOf(entry));
   return {
     name: `${entry.target === 'ce' ? '**' : ''}${entry.name}${entry.target === 'ce' ? '**' : ''}`,
     values: {
-      'median ms': timing.median,
-      'min ms': timing.min,
+      'median ms': median(caseTimes),
+      'min ms': Math.min(...caseTimes),
+      'paired time ratio': median(ratios),
       'peak tensor bytes': memory.peakTensorBytes,
       'peak RSS bytes': memory.peakRssBytes,
     },
