@@ -1,7 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { expectClose, expectXentError } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { selfAdjustingDiceLoss } from '../src/self-adjusting-dice-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
 import { perExample64, softmax64 } from './reference-b.js';
@@ -51,6 +52,11 @@ describe('selfAdjustingDiceLoss properties', () => {
       }),
       { numRuns: 30 },
     );
+  });
+  it('has finite gradients for saturated logits (1 − p below float32 resolution)', () => {
+    const grad = tf.grad((x: tf.Tensor) => selfAdjustingDiceLoss(x, [0]))(tf.tensor([[40, 0, 0]]));
+    expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+    grad.dispose();
   });
   it('rejects smooth ≤ 0', () => {
     expectXentError(() => selfAdjustingDiceLoss(logits, ids, { smooth: 0 }), 'INVALID_OPTION', {
