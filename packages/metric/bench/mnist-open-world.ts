@@ -30,6 +30,12 @@ const methods: Record<string, LossFn> = {
   'multi-similarity (2, 50, 0.5)': (e, y) => multiSimilarityLoss(e, y, { validate: false }),
   'multi-similarity + TCM (0.9 / 0.5)': (e, y) =>
     tf.add(multiSimilarityLoss(e, y, { validate: false }), tcmLoss(e, y, { validate: false })),
+  // TCM's margins are dataset-dependent in the paper; one lower pair for comparison.
+  'multi-similarity + TCM (0.7 / 0.3)': (e, y) =>
+    tf.add(
+      multiSimilarityLoss(e, y, { validate: false }),
+      tcmLoss(e, y, { marginPlus: 0.7, marginMinus: 0.3, validate: false }),
+    ),
 };
 
 function byClass(split: MnistSplit): Map<number, number[]> {

@@ -289,3 +289,33 @@ describe('reducers', () => {
     );
   });
 });
+
+describe('options of miners, reducers and factories', () => {
+  it('reject bad values', () => {
+    expect(() => tripletMarginMiner({ type: 'medium' as never })).toThrow(RangeError);
+    expect(() => tripletMarginMiner({ margin: Number.NaN })).toThrow(RangeError);
+    expect(() => multiSimilarityMiner({ epsilon: -1 })).toThrow(RangeError);
+    expect(() => pairMarginMiner({ posMargin: Number.POSITIVE_INFINITY })).toThrow(RangeError);
+    expect(() => thresholdReducer({ low: Number.NaN })).toThrow(RangeError);
+  });
+  it('a custom Reducer gets plain per-pair losses (multiplicities expanded)', () => {
+    const meanOfParts = {
+      name: 'meanOfParts',
+      reduce: (parts: readonly LossPart[]) => tf.addN(parts.map((p) => tf.mean(p.losses))) as tf.Scalar,
+    };
+    expectClose(
+      contrastiveLoss(x, labels, { reducer: meanOfParts }),
+      contrastiveLoss(x, labels, { reducer: meanReducer() }),
+    );
+    const mined = tripletMarginMiner({ margin: 0.5 }).mine(tf.tensor(x), tf.tensor1d(labels, 'int32'));
+    expectClose(
+      contrastiveLoss(x, labels, { reducer: meanOfParts, indices: mined }),
+      contrastiveLoss(x, labels, { reducer: meanReducer(), indices: mined }),
+    );
+  });
+  it('onMined reports a miner as the source, with its counts', () => {
+    const infos: unknown[] = [];
+    tripletMarginLoss(x, labels, { miner: batchHardMiner(), onMined: (info) => infos.push(info) });
+    expect(infos[0]).toMatchObject({ source: 'miner', triplets: 7, empty: false });
+  });
+});

@@ -52,7 +52,9 @@ function gatheredTriplets(
  *   ℓ(a, p, n) = [d_ap − d_an + m]₊   (similarity: [s_an − s_ap + m]₊; `smoothLoss`: softplus)
  *
  * over every valid triplet of the batch, or the mined/given ones, reduced by the reducer (default:
- * mean over the non-zero triplets). The all-triplet path never builds a B³ tensor.
+ * mean over the non-zero triplets). The all-triplet path never builds a B³ tensor with this package's
+ * reducers; a custom `Reducer` needs explicit losses, so every valid triplet is then enumerated on the host
+ * (memory ∝ the number of triplets — mine first for large batches).
  *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
  * @returns a scalar; exactly 0 with a zero gradient when there are no triplets.
