@@ -6,6 +6,7 @@ import {
   checkShape,
   customGradient,
   type DimBindings,
+  describeTensor,
   type TensorInput,
   toTensor,
   XentError,
@@ -68,7 +69,7 @@ export function linearCrossEntropy(
         fn: FN,
         argument: 'classifier',
         expected: 'V ≥ 1 rows',
-        received: 'float32 [0, D]',
+        received: describeTensor(c),
       });
     }
     if (resolved.validate) {

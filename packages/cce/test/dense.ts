@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
+import { expectCloseAsync } from '@xent/testing';
+import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
 import type { ReferenceOptions } from './reference.js';
 
 /** The dense tfjs reference: `matMul` + `logSoftmax` over the full `[N, V]` logits. */
@@ -30,4 +32,29 @@ export function denseLoss(
     if (reduction === 'sum') return tf.sum(rows);
     return tf.div(tf.sum(rows), tf.maximum(tf.sum(valid), 1));
   });
+}
+
+/**
+ * Checks that `linearCrossEntropy` (with `options`, bias `b`) matches {@link denseLoss} in value and in
+ * the gradients of E, C and b; disposes what it makes.
+ */
+export async function expectMatchesDense(
+  e: tf.Tensor,
+  c: tf.Tensor,
+  b: tf.Tensor,
+  y: tf.Tensor,
+  options: ReferenceOptions & LinearCrossEntropyOptions,
+): Promise<void> {
+  const { bias: _bias, ...reference } = options;
+  const ours = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
+    linearCrossEntropy(x, w, y, { ...options, bias: bb });
+  const dense = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
+    denseLoss(x, w, y, bb, reference as ReferenceOptions);
+  const [value, expected] = [ours(e, c, b), dense(e, c, b)];
+  await expectCloseAsync(value, expected, { atol: 1e-5, rtol: 1e-5, message: 'loss' });
+  const [gOurs, gDense] = [tf.grads(ours)([e, c, b]), tf.grads(dense)([e, c, b])];
+  for (const [i, grad] of gOurs.entries()) {
+    await expectCloseAsync(grad, gDense[i]!, { atol: 1e-6, rtol: 1e-4, message: `gradient ${i}` });
+  }
+  tf.dispose([value, expected, ...gOurs, ...gDense]);
 }

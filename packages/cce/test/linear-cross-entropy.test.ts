@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
 import '../src/register.js';
 import { setCceWebGpuLimits } from '../src/webgpu.js';
-import { denseLoss } from './dense.js';
+import { expectMatchesDense } from './dense.js';
 import { type ReferenceOptions, referenceLoss } from './reference.js';
 
 // Small problem: blocks of 3 tokens × 4 vocabulary rows force several tiles on every path.
@@ -73,7 +73,14 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   }
   for (const impl of IMPLS[backend]!) {
     describe(impl, () => {
-      for (const c of slow ? CASES.filter((x) => x.name !== 'softcap' && x.name !== 'z-loss') : CASES) {
+      // SwiftShader is slow: on webgpu the fused kernels get most cases, the (backend-independent)
+      // chunked composite one case that turns everything on.
+      const cases = !slow
+        ? CASES
+        : impl === 'fused'
+          ? CASES.filter((x) => x.name !== 'softcap' && x.name !== 'z-loss')
+          : CASES.filter((x) => x.name === 'everything at once');
+      for (const c of cases) {
         const targets = c.targets ?? Y;
         const bias = c.options.bias ? B : undefined;
         it(`${c.name}: loss matches the float64 reference for every reduction`, async () => {
@@ -126,14 +133,8 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         const cl = tf.tensor2d(randomNormal([v, d], 22, 0.6) as number[][]);
         const b = tf.tensor1d(randomNormal([v], 23, 0.3) as number[]);
         const y = tf.tensor1d(randomInts(n, v, 24), 'int32');
-        const options = { softcap: 4, labelSmoothing: 0.05 };
-        const ours = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
-          linearCrossEntropy(x, w, y, { ...options, bias: bb, impl });
-        const dense = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => denseLoss(x, w, y, bb, options);
-        const [gOurs, gDense] = [tf.grads(ours)([e, cl, b]), tf.grads(dense)([e, cl, b])];
-        await expectCloseAsync(ours(e, cl, b), dense(e, cl, b), { atol: 1e-5, rtol: 1e-5 });
-        for (let i = 0; i < 3; i++) await expectCloseAsync(gOurs[i]!, gDense[i]!, { atol: 1e-6, rtol: 1e-4 });
-        tf.dispose([e, cl, b, y, ...gOurs, ...gDense]);
+        await expectMatchesDense(e, cl, b, y, { softcap: 4, labelSmoothing: 0.05, impl });
+        tf.dispose([e, cl, b, y]);
       });
 
       it('gives 0 and zero gradients (not NaN) for an all-ignored batch', async () => {
@@ -149,7 +150,8 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         tf.dispose([y, e, cl, value, ...grads]);
       });
 
-      it('filters gradient blocks of a peaked softmax without changing the result beyond float32', async () => {
+      it('filters gradient blocks of a peaked softmax without changing the result beyond float32', async (context) => {
+        if (slow && impl === 'chunked') context.skip(); // no synchronous reads there: nothing is filtered
         // Targets in the first 8 of 64 classes with large logits there: most blocks are below ε.
         const [n, d, v] = [16, 8, 64];
         const y = randomInts(n, 8, 31);
@@ -185,18 +187,14 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         maxComputeWorkgroupStorageSize: 16384,
       });
       try {
-        const e = tf.tensor2d(E as number[][]);
-        const cl = tf.tensor2d(C as number[][]);
-        const b = tf.tensor1d(B as number[]);
+        const [e, cl, b] = [
+          tf.tensor2d(E as number[][]),
+          tf.tensor2d(C as number[][]),
+          tf.tensor1d(B as number[]),
+        ];
         const y = tf.tensor1d(Y_IGNORED, 'int32');
-        const f = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
-          linearCrossEntropy(x, w, y, { bias: bb, impl: 'fused', softcap: 3 });
-        const g = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => denseLoss(x, w, y, bb, { softcap: 3 });
-        await expectCloseAsync(f(e, cl, b), g(e, cl, b), { atol: 1e-5, rtol: 1e-5 });
-        const [ours, dense] = [tf.grads(f)([e, cl, b]), tf.grads(g)([e, cl, b])];
-        for (const [i, grad] of ours.entries())
-          await expectCloseAsync(grad, dense[i]!, { atol: 1e-6, rtol: 1e-4 });
-        tf.dispose([e, cl, b, y, ...ours, ...dense]);
+        await expectMatchesDense(e, cl, b, y, { impl: 'fused', softcap: 3 });
+        tf.dispose([e, cl, b, y]);
       } finally {
         setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
       }
@@ -209,15 +207,8 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         const cl = tf.tensor2d(randomNormal([v, d], 42, 0.6) as number[][]);
         const b = tf.tensor1d(randomNormal([v], 43, 0.3) as number[]);
         const y = tf.tensor1d(randomInts(n, v, 44), 'int32');
-        const options = { softcap: 4, logZPenalty: 0.01 };
-        const f = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) =>
-          linearCrossEntropy(x, w, y, { ...options, bias: bb, impl: 'fused' });
-        const g = (x: tf.Tensor, w: tf.Tensor, bb: tf.Tensor) => denseLoss(x, w, y, bb, options);
-        await expectCloseAsync(f(e, cl, b), g(e, cl, b), { atol: 1e-5, rtol: 1e-5 });
-        const [ours, dense] = [tf.grads(f)([e, cl, b]), tf.grads(g)([e, cl, b])];
-        for (const [i, grad] of ours.entries())
-          await expectCloseAsync(grad, dense[i]!, { atol: 1e-6, rtol: 1e-4 });
-        tf.dispose([e, cl, b, y, ...ours, ...dense]);
+        await expectMatchesDense(e, cl, b, y, { softcap: 4, logZPenalty: 0.01, impl: 'fused' });
+        tf.dispose([e, cl, b, y]);
       } finally {
         setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
       }
