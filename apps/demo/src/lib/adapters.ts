@@ -63,7 +63,7 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
           ? 'features'
           : undefined;
       }
-      if (has(name, /logit|score|pred|output|input|^x$|^y_?hat$/)) return 'logits';
+      if (has(name, /logit|score|pred|output|^x$|^y_?hat$/)) return 'logits';
       return undefined;
     case 'distillation':
       if (has(name, /teacher/)) return 'teacher';
