@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { classTargets, customGradient, defineLoss, type ReductionOptions } from '@xent/core';
+import { classTargets, customGradient, defineLoss, powNonNegative, type ReductionOptions } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
 /** Elementwise pieces of ASL for logits x, shared by the forward and the backward pass. */
@@ -10,7 +10,7 @@ function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
   const shifted = clip === 0 ? p : tf.relu(tf.sub(p, clip)); // p_m
   const logQm = clip === 0 ? logQ : tf.log1p(tf.neg(shifted)); // log(1 − p_m) = log min(1 − p + m, 1)
   // p_m^γ with 0^γ = 0: repeated products for small integer γ (the usual γ− = 4; cheap on every
-  // backend), exp(γ·log p_m) on the positive entries otherwise.
+  // backend), core's powNonNegative (0^γ = 0) otherwise.
   const power = (gamma: number): tf.Tensor => {
     if (gamma === 0) return tf.onesLike(x);
     if (Number.isInteger(gamma) && gamma <= 8) {
@@ -18,9 +18,7 @@ function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
       for (let k = 1; k < gamma; k++) result = tf.mul(result, shifted);
       return result;
     }
-    const positive = tf.greater(shifted, 0);
-    const logShifted = tf.log(tf.where(positive, shifted, tf.onesLike(shifted)));
-    return tf.where(positive, tf.exp(tf.mul(logShifted, gamma)), tf.zerosLike(x));
+    return powNonNegative(shifted, gamma);
   };
   const focusPos = gammaPos === 0 ? undefined : tf.exp(tf.mul(logQ, gammaPos)); // (1 − p)^γ+
   return { logP, logQ, p, shifted, logQm, power, focusPos };

@@ -1,26 +1,81 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  customGradient,
   defineLoss,
-  detached,
   type IgnoreIndexOptions,
-  logSoftmax,
-  oneHot,
-  pickClass,
+  labelPositions,
   powNonNegative,
   type ReductionOptions,
   XentError,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
-/** One-hot [N, C] of j = argmax{ p_k : p_k < p_y } (an all-zero row when there is none). */
-function runnerUpMask(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
-  const p = tf.softmax(logits, -1);
-  // step(p_y − p_k) = 1 exactly where p_k < p_y; p_k there, −1 elsewhere (arithmetic, not less/where,
-  // which broadcast slowly on tfjs-wasm).
-  const below = tf.step(tf.sub(tf.expandDims(pickClass(p, labels), 1), p));
-  const candidates = tf.sub(tf.mul(below, tf.add(p, 1)), 1);
-  const exists = tf.step(tf.add(tf.max(candidates, -1), 0.5));
-  return tf.mul(oneHot(tf.argMax(candidates, -1), p.shape[1]!), tf.expandDims(exists, 1));
+/** u^γ and γ·u^(γ−1) for u ≥ 0, with 0 where u = 0 (finite for γ < 1). */
+function powers(u: tf.Tensor, gamma: number): [tf.Tensor, tf.Tensor] {
+  const positive = tf.greater(u, 0);
+  const logU = tf.log(tf.where(positive, u, tf.onesLike(u)));
+  const value = powNonNegative(u, gamma);
+  const slope =
+    gamma === 0
+      ? tf.zerosLike(u)
+      : tf.where(positive, tf.mul(tf.exp(tf.mul(logU, gamma - 1)), gamma), tf.zerosLike(u));
+  return [value, slope];
+}
+
+/**
+ * The dual focal loss per row as one op with its closed-form gradient. With u = 1 − p_y + p_j,
+ * w = u^γ, w′ = γu^(γ−1), L = log p_y:
+ *   ∂ℓ/∂z_k = p_k·(w − L·w′·(p_y − p_j)) + 1[k = y]·(L·w′·p_y − w) − 1[k = j]·L·w′·p_j
+ * computed as one softmax scaled per row plus two scattered updates (no [N, C] autodiff chain).
+ * j = argmax{ z_k : z_k < z_y } (the same order as p), found from the logits.
+ */
+function dualFocal(gamma: number) {
+  return customGradient<[tf.Tensor, tf.Tensor]>(([logits, labels], save) => {
+    const value = tf.tidy(() => {
+      const { rows, jRows, exists } = runnerUp(logits, labels);
+      const lse = tf.logSumExp(logits, -1);
+      const logpY = tf.sub(tf.gatherND(logits, rows), lse);
+      const pJ = tf.mul(tf.exp(tf.sub(tf.gatherND(logits, jRows), lse)), exists);
+      const [w] = powers(tf.add(tf.sub(1, tf.exp(logpY)), pJ), gamma);
+      return tf.mul(tf.neg(logpY), w);
+    });
+    save([logits, labels]);
+    return {
+      value,
+      gradFunc: (dy, saved) =>
+        tf.tidy(() => {
+          const [input, ids] = saved as [tf.Tensor, tf.Tensor];
+          const { rows, jRows, exists } = runnerUp(input, ids);
+          const p = tf.softmax(input, -1);
+          const pY = tf.gatherND(p, rows);
+          const pJ = tf.mul(tf.gatherND(p, jRows), exists);
+          const logpY = tf.sub(tf.gatherND(input, rows), tf.logSumExp(input, -1));
+          const [w, slope] = powers(tf.add(tf.sub(1, pY), pJ), gamma);
+          const lw = tf.mul(logpY, slope);
+          const coefP = tf.mul(tf.sub(w, tf.mul(lw, tf.sub(pY, pJ))), dy);
+          const coefY = tf.mul(tf.sub(tf.mul(lw, pY), w), dy);
+          const coefJ = tf.mul(tf.neg(tf.mul(lw, pJ)), dy);
+          const scaled = tf.mul(p, tf.expandDims(coefP, 1));
+          const atY = tf.tensorScatterUpdate(scaled, rows, tf.add(tf.gatherND(scaled, rows), coefY));
+          const grad = tf.tensorScatterUpdate(atY, jRows, tf.add(tf.gatherND(atY, jRows), coefJ));
+          return [grad, tf.zeros(ids.shape, 'float32')];
+        }),
+    };
+  });
+}
+
+/**
+ * Positions (i, yᵢ) and (i, jᵢ) with j = argmax{ z_k : z_k < z_y } (the same order as p), and 1 where such
+ * a j exists (else 0; j is then arbitrary and weighted 0). Arithmetic masks: broadcasting less/where are
+ * slow on tfjs-wasm.
+ */
+function runnerUp(logits: tf.Tensor, ids: tf.Tensor) {
+  const rows = labelPositions(ids);
+  const below = tf.step(tf.sub(tf.expandDims(tf.gatherND(logits, rows), 1), logits));
+  const candidates = tf.add(logits, tf.mul(tf.sub(below, 1), 1e30));
+  const j = tf.cast(tf.argMax(candidates, -1), 'int32');
+  const exists = tf.step(tf.add(tf.max(candidates, -1), 1e29));
+  return { rows, jRows: labelPositions(j), exists };
 }
 
 /** Options for {@link dualFocalLoss}. */
@@ -35,7 +90,7 @@ export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptio
  *   ℓᵢ = −(1 − p_{i,yᵢ} + p_{i,j})^γ·log p_{i,yᵢ},   p_{i,j} = max{ p_ik : p_ik < p_{i,yᵢ} } (0 if none)
  *
  * p_j is the largest probability strictly below the target's (as in the authors' code), not the
- * largest non-target one; both p_y and p_j carry gradient. Class-id labels only.
+ * largest non-target one; both p_y and p_j carry gradient (closed form). Class-id labels only.
  *
  * @param logits float32 `[N, C]`.  @param labels int32 class ids `[N]`.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
@@ -66,13 +121,5 @@ export const dualFocalLoss = defineLoss<ClassificationInputs, DualFocalLossOptio
       });
     }
   },
-  perExample: ({ logits, labels }, { gamma }) => {
-    // Which class is j is found off the gradient tape (a constant one-hot); p_j is then read from the
-    // taped log-probabilities, so its gradient flows as in the reference code.
-    const runnerUp = detached(runnerUpMask, logits, labels);
-    const logp = logSoftmax(logits);
-    const logpY = pickClass(logp, labels);
-    const pJ = tf.mul(tf.exp(tf.sum(tf.mul(runnerUp, logp), -1)), tf.sum(runnerUp, -1));
-    return tf.mul(tf.neg(logpY), powNonNegative(tf.add(tf.sub(1, tf.exp(logpY)), pJ), gamma));
-  },
+  perExample: ({ logits, labels }, { gamma }) => dualFocal(gamma)(logits, labels),
 });

@@ -1,7 +1,8 @@
+import * as tf from '@tensorflow/tfjs';
 import { expectXentError } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dualFocalLoss } from '../src/dual-focal-loss.js';
 import { focalLoss } from '../src/focal-loss.js';
 import { C, ids, logits, soft } from './fixtures.js';
@@ -43,6 +44,16 @@ describe('dualFocalLoss properties', () => {
       }),
       { numRuns: 30 },
     );
+  });
+  it('has finite gradients for saturated logits and γ < 1 (u = 1 − p_y + p_j → 0)', () => {
+    const grad = tf.grad((x: tf.Tensor) => dualFocalLoss(x, [0, 1], { gamma: 0.5 }))(
+      tf.tensor([
+        [60, 0, 0],
+        [60, 0, -5],
+      ]),
+    );
+    expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
+    grad.dispose();
   });
   it('takes class ids only', () => {
     expectXentError(() => dualFocalLoss(logits, soft), 'DTYPE_MISMATCH', { argument: 'labels' });
