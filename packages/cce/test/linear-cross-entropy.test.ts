@@ -199,6 +199,15 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
       }
     });
+    it('D past 256 (two columns of dE/dC per thread) matches the dense composite', async () => {
+      const [n, d, v] = [9, 300, 37];
+      const e = tf.tensor2d(randomNormal([n, d], 51, 0.1) as number[][]);
+      const cl = tf.tensor2d(randomNormal([v, d], 52, 0.1) as number[][]);
+      const b = tf.tensor1d(randomNormal([v], 53, 0.3) as number[]);
+      const y = tf.tensor1d(randomInts(n, v, 54), 'int32');
+      await expectMatchesDense(e, cl, b, y, { impl: 'fused' });
+      tf.dispose([e, cl, b, y]);
+    });
     it('64 × 64 tiles (4 × 4 logits per thread) match the dense composite', async () => {
       setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 32768 });
       try {

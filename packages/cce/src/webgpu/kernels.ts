@@ -10,7 +10,7 @@ import {
 import {
   backwardClassifierShader,
   backwardEmbeddingsShader,
-  COLUMNS_PER_WORKGROUP,
+  columnsPerThread,
   combineShader,
   forwardShader,
   sumSplitsShader,
@@ -185,7 +185,8 @@ function backwardEmbeddings(args: {
   const limits = limitsOf(backend);
   const tile = tileOf(backend);
   const tokenTiles = Math.ceil(n / tile);
-  const columnChunks = Math.ceil(d / COLUMNS_PER_WORKGROUP);
+  const perThread = columnsPerThread(d);
+  const columnChunks = Math.ceil(d / (256 * perThread));
   const vocabTiles = Math.ceil(v / tile);
   const splits = Math.max(
     1,
@@ -199,8 +200,8 @@ function backwardEmbeddings(args: {
   );
   const tilesPerSplit = Math.ceil(vocabTiles / splits);
   const program = new CceProgram(
-    `dE_${tile}_${hasBias}`,
-    backwardEmbeddingsShader(tile, hasBias),
+    `dE_${tile}_${hasBias}_${perThread}`,
+    backwardEmbeddingsShader(tile, hasBias, perThread),
     backwardNames(hasBias),
     splits * n * d,
     [tokenTiles, columnChunks, splits],
@@ -228,12 +229,13 @@ function backwardClassifier(args: {
   const { backend, d, v, hasBias } = call;
   const tile = tileOf(backend);
   const cols = hasBias ? d + 1 : d;
+  const perThread = columnsPerThread(cols);
   const program = new CceProgram(
-    `dC_${tile}_${hasBias}`,
-    backwardClassifierShader(tile, hasBias),
+    `dC_${tile}_${hasBias}_${perThread}`,
+    backwardClassifierShader(tile, hasBias, perThread),
     backwardNames(hasBias),
     v * cols,
-    [Math.ceil(v / tile), Math.ceil(cols / COLUMNS_PER_WORKGROUP), 1],
+    [Math.ceil(v / tile), Math.ceil(cols / (256 * perThread)), 1],
   );
   const out = backend.runWebGPUProgram(
     program,

@@ -17,8 +17,13 @@ function workgroupBytes(tile: number): number {
   return 4 * (2 * bk * (tile + 1) + tile * (tile + 1)) + 4;
 }
 
-/** Columns of dE/dC one workgroup accumulates (one per thread). */
-export const COLUMNS_PER_WORKGROUP = 256;
+/**
+ * Columns of dE/dC each of the 256 threads accumulates: 2 when D > 256, so D ≤ 512 needs one column
+ * chunk (each chunk repeats the logit recompute).
+ */
+export function columnsPerThread(columns: number): 1 | 2 {
+  return columns > 256 ? 2 : 1;
+}
 
 // Thread (tx, ty) of the 16 × 16 workgroup owns rows ty + 16·i and columns tx + 16·j of a tile
 // (interleaved, so neighbouring threads touch neighbouring workgroup-memory words); every
@@ -210,30 +215,37 @@ fn main(index : i32) {
  * recomputes each, forms G and, unless the tile is filtered, accumulates
  * dE[rows, column] += Σ_v G·C[v, column]. Output `[S, N, D]` partial sums (see {@link sumSplitsShader}).
  */
-export function backwardEmbeddingsShader(tile: number, hasBias: boolean): string {
+export function backwardEmbeddingsShader(tile: number, hasBias: boolean, perThread: number): string {
   return `${common(tile, hasBias)}${gradientSnippet(tile)}
+const CPT : i32 = ${perThread};
 fn main(index : i32) {
   let t0 = i32(workgroupId.x) * TILE;
   let li = i32(localIndex);
-  let col = i32(workgroupId.y) * 256 + li;
+  let col0 = i32(workgroupId.y) * 256 * CPT + li;
   let split = i32(workgroupId.z);
-  var dacc : array<f32, ${tile}>;
+  var dacc : array<f32, ${tile * perThread}>;
   for (var q = 0; q < uniforms.tilesPerSplit; q++) {
     let v0 = (split * uniforms.tilesPerSplit + q) * TILE;
     if (gradientTile(t0, v0)) {
-      if (col < uniforms.D) {
-        let width = min(TILE, uniforms.V - v0);
-        for (var j = 0; j < width; j++) {
-          let cv = C[(v0 + j) * uniforms.D + col];
-          for (var r = 0; r < TILE; r++) { dacc[r] = fma(Gs[r * PAD + j], cv, dacc[r]); }
+      let width = min(TILE, uniforms.V - v0);
+      for (var j = 0; j < width; j++) {
+        for (var h = 0; h < CPT; h++) {
+          let col = col0 + 256 * h;
+          if (col < uniforms.D) {
+            let cv = C[(v0 + j) * uniforms.D + col];
+            for (var r = 0; r < TILE; r++) { dacc[h * TILE + r] = fma(Gs[r * PAD + j], cv, dacc[h * TILE + r]); }
+          }
         }
       }
     }
     workgroupBarrier();
   }
-  if (col < uniforms.D) {
-    for (var r = 0; r < TILE; r++) {
-      if (t0 + r < uniforms.N) { result[(split * uniforms.N + t0 + r) * uniforms.D + col] = dacc[r]; }
+  for (var h = 0; h < CPT; h++) {
+    let col = col0 + 256 * h;
+    if (col < uniforms.D) {
+      for (var r = 0; r < TILE; r++) {
+        if (t0 + r < uniforms.N) { result[(split * uniforms.N + t0 + r) * uniforms.D + col] = dacc[h * TILE + r]; }
+      }
     }
   }
 }
@@ -255,33 +267,40 @@ fn main(index : i32) {
  * Backward: workgroup (vocabulary tile, column chunk) walks every token tile and accumulates
  * dC[v, column] += Σ_n G·E[n, column]; with a bias, column D holds Σ_n G. Output `[V, D (+1)]`.
  */
-export function backwardClassifierShader(tile: number, hasBias: boolean): string {
+export function backwardClassifierShader(tile: number, hasBias: boolean, perThread: number): string {
   const cols = hasBias ? '(uniforms.D + 1)' : 'uniforms.D';
   return `${common(tile, hasBias)}${gradientSnippet(tile)}
+const CPT : i32 = ${perThread};
 fn main(index : i32) {
   let v0 = i32(workgroupId.x) * TILE;
   let li = i32(localIndex);
-  let col = i32(workgroupId.y) * 256 + li;
+  let col0 = i32(workgroupId.y) * 256 * CPT + li;
   let cols = ${cols};
-  var dacc : array<f32, ${tile}>;
+  var dacc : array<f32, ${tile * perThread}>;
   let tiles = (uniforms.N + TILE - 1) / TILE;
   for (var tt = 0; tt < tiles; tt++) {
     let t0 = tt * TILE;
     if (gradientTile(t0, v0)) {
-      if (col < cols) {
-        let height = min(TILE, uniforms.N - t0);
-        for (var r = 0; r < height; r++) {
-          var ev = 1.0;
-          if (col < uniforms.D) { ev = E[(t0 + r) * uniforms.D + col]; }
-          for (var j = 0; j < TILE; j++) { dacc[j] = fma(Gs[r * PAD + j], ev, dacc[j]); }
+      let height = min(TILE, uniforms.N - t0);
+      for (var r = 0; r < height; r++) {
+        for (var h = 0; h < CPT; h++) {
+          let col = col0 + 256 * h;
+          if (col < cols) {
+            var ev = 1.0;
+            if (col < uniforms.D) { ev = E[(t0 + r) * uniforms.D + col]; }
+            for (var j = 0; j < TILE; j++) { dacc[h * TILE + j] = fma(Gs[r * PAD + j], ev, dacc[h * TILE + j]); }
+          }
         }
       }
     }
     workgroupBarrier();
   }
-  if (col < cols) {
-    for (var j = 0; j < TILE; j++) {
-      if (v0 + j < uniforms.V) { result[(v0 + j) * cols + col] = dacc[j]; }
+  for (var h = 0; h < CPT; h++) {
+    let col = col0 + 256 * h;
+    if (col < cols) {
+      for (var j = 0; j < TILE; j++) {
+        if (v0 + j < uniforms.V) { result[(v0 + j) * cols + col] = dacc[h * TILE + j]; }
+      }
     }
   }
 }
