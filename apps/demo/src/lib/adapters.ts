@@ -1,0 +1,121 @@
+// Per-family adapters: decide from a loss's declared inputs (names, dtypes, shapes) which tensor the
+// playground feeds to each argument. A loss with an input no adapter can produce is listed as unsupported.
+import type { AnyLossSpec, InputSpec } from '@xent/core';
+
+export type Family = 'classification' | 'distillation' | 'metric' | 'retrieval';
+export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'metric', 'retrieval'];
+
+/**
+ * What the playground can feed:
+ * - `logits` `[N, C]` model outputs, `features` `[N, H]` last hidden layer, `classifier` `[C, H]` head weight;
+ * - `labels` int32 class ids `[N]`, `onehot` float32 `[N, C]`;
+ * - `student`/`teacher` logits `[N, C]` (distillation), `auxiliary` `[N, C]` a second student head;
+ * - `embeddings` `[N, D]`, `proxies` `[C, D]` (a trainable per-class matrix), `prototypes` `[C, D]`
+ *   (per-class means of the batch embeddings) for metric learning; `groups` `[S, M, D]`: M embeddings
+ *   of each of S distinct classes (GE2E-style);
+ * - `queries`/`docs` `[N, D]` (doc i is a positive of query i), `scores` `[N, N]` = queries · docsᵀ,
+ *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
+ *   (1 where query and doc share a class).
+ */
+export type Role =
+  | 'logits'
+  | 'features'
+  | 'classifier'
+  | 'labels'
+  | 'onehot'
+  | 'student'
+  | 'teacher'
+  | 'embeddings'
+  | 'proxies'
+  | 'prototypes'
+  | 'groups'
+  | 'auxiliary'
+  | 'queries'
+  | 'docs'
+  | 'scores'
+  | 'positives'
+  | 'relevance';
+
+export type Plan =
+  | { readonly supported: true; readonly roles: readonly Role[] }
+  | { readonly supported: false; readonly reason: string };
+
+const has = (name: string, pattern: RegExp) => pattern.test(name.toLowerCase());
+
+function describeInput(input: InputSpec): string {
+  return `'${input.name}' (${input.dtype} [${input.shape.join(', ')}])`;
+}
+
+function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[]): Role | undefined {
+  const name = input.name;
+  if (input.shape.length === 3 && (family === 'metric' || family === 'retrieval') && has(name, /embed/)) {
+    return 'groups';
+  }
+  if (input.shape.length !== 2) return undefined;
+  const labelish = has(name, /label|target|relevan|mask/);
+  switch (family) {
+    case 'classification':
+      if (labelish) return 'onehot';
+      if (has(name, /classifier|weight|^c$|^w$|vocab|unembed|head|proj/)) return 'classifier';
+      if (has(name, /embed|hidden|feature|^e$|^h$|activation/)) {
+        // Fused linear + CE when a classifier matrix comes with it; otherwise the features are the scores.
+        return others.some((o) => has(o.name, /classifier|weight|^c$|^w$|vocab|unembed|head|proj/))
+          ? 'features'
+          : undefined;
+      }
+      if (has(name, /logit|score|pred|output|^x$|^y_?hat$/)) return 'logits';
+      return undefined;
+    case 'distillation':
+      if (has(name, /teacher/)) return 'teacher';
+      if (has(name, /aux/)) return 'auxiliary';
+      if (has(name, /student|logit|pred/)) return 'student';
+      if (labelish) return 'onehot';
+      return undefined;
+    case 'metric':
+      if (has(name, /proto|centroid/)) return 'prototypes';
+      if (has(name, /prox|center|class_?weight|weight/)) return 'proxies';
+      if (has(name, /embed|feature|quer|^x$|output/)) return 'embeddings';
+      return undefined;
+    case 'retrieval':
+      if (labelish) return 'relevance';
+      if (has(name, /quer|anchor/)) return 'queries';
+      if (has(name, /doc|passage|positive|key|candidate|target/)) return 'docs';
+      if (has(name, /score|sim|logit/)) return 'scores';
+      if (has(name, /embed/)) return 'embeddings';
+      return undefined;
+  }
+}
+
+/** Which role feeds each input of `spec`, in order, or why the playground cannot train it. */
+export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
+  const family = spec.family as Family;
+  if (!FAMILIES.includes(family))
+    return { supported: false, reason: `family '${spec.family}' has no adapter` };
+  const roles: Role[] = [];
+  for (const input of spec.inputs) {
+    let role: Role | undefined;
+    if (input.dtype === 'labels' || (input.dtype === 'int32' && has(input.name, /label|target|class|id/))) {
+      const scoreLike = spec.inputs.some((o) => o !== input && has(o.name, /score|sim/));
+      role = family === 'retrieval' && scoreLike ? 'positives' : 'labels';
+    } else if (input.dtype === 'float32') {
+      role = floatRole(family, input, spec.inputs);
+    }
+    if (!role) {
+      return { supported: false, reason: `the ${family} adapter cannot feed input ${describeInput(input)}` };
+    }
+    roles.push(role);
+  }
+  const need: Record<Family, readonly Role[][]> = {
+    classification: [['logits'], ['features', 'classifier']],
+    distillation: [['student', 'teacher']],
+    metric: [['embeddings'], ['groups']],
+    retrieval: [['queries', 'docs'], ['scores'], ['embeddings'], ['groups']],
+  };
+  if (!need[family].some((set) => set.every((r) => roles.includes(r)))) {
+    return {
+      supported: false,
+      reason: `inputs ${spec.inputs.map((i) => `'${i.name}'`).join(', ')} do not match what the ${family} adapter trains`,
+    };
+  }
+  return { supported: true, roles };
+}

@@ -1,0 +1,127 @@
+// Per-family evaluation on the test split: accuracy + calibration (+ decision regions on 2-D data),
+// 1-NN accuracy + a 2-D projection of embeddings, recall@1 + ROC of query/doc scores.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Dataset } from './datasets.js';
+import { gather } from './datasets.js';
+import { nearestNeighbourAccuracy, pca2, type ReliabilityBin, reliability, roc } from './metrics.js';
+import type { Mlp } from './model.js';
+
+export interface Evaluation {
+  readonly step: number;
+  /** Test accuracy (classification, distillation), 1-NN accuracy (metric), recall@1 (retrieval). */
+  readonly accuracy: number;
+  readonly ece?: number;
+  readonly bins?: readonly ReliabilityBin[];
+  /** 2-D projection of test embeddings, row-major `[n, 2]`, with their labels. */
+  readonly projection?: { readonly points: Float64Array; readonly labels: Int32Array };
+  readonly roc?: { readonly fpr: readonly number[]; readonly tpr: readonly number[]; readonly auc: number };
+  /** Decision regions on a `size × size` grid over [−1.25, 1.25]²: class and confidence per cell. */
+  readonly boundary?: {
+    readonly size: number;
+    readonly classes: Uint8Array;
+    readonly confidence: Float32Array;
+  };
+}
+
+export const GRID = 40;
+const GRID_EXTENT = 1.25;
+
+export async function classificationEval(model: Mlp, dataset: Dataset, step: number): Promise<Evaluation> {
+  const test = dataset.test;
+  const probs = tf.tidy(() => tf.softmax(model.forward(tf.tensor2d(test.x, [test.count, dataset.dim])).out));
+  const data = await probs.data();
+  probs.dispose();
+  const result = reliability(data, test.y, dataset.numClasses, 10);
+  let boundary: Evaluation['boundary'];
+  if (dataset.planar) {
+    const grid = new Float32Array(GRID * GRID * 2);
+    for (let r = 0; r < GRID; r++) {
+      for (let c = 0; c < GRID; c++) {
+        grid[(r * GRID + c) * 2] = -GRID_EXTENT + ((c + 0.5) / GRID) * 2 * GRID_EXTENT;
+        grid[(r * GRID + c) * 2 + 1] = GRID_EXTENT - ((r + 0.5) / GRID) * 2 * GRID_EXTENT;
+      }
+    }
+    const gridProbs = tf.tidy(() => tf.softmax(model.forward(tf.tensor2d(grid, [GRID * GRID, 2])).out));
+    const p = await gridProbs.data();
+    gridProbs.dispose();
+    const classes = new Uint8Array(GRID * GRID);
+    const confidence = new Float32Array(GRID * GRID);
+    const k = dataset.numClasses;
+    for (let i = 0; i < GRID * GRID; i++) {
+      let best = 0;
+      for (let c = 1; c < k; c++) if (p[i * k + c]! > p[i * k + best]!) best = c;
+      classes[i] = best;
+      confidence[i] = p[i * k + best]!;
+    }
+    boundary = { size: GRID, classes, confidence };
+  }
+  return {
+    step,
+    accuracy: result.accuracy,
+    ece: result.ece,
+    bins: result.bins,
+    ...(boundary ? { boundary } : {}),
+  };
+}
+
+/** L2-normalised embeddings (evaluation compares directions, as most metric and retrieval losses do). */
+function normalised(model: Mlp, x: tf.Tensor): tf.Tensor {
+  const e = model.forward(x).out;
+  return tf.div(e, tf.maximum(tf.norm(e, 2, 1, true), 1e-12));
+}
+
+async function embed(model: Mlp, x: Float32Array, rows: number, dim: number): Promise<Float32Array> {
+  const out = tf.tidy(() => normalised(model, tf.tensor2d(x, [rows, dim])));
+  const data = (await out.data()) as Float32Array;
+  out.dispose();
+  return data;
+}
+
+export async function metricEval(model: Mlp, dataset: Dataset, step: number): Promise<Evaluation> {
+  const rows = Math.min(500, dataset.test.count);
+  const { x, y } = gather(
+    dataset.test,
+    dataset.dim,
+    Array.from({ length: rows }, (_, i) => i),
+  );
+  const e = await embed(model, x, rows, dataset.dim);
+  const d = dataset.embeddingDim;
+  return {
+    step,
+    accuracy: nearestNeighbourAccuracy(e, y, d),
+    projection: { points: pca2(e, rows, d), labels: y },
+  };
+}
+
+export async function retrievalEval(model: Mlp, dataset: Dataset, step: number): Promise<Evaluation> {
+  const nq = Math.min(150, Math.floor(dataset.test.count / 3));
+  const nd = Math.min(300, dataset.test.count - nq);
+  const q = gather(
+    dataset.test,
+    dataset.dim,
+    Array.from({ length: nq }, (_, i) => i),
+  );
+  const d = gather(
+    dataset.test,
+    dataset.dim,
+    Array.from({ length: nd }, (_, i) => nq + i),
+  );
+  const scoresT = tf.tidy(() => {
+    const eq = normalised(model, tf.tensor2d(q.x, [nq, dataset.dim]));
+    const ed = normalised(model, tf.tensor2d(d.x, [nd, dataset.dim]));
+    return tf.matMul(eq, ed, false, true);
+  });
+  const scores = await scoresT.data();
+  scoresT.dispose();
+  const relevant = new Uint8Array(nq * nd);
+  let hits = 0;
+  for (let i = 0; i < nq; i++) {
+    let best = 0;
+    for (let j = 0; j < nd; j++) {
+      relevant[i * nd + j] = q.y[i] === d.y[j] ? 1 : 0;
+      if (scores[i * nd + j]! > scores[i * nd + best]!) best = j;
+    }
+    if (q.y[i] === d.y[best]) hits++;
+  }
+  return { step, accuracy: hits / nq, roc: roc(scores, relevant) };
+}

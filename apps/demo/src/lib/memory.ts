@@ -1,0 +1,83 @@
+// The cce memory panel's measurement: dense cross-entropy (materialised [N, V] logits) against a fused
+// linear + cross-entropy loss, forward + gradients for E and C, peak tensor bytes via tf.profile and time.
+import * as tf from '@tensorflow/tfjs-core';
+import { type AnyLossFn, logSoftmax, pickClass, registry } from '@xent/core';
+import { planInputs } from './adapters.js';
+import { createRng, randomInt } from './rng.js';
+
+export interface MemoryResult {
+  readonly method: string;
+  /** Peak bytes of live tensors above what existed before the call (tf.profile). */
+  readonly peakBytes: number;
+  readonly milliseconds: number;
+  readonly loss: number;
+}
+
+type Fused = (embeddings: tf.Tensor, classifier: tf.Tensor, targets: tf.Tensor) => tf.Tensor;
+
+// @xent/cce's entry, when the workspace has it (its `linearCrossEntropy` is a plain function, not a
+// registry spec).
+const cceModules = import.meta.glob<{ linearCrossEntropy?: Fused }>('../../../../packages/cce/src/index.ts');
+
+/** `linearCrossEntropy`: from the registry if a package registered it, else from @xent/cce's source. */
+export async function findLinearCrossEntropy(): Promise<Fused | undefined> {
+  const registered: AnyLossFn | undefined = registry
+    .list()
+    .find((fn) => fn.spec.name === 'linearCrossEntropy');
+  if (registered) {
+    const plan = planInputs({ ...registered.spec, family: 'classification' });
+    if (!plan.supported) throw new Error(`linearCrossEntropy: ${plan.reason}`);
+    return (e, c, y) =>
+      registered(...plan.roles.map((role) => (role === 'features' ? e : role === 'classifier' ? c : y)));
+  }
+  const load = Object.values(cceModules)[0];
+  return load ? (await load()).linearCrossEntropy : undefined;
+}
+
+type Compute = (e: tf.Tensor, c: tf.Tensor, y: tf.Tensor) => tf.Scalar;
+
+async function measure(method: string, compute: Compute, e: tf.Tensor, c: tf.Tensor, y: tf.Tensor) {
+  const run = async () => {
+    const f = (ee: tf.Tensor, cc: tf.Tensor) => compute(ee, cc, y);
+    const { value, grads } = tf.valueAndGrads(f)([e, c]);
+    const loss = (await value.data())[0]!;
+    for (const g of grads) await g.data();
+    value.dispose();
+    tf.dispose(grads);
+    return loss;
+  };
+  const before = tf.memory().numBytes;
+  let loss = Number.NaN;
+  const started = performance.now();
+  const profile = await tf.profile(async () => {
+    loss = await run();
+  });
+  const milliseconds = performance.now() - started;
+  return { method, peakBytes: Math.max(0, profile.peakBytes - before), milliseconds, loss };
+}
+
+const dense: Compute = (e, c, y) =>
+  tf.neg(tf.mean(pickClass(logSoftmax(tf.matMul(e, c, false, true)), y))) as tf.Scalar;
+
+/** Runs both methods on the same seeded E `[N, D]`, C `[V, D]`, targets `[N]`. */
+export async function compareMemory(n: number, v: number, d: number, seed = 1): Promise<MemoryResult[]> {
+  const rng = createRng(seed);
+  const e = tf.randomNormal([n, d], 0, 1, 'float32', seed);
+  const c = tf.randomNormal([v, d], 0, 1 / Math.sqrt(d), 'float32', seed + 1);
+  const y = tf.tensor1d(
+    Int32Array.from({ length: n }, () => randomInt(rng, v)),
+    'int32',
+  );
+  try {
+    const results: MemoryResult[] = [await measure('dense cross-entropy', dense, e, c, y)];
+    const fused = await findLinearCrossEntropy();
+    if (fused) {
+      results.push(
+        await measure('linearCrossEntropy', (ee, cc, yy) => fused(ee, cc, yy) as tf.Scalar, e, c, y),
+      );
+    }
+    return results;
+  } finally {
+    tf.dispose([e, c, y]);
+  }
+}

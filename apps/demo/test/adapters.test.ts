@@ -1,0 +1,75 @@
+import type { AnyLossSpec } from '@xent/core';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
+import { planInputs } from '../src/lib/adapters.js';
+
+const byId = (id: string) => EXAMPLE_LOSSES.find((fn) => fn.spec.id === id)!.spec;
+const input = (name: string, dtype: string, shape: string[]) => ({ name, dtype, shape, description: '' });
+const spec = (family: string, inputs: ReturnType<typeof input>[]) =>
+  ({ family, inputs }) as unknown as Pick<AnyLossSpec, 'family' | 'inputs'>;
+
+describe('planInputs', () => {
+  it('feeds each family from the input names and dtypes', () => {
+    expect(planInputs(byId('demo/focal'))).toEqual({ supported: true, roles: ['logits', 'labels'] });
+    expect(planInputs(byId('demo/kd'))).toEqual({ supported: true, roles: ['student', 'teacher', 'labels'] });
+    expect(planInputs(byId('demo/contrastive'))).toEqual({
+      supported: true,
+      roles: ['embeddings', 'labels'],
+    });
+    expect(planInputs(byId('demo/proxy-nca'))).toEqual({
+      supported: true,
+      roles: ['embeddings', 'labels', 'proxies'],
+    });
+    expect(planInputs(byId('demo/infonce'))).toEqual({ supported: true, roles: ['scores', 'positives'] });
+    expect(planInputs(byId('demo/in-batch-hinge'))).toEqual({ supported: true, roles: ['queries', 'docs'] });
+  });
+
+  it('feeds a fused linear + cross-entropy loss with hidden features and the head matrix', () => {
+    const fused = spec('classification', [
+      input('embeddings', 'float32', ['N', 'D']),
+      input('classifier', 'float32', ['V', 'D']),
+      input('labels', 'labels', ['N', 'V']),
+    ]);
+    expect(planInputs(fused)).toEqual({ supported: true, roles: ['features', 'classifier', 'labels'] });
+  });
+
+  it('maps masks, auxiliary heads and prototypes', () => {
+    const mw = spec('retrieval', [
+      input('scores', 'float32', ['Q', 'P']),
+      input('positiveMask', 'float32', ['Q', 'P']),
+    ]);
+    expect(planInputs(mw)).toEqual({ supported: true, roles: ['scores', 'relevance'] });
+    const dualHead = spec('distillation', [
+      input('mainLogits', 'float32', ['N', 'C']),
+      input('auxLogits', 'float32', ['N', 'C']),
+      input('teacherLogits', 'float32', ['N', 'C']),
+      input('labels', 'labels', ['N', 'C']),
+    ]);
+    expect(planInputs(dualHead)).toEqual({
+      supported: true,
+      roles: ['student', 'auxiliary', 'teacher', 'labels'],
+    });
+    const proto = spec('metric', [
+      input('queries', 'float32', ['Q', 'D']),
+      input('labels', 'int32', ['Q']),
+      input('prototypes', 'float32', ['C', 'D']),
+    ]);
+    expect(planInputs(proto)).toEqual({ supported: true, roles: ['embeddings', 'labels', 'prototypes'] });
+    const ge2e = spec('retrieval', [input('embeddings', 'float32', ['S', 'M', 'D'])]);
+    expect(planInputs(ge2e)).toEqual({ supported: true, roles: ['groups'] });
+  });
+
+  it('lists losses it cannot feed as unsupported with a reason', () => {
+    const binary = planInputs(
+      spec('classification', [input('logits', 'float32', ['N']), input('targets', 'float32', ['N'])]),
+    );
+    expect(binary).toMatchObject({ supported: false });
+    expect(!binary.supported && binary.reason).toContain("'logits' (float32 [N])");
+    expect(planInputs(spec('segmentation', [input('logits', 'float32', ['N', 'C'])]))).toEqual({
+      supported: false,
+      reason: "family 'segmentation' has no adapter",
+    });
+    const onlyLabels = planInputs(spec('metric', [input('labels', 'int32', ['N'])]));
+    expect(onlyLabels.supported).toBe(false);
+  });
+});

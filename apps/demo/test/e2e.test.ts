@@ -1,0 +1,259 @@
+// The playground in Debian's chromium (playwright-core, SwiftShader WebGPU): page load, a two-loss MNIST
+// comparison, the memory panel, metric learning's embedding plot and an option error. Screenshots go to
+// apps/demo/test-results/.
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoServer, startDemoServer } from '../scripts/server.js';
+import { launchBrowser, missingBrowser } from './browser.js';
+
+const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
+const skip = process.env.XENT_SKIP_BROWSER === '1';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+describe.skipIf(skip)('playground in chromium', () => {
+  let server: DemoServer | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const missing = missingBrowser();
+    if (missing) throw new Error(missing);
+    mkdirSync(shots, { recursive: true });
+    server = await startDemoServer({ port: await freePort(), strictPort: true, quiet: true });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  /** Opens the page; `autostart=0` unless the query says otherwise, so tests press Train themselves. */
+  const open = async (query = '') => {
+    const params = new URLSearchParams(query);
+    if (!params.has('autostart')) params.set('autostart', '0');
+    await page.goto(`${server!.url}?${params}`);
+    await page.waitForSelector('body[data-ready]', { timeout: 90_000 });
+  };
+
+  const trainAndWait = async (timeout = 90_000) => {
+    await page.click('[data-testid=train]');
+    await page.waitForSelector('[data-testid=run]', { timeout });
+    await page.waitForFunction(
+      () => {
+        const runs = [...document.querySelectorAll<HTMLElement>('[data-testid=run]')];
+        return (
+          runs.length > 0 && runs.every((r) => ['done', 'stopped', 'error'].includes(r.dataset.status ?? ''))
+        );
+      },
+      null,
+      { timeout, polling: 250 },
+    );
+  };
+
+  it('loads with the active backend shown, losses from the registry, and starts training MNIST', async () => {
+    await open('?autostart=1');
+    const active = await page.locator('[data-testid=active-backend]').textContent();
+    expect(['webgpu', 'webgl', 'wasm', 'cpu']).toContain(active);
+    expect(
+      await page.locator('[data-testid=loss-list] input[type=checkbox][data-loss]').count(),
+    ).toBeGreaterThanOrEqual(2);
+    // The preselected comparison starts by itself: two runs, both taking steps.
+    await page.waitForFunction(
+      () => {
+        const runs = [...document.querySelectorAll<HTMLElement>('[data-testid=run]')];
+        return runs.length >= 2 && runs.every((r) => Number(r.dataset.step) >= 3);
+      },
+      null,
+      { timeout: 90_000 },
+    );
+    await page.screenshot({ path: join(shots, '01-loaded.png'), fullPage: true });
+    await page.click('[data-testid=stop-all]');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('trains two classification losses on MNIST side by side and draws both curves', async () => {
+    await open('?backend=wasm&steps=30&evalEvery=10');
+    expect(await page.locator('[data-testid=active-backend]').textContent()).toBe('wasm');
+    expect(
+      await page.locator('[data-testid=loss-list] input[data-loss]:checked').count(),
+    ).toBeGreaterThanOrEqual(2);
+    await trainAndWait();
+    const statuses = await page
+      .locator('[data-testid=run]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status));
+    expect(statuses.length).toBeGreaterThanOrEqual(2);
+    expect(statuses.every((s) => s === 'done')).toBe(true);
+    const lossPaths = await page
+      .locator('svg[data-chart=loss] path[data-series]')
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-points'))));
+    expect(lossPaths.length).toBe(statuses.length);
+    for (const points of lossPaths) expect(points).toBe(30);
+    const accPaths = await page.locator('svg[data-chart=accuracy] path[data-series]').count();
+    expect(accPaths).toBe(statuses.length);
+    expect(await page.locator('svg[data-chart=reliability]').count()).toBe(statuses.length);
+    await page.screenshot({ path: join(shots, '02-classification-mnist.png'), fullPage: true });
+  });
+
+  it('every run has a progress bar and a stop button that stops only that run', async () => {
+    await open('?backend=wasm&steps=5000&evalEvery=1000');
+    await page.click('[data-testid=train]');
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('[data-testid=run]')?.dataset.step) >= 3,
+      null,
+      { timeout: 30_000 },
+    );
+    const runs = page.locator('[data-testid=run]');
+    expect(await runs.count()).toBeGreaterThanOrEqual(2);
+    expect(await page.locator('[data-testid=run] progress').count()).toBe(await runs.count());
+    await runs.first().locator('[data-testid=stop]').click();
+    await page.waitForFunction(
+      () => document.querySelector<HTMLElement>('[data-testid=run]')?.dataset.status === 'stopped',
+    );
+    const stoppedAt = Number(await runs.first().getAttribute('data-step'));
+    const otherBefore = Number(await runs.nth(1).getAttribute('data-step'));
+    await page.waitForFunction(
+      (before) =>
+        Number(document.querySelectorAll<HTMLElement>('[data-testid=run]')[1]?.dataset.step) >= before + 5,
+      otherBefore,
+      { timeout: 30_000 },
+    );
+    expect(Number(await runs.first().getAttribute('data-step'))).toBe(stoppedAt);
+    await page.screenshot({ path: join(shots, '10-stop.png'), fullPage: true });
+    await page.click('[data-testid=stop-all]');
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll<HTMLElement>('[data-testid=run]')].every(
+        (r) => r.dataset.status === 'stopped',
+      ),
+    );
+  });
+
+  it('switches backends from the selector and shows the active one', async () => {
+    await open('?backend=wasm');
+    await page.selectOption('[data-testid=backend-select]', 'cpu');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=active-backend]')?.textContent === 'cpu',
+    );
+    await page.selectOption('[data-testid=backend-select]', 'webgpu');
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid=active-backend]')?.textContent === 'webgpu' ||
+        document.querySelector('[data-testid=error]') !== null,
+      null,
+      { timeout: 30_000 },
+    );
+    const active = await page.locator('[data-testid=active-backend]').textContent();
+    if (active !== 'webgpu') {
+      // No adapter on this machine: the page must say so instead of failing silently.
+      expect(await page.locator('[data-testid=error]').first().textContent()).toContain(
+        'webgpu is not available',
+      );
+    }
+    await page.locator('header').screenshot({ path: join(shots, '06-backend.png') });
+  });
+
+  it('memory panel: linearCrossEntropy peaks below dense cross-entropy', async () => {
+    await open('?backend=wasm');
+    await page.fill('[data-memory=N]', '256');
+    await page.fill('[data-memory=V]', '8192');
+    await page.fill('[data-memory=D]', '64');
+    await page.click('[data-testid=memory-run]');
+    await page.waitForSelector('[data-testid=memory-results] tr[data-method]', { timeout: 90_000 });
+    const rows = await page.locator('[data-testid=memory-results] tr[data-method]').evaluateAll((els) =>
+      els.map((e) => ({
+        method: e.getAttribute('data-method'),
+        peak: Number(e.getAttribute('data-peak-bytes')),
+      })),
+    );
+    await page.locator('#memory').screenshot({ path: join(shots, '03-memory-panel.png') });
+    const dense = rows.find((r) => r.method === 'dense cross-entropy');
+    const fused = rows.find((r) => r.method === 'linearCrossEntropy');
+    expect(dense?.peak).toBeGreaterThan(256 * 8192 * 4);
+    expect(
+      fused,
+      'linearCrossEntropy not found: is @xent/cce (packages/cce) in the workspace?',
+    ).toBeDefined();
+    expect(fused!.peak).toBeLessThan(dense!.peak);
+  });
+
+  it('metric learning shows the 2-D embedding plot', async () => {
+    await open('?backend=wasm&family=metric&steps=20&evalEvery=10');
+    await trainAndWait();
+    const plots = page.locator('canvas[data-testid=embedding-plot]');
+    expect(await plots.count()).toBeGreaterThanOrEqual(1);
+    const coloured = await plots.first().evaluate((canvas) => {
+      const c = canvas as HTMLCanvasElement;
+      const data = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < data.length; i += 4)
+        if (data[i] !== 255 || data[i + 1] !== 255 || data[i + 2] !== 255) n++;
+      return n;
+    });
+    expect(coloured).toBeGreaterThan(500);
+    await page.screenshot({ path: join(shots, '04-metric-embeddings.png'), fullPage: true });
+  });
+
+  it('distillation trains a teacher first and plots student vs teacher accuracy', async () => {
+    await open('?backend=wasm&family=distillation&steps=20&evalEvery=10');
+    await trainAndWait();
+    expect(await page.locator('svg[data-chart=student-teacher] path[data-series=teacher]').count()).toBe(1);
+    const students = await page.locator('[data-testid=run]').count();
+    expect(await page.locator('svg[data-chart=student-teacher] path[data-series]').count()).toBe(
+      students + 1,
+    );
+    await page.screenshot({ path: join(shots, '07-distillation.png'), fullPage: true });
+  });
+
+  it('retrieval draws ROC curves with their AUC', async () => {
+    await open('?backend=wasm&family=retrieval&steps=20&evalEvery=10');
+    await trainAndWait();
+    const runs = await page.locator('[data-testid=run]').count();
+    expect(await page.locator('svg[data-chart=roc] path[data-series]').count()).toBe(runs);
+    expect(await page.locator('[data-testid=auc]').textContent()).toMatch(/AUC 0\.\d{3}/);
+    await page.screenshot({ path: join(shots, '08-retrieval.png'), fullPage: true });
+  });
+
+  it('the 2-D set shows decision regions', async () => {
+    await open('?backend=wasm&dataset=spirals&steps=60&evalEvery=20');
+    await trainAndWait();
+    expect(await page.locator('canvas[data-testid=boundary-plot]').count()).toBeGreaterThanOrEqual(2);
+    await page.screenshot({ path: join(shots, '09-spirals.png'), fullPage: true });
+  });
+
+  it('an option out of range shows the loss error on screen', async () => {
+    await open('?backend=wasm&steps=5');
+    const field = page
+      .locator('[data-testid=loss-list] .loss:has(input[data-loss]:checked) input[type=number][data-min]')
+      .first();
+    const name = await field.getAttribute('data-option');
+    const min = Number(await field.getAttribute('data-min'));
+    await field.fill(String(min - 1));
+    await trainAndWait();
+    const error = page.locator('[data-testid=error]').first();
+    await error.waitFor({ timeout: 10_000 });
+    const text = await error.textContent();
+    expect(text).toContain(`(options.${name}): expected`);
+    expect(text).toContain(`received ${min - 1}`);
+    expect(await page.locator('[data-testid=run-error]').count()).toBeGreaterThanOrEqual(1);
+    await page.screenshot({ path: join(shots, '05-option-error.png'), fullPage: true });
+  });
+});

@@ -1,0 +1,80 @@
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
+import { planInputs } from '../src/lib/adapters.js';
+import { spirals } from '../src/lib/datasets.js';
+import { compareMemory, findLinearCrossEntropy } from '../src/lib/memory.js';
+import { groupShape, Run } from '../src/lib/train.js';
+
+const config = { steps: 6, batchSize: 16, learningRate: 0.01, seed: 3, evalEvery: 3 };
+
+describe('Run (cpu, spirals)', () => {
+  it('trains with the same initial weights and batches for the same seed, and evaluates', async () => {
+    const loss = EXAMPLE_LOSSES.find((fn) => fn.spec.id === 'demo/cross-entropy')!;
+    const plan = planInputs(loss.spec);
+    if (!plan.supported) throw new Error(plan.reason);
+    const before = tf.memory().numTensors;
+    const a = new Run(loss, {}, plan, 'classification', spirals(), config);
+    const b = new Run(loss, {}, plan, 'classification', spirals(), config);
+    while (!a.finished) await a.trainStep();
+    while (!b.finished) await b.trainStep();
+    expect(a.losses).toHaveLength(6);
+    expect(a.losses).toEqual(b.losses);
+    expect(a.evaluations.map((e) => e.step)).toEqual([3, 6]);
+    expect(a.evaluations[1]!.boundary?.classes).toHaveLength(40 * 40);
+    expect(a.status).toBe('done');
+    a.dispose();
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('records the loss error on the run', async () => {
+    const loss = EXAMPLE_LOSSES.find((fn) => fn.spec.id === 'demo/focal')!;
+    const plan = planInputs(loss.spec);
+    if (!plan.supported) throw new Error(plan.reason);
+    const run = new Run(loss, { gamma: -1 }, plan, 'classification', spirals(), config);
+    await expect(run.trainStep()).rejects.toThrow('options.gamma');
+    expect(run.status).toBe('error');
+    expect(run.error).toContain('expected a number in [0, ∞), received -1');
+    run.dispose();
+  });
+
+  it('trains metric and retrieval example losses', async () => {
+    for (const id of ['demo/proxy-nca', 'demo/infonce', 'demo/in-batch-hinge']) {
+      const loss = EXAMPLE_LOSSES.find((fn) => fn.spec.id === id)!;
+      const plan = planInputs(loss.spec);
+      if (!plan.supported) throw new Error(plan.reason);
+      const family = loss.spec.family as 'metric' | 'retrieval';
+      const run = new Run(loss, {}, plan, family, spirals(), config);
+      while (!run.finished) await run.trainStep();
+      const last = run.evaluations.at(-1)!;
+      if (family === 'metric') expect(last.projection?.points).toHaveLength(2 * 400);
+      else expect(last.roc?.auc).toBeGreaterThan(0);
+      run.dispose();
+    }
+  });
+});
+
+describe('groupShape', () => {
+  it('takes S distinct classes × M ≥ 2 rows from the batch size', () => {
+    expect(groupShape(64, 10)).toEqual({ s: 10, m: 6 });
+    expect(groupShape(16, 10)).toEqual({ s: 4, m: 4 });
+    expect(groupShape(8, 3)).toEqual({ s: 2, m: 4 });
+  });
+});
+
+describe('compareMemory', () => {
+  it('measures dense cross-entropy, and linearCrossEntropy when @xent/cce is in the workspace', async () => {
+    const results = await compareMemory(64, 2048, 16);
+    const dense = results[0]!;
+    expect(dense.method).toBe('dense cross-entropy');
+    expect(dense.peakBytes).toBeGreaterThanOrEqual(64 * 2048 * 4);
+    expect(Number.isFinite(dense.loss)).toBe(true);
+    const fused = await findLinearCrossEntropy();
+    expect(results).toHaveLength(fused ? 2 : 1);
+    if (fused) {
+      expect(results[1]!.loss).toBeCloseTo(dense.loss, 4);
+      expect(results[1]!.peakBytes).toBeLessThan(dense.peakBytes);
+    }
+  });
+});
