@@ -83,5 +83,5 @@ console.log(
   `created ${relative(root, target)} (${replacements.__PACKAGE__}, loss ${camel}Loss, id '${replacements.__ID__}')`,
 );
 console.log(
-  'next: pnpm install, then edit src/, run `pnpm vitest run --project ' + name + '`; see CONTRIBUTING.md',
+  `next: pnpm install, then edit src/, run \`pnpm vitest run --project ${name}\`; see CONTRIBUTING.md`,
 );

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnyLossFn } from '@xent/core';
-import { inferShape } from '@xent/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, useBackend } from './backends.js';
 import { badInputCases, expectBadInputErrors } from './bad-inputs.js';
