@@ -28,7 +28,7 @@ const H = 200;
 const PAD = { left: 44, right: 10, top: 22, bottom: 28 };
 
 const fmt = (v: number) =>
-  Number.isInteger(v) && Math.abs(v) >= 2
+  Number.isInteger(v) && (v === 0 || Math.abs(v) >= 2)
     ? String(v)
     : Math.abs(v) >= 100
       ? v.toFixed(0)
