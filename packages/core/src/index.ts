@@ -39,6 +39,7 @@ export {
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
+export { segmentSum } from './primitives/segment-sum.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
 export {
   labelPositions,
