@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, gatherRowsSparse, invalidOption } from '@xent/core';
-import { detached } from '../internal/detached.js';
+import { defineLoss, detached, gatherRowsSparse, invalidOption } from '@xent/core';
 import { smoothDistance } from '../internal/few-shot-distance.js';
 import { metricInputs } from '../internal/tuples.js';
 
@@ -64,16 +63,19 @@ export const icnnLoss = defineLoss<typeof metricInputs, IcnnLossOptions, { k: nu
     const ipc = Math.min(options.ipc ?? k + 1, size - 1);
     const distances = smoothDistance(embeddings);
     // ipc + 1 nearest, dropping the first (the point itself).
-    const nearest = detached([distances], (dist) =>
-      tf.slice(tf.topk(tf.neg(dist), ipc + 1).indices, [0, 1], [size, ipc]),
+    const nearest = detached(
+      (dist) => tf.slice(tf.topk(tf.neg(dist), ipc + 1).indices, [0, 1], [size, ipc]),
+      distances,
     );
     const offsets = tf.reshape(tf.mul(tf.range(0, size, 1, 'int32'), tf.scalar(size, 'int32')), [size, 1]);
     const d = tf.reshape(
       gatherRowsSparse(tf.reshape(distances, [-1]), tf.reshape(tf.add(nearest, offsets), [-1])),
       [size, ipc],
     );
-    const same = detached([labels, nearest], (y, nb) =>
-      tf.cast(tf.equal(tf.gather(y, nb), tf.reshape(y, [size, 1])), 'float32'),
+    const same = detached(
+      (y, nb) => tf.cast(tf.equal(tf.gather(y, nb), tf.reshape(y, [size, 1])), 'float32'),
+      labels,
+      nearest,
     );
     const diff = tf.sub(1, same);
     const impostor = tf.min(tf.add(d, tf.mul(same, FAR)), 1, true); // FAR when none: nd ≈ 0

@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, type Reducer } from '@xent/core';
+import { type Distance, defineLoss, detached, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { marginOf } from '../distances/make-distance.js';
-import { detached } from '../internal/detached.js';
 import { logOnePlusSumExp } from '../internal/log-one-plus.js';
 import {
   distanceOptionSpec,
@@ -46,12 +45,8 @@ function mineMasks(t: tf.Tensor, pos: tf.Tensor, neg: tf.Tensor, epsilon: number
   const hardestPos = (s: tf.Tensor, p: tf.Tensor) => tf.min(tf.add(s, tf.mul(tf.sub(1, p), FAR)), 1, true);
   const hardestNeg = (s: tf.Tensor, n: tf.Tensor) => tf.max(tf.sub(s, tf.mul(tf.sub(1, n), FAR)), 1, true);
   return {
-    pos: detached([t, pos, neg], (s, p, n) =>
-      tf.mul(p, tf.step(tf.sub(hardestNeg(s, n), tf.sub(s, epsilon)))),
-    ),
-    neg: detached([t, pos, neg], (s, p, n) =>
-      tf.mul(n, tf.step(tf.sub(tf.add(s, epsilon), hardestPos(s, p)))),
-    ),
+    pos: detached((s, p, n) => tf.mul(p, tf.step(tf.sub(hardestNeg(s, n), tf.sub(s, epsilon)))), t, pos, neg),
+    neg: detached((s, p, n) => tf.mul(n, tf.step(tf.sub(tf.add(s, epsilon), hardestPos(s, p)))), t, pos, neg),
   };
 }
 
