@@ -4,12 +4,13 @@ import { describeBackends } from '@xent/testing/vitest';
 import { expect, it } from 'vitest';
 import {
   contrastiveLoss,
+  metrixMultiSimilarityLoss,
   multiSimilarityLoss,
   supConLoss,
   tcmLoss,
   tripletMarginLoss,
 } from '../src/index.js';
-import { contrastiveRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
+import { contrastiveRef, metrixMsRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
 
 const x = randomNormal([5, 3], 7) as number[][];
 const labels = [0, 0, 1, 1, 2];
@@ -36,6 +37,20 @@ describeBackends(['wasm', 'webgpu'], () => {
       fn: (e) => multiSimilarityLoss(e, labels, { beta: 10 }),
       reference: (e) => msRef(e, labels, { beta: 10 }),
       at: [x],
+    });
+  });
+  it('Metrix multi-similarity (paired similarities, per-anchor sums) matches its loop, with gradients', async () => {
+    const mixed = randomNormal([6, 3], 8) as number[][];
+    const anchors = [0, 0, 1, 3, 3, 4];
+    const targets = [0.2, 1, 0.6, 0, 0.5, 0.9];
+    await expectCloseAsync(
+      metrixMultiSimilarityLoss(x, mixed, anchors, targets),
+      metrixMsRef(x, mixed, anchors, targets),
+    );
+    await gradCheckAsync({
+      fn: (e, u) => metrixMultiSimilarityLoss(e, u, anchors, targets, { beta: 10 }),
+      reference: (e, u) => metrixMsRef(e as number[][], u as number[][], anchors, targets, { beta: 10 }),
+      at: [x, mixed],
     });
   });
   it('no positive pairs: 0 with a zero gradient, no NaN', async () => {

@@ -6,6 +6,7 @@ import {
   classPrototypes,
   createMarginLoss,
   createProxyAnchorLoss,
+  dotProduct,
   icnnLoss,
   marginLoss,
   metrixContrastiveLoss,
@@ -14,7 +15,7 @@ import {
   protoTripletLoss,
   proxyAnchorLoss,
 } from '../src/index.js';
-import { dot, euclid, marginRef, normalize, relu } from './reference.js';
+import { dot, euclid, marginRef, metrixMsRef, normalize, relu } from './reference.js';
 
 const x = randomNormal([6, 3], 21) as number[][];
 const labels = [0, 0, 1, 1, 2, 2];
@@ -238,32 +239,19 @@ describe('Metrix', () => {
     const avg = (v: number[]) => (v.length ? v.reduce((s, t) => s + t, 0) / v.length : 0);
     return avg(pos) + avg(neg);
   };
-  const msRef = (e: number[][], u: number[][], alpha = 2, beta = 50, base = 0.5) => {
-    const en = normalize(e);
-    const un = normalize(u);
-    const owners = [...new Set(anchors)];
-    const per = owners.map((a) => {
-      const idx = anchors.flatMap((v, i) => (v === a ? [i] : []));
-      const s = idx.map((i) => dot(en[a]!, un[i]!));
-      const pos =
-        Math.log(1 + idx.reduce((t, i, k) => t + targets[i]! * Math.exp(-alpha * (s[k]! - base)), 0)) / alpha;
-      const neg =
-        Math.log(1 + idx.reduce((t, i, k) => t + (1 - targets[i]!) * Math.exp(beta * (s[k]! - base)), 0)) /
-        beta;
-      return pos + neg;
-    });
-    return per.reduce((s, v) => s + v, 0) / owners.length;
-  };
   it('metrixContrastiveLoss and metrixMultiSimilarityLoss match their loops, with gradients', () => {
     expectClose(metrixContrastiveLoss(x, mixed, anchors, targets), contrastiveRef(x, mixed));
     expectClose(
       metrixContrastiveLoss(x, mixed, anchors, targets, { negMargin: 1.5 }),
       contrastiveRef(x, mixed, 1.5),
     );
-    expectClose(metrixMultiSimilarityLoss(x, mixed, anchors, targets), msRef(x, mixed));
+    expectClose(
+      metrixMultiSimilarityLoss(x, mixed, anchors, targets),
+      metrixMsRef(x, mixed, anchors, targets),
+    );
     gradCheck({
       fn: (e, u) => metrixMultiSimilarityLoss(e, u, anchors, targets, { beta: 10 }),
-      reference: (e, u) => msRef(e as number[][], u as number[][], 2, 10),
+      reference: (e, u) => metrixMsRef(e as number[][], u as number[][], anchors, targets, { beta: 10 }),
       at: [x, mixed],
     });
     gradCheck({
@@ -285,5 +273,22 @@ describe('Metrix', () => {
       argument: 'targets',
     });
     expectNoLeak(() => metrixMultiSimilarityLoss(x, mixed, anchors, targets));
+  });
+  it('metrixMultiSimilarityLoss is exact and finite where e^{β(s − λ)} overflows (dot product, 0/1 targets)', () => {
+    // Dot-product similarities of scaled embeddings reach ~30, so β(s − λ) ≈ 1500: the float64 loop
+    // needs the shifted form log(1 + Σ w·eˣ) = m + log(e^{−m} + Σ w·e^{x − m}), m = max(0, max x).
+    const e = x.map((row) => row.map((v) => 4 * v));
+    const u = mixed.map((row) => row.map((v) => 4 * v));
+    const hardTargets = [0, 1, 0.5, 1, 0];
+    const dotOptions = { similarity: 'dot' } as const;
+    const loss = metrixMultiSimilarityLoss(e, u, anchors, hardTargets, { distance: dotProduct() });
+    expect(Number.isFinite(loss.dataSync()[0])).toBe(true);
+    expectClose(loss, metrixMsRef(e, u, anchors, hardTargets, dotOptions), { rtol: 1e-5 });
+    loss.dispose();
+    gradCheck({
+      fn: (a, b) => metrixMultiSimilarityLoss(a, b, anchors, hardTargets, { distance: dotProduct() }),
+      reference: (a, b) => metrixMsRef(a as number[][], b as number[][], anchors, hardTargets, dotOptions),
+      at: [e, u],
+    });
   });
 });

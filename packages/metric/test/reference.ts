@@ -229,3 +229,40 @@ export function ntXentRef(x: Nested, labels: number[], o: { temperature?: number
   });
   return mean(losses);
 }
+
+/** log(1 + Σ wᵢ·e^{xᵢ}) in float64, shifted by m = max(0, max over wᵢ > 0 of xᵢ) so it never overflows. */
+export function logOnePlusWeighted(xs: number[], ws: number[]): number {
+  const m = Math.max(0, ...xs.filter((_, i) => ws[i]! > 0));
+  return m + Math.log(Math.exp(-m) + xs.reduce((t, v, i) => t + ws[i]! * Math.exp(v - m), 0));
+}
+
+/**
+ * Metrix's mixed multi-similarity loss as loops: for each anchor a owning mixed embeddings u (with soft
+ * positivity y_u), (1/α)·log(1 + Σ y·e^{−α(s − λ)}) + (1/β)·log(1 + Σ (1 − y)·e^{β(s − λ)}), averaged
+ * over the anchors that own some; s = cosine (default) or dot product.
+ */
+export function metrixMsRef(
+  e: Matrix,
+  u: Matrix,
+  anchors: number[],
+  targets: number[],
+  o: { alpha?: number; beta?: number; base?: number; similarity?: 'cosine' | 'dot' } = {},
+): number {
+  const { alpha = 2, beta = 50, base = 0.5, similarity = 'cosine' } = o;
+  const [en, un] = similarity === 'cosine' ? [normalize(e), normalize(u)] : [e, u];
+  const owners = [...new Set(anchors)];
+  const per = owners.map((a) => {
+    const idx = anchors.flatMap((v, i) => (v === a ? [i] : []));
+    const s = idx.map((i) => dot(en[a]!, un[i]!));
+    const pos = logOnePlusWeighted(
+      s.map((v) => -alpha * (v - base)),
+      idx.map((i) => targets[i]!),
+    );
+    const neg = logOnePlusWeighted(
+      s.map((v) => beta * (v - base)),
+      idx.map((i) => 1 - targets[i]!),
+    );
+    return pos / alpha + neg / beta;
+  });
+  return per.reduce((t, v) => t + v, 0) / owners.length;
+}

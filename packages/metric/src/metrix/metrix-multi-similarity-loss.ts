@@ -1,8 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkClassIds, checkValueRange, type Distance, defineLoss, oneHot } from '@xent/core';
+import {
+  checkClassIds,
+  checkValueRange,
+  type Distance,
+  defineLoss,
+  gatherRowsSparse,
+  segmentSum,
+} from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { marginOf } from '../distances/make-distance.js';
-import { logOnePlusSumExp } from '../internal/log-one-plus.js';
+import { segmentLogOnePlusSumExp } from '../internal/segment-log-one-plus.js';
 import { distanceOptionSpec } from '../internal/tuples.js';
 import { metrixInputs } from './metrix-inputs.js';
 
@@ -18,14 +25,6 @@ export interface MetrixMultiSimilarityLossOptions {
   readonly distance?: Distance;
   /** @defaultValue true */
   readonly validate?: boolean;
-}
-
-/** log(1 + Σ w·eˣ) per row for weights w ≥ 0 (zero weights excluded). */
-function logOnePlusWeighted(x: tf.Tensor, weights: tf.Tensor): tf.Tensor {
-  // step(w) = 1[w > 0] with a zero gradient (the targets may be differentiated too).
-  const present = tf.step(weights);
-  const logWeights = tf.log(tf.add(weights, tf.sub(1, present)));
-  return logOnePlusSumExp(tf.add(x, logWeights), present);
 }
 
 /**
@@ -68,18 +67,23 @@ export const metrixMultiSimilarityLoss = defineLoss<
     checkValueRange(context.fn, 'targets', targets, 0, 1);
   },
   batch: ({ embeddings, mixed, anchors, targets }, { alpha, beta, base, distance = cosineSimilarity() }) => {
-    const matrix = distance.pairwise(embeddings, mixed); // [B, M]
-    const owner = tf.transpose(oneHot(anchors, embeddings.shape[0]!)); // [B, M]
-    const posTerm = logOnePlusWeighted(
-      tf.mul(marginOf(distance, matrix, base), alpha),
-      tf.mul(owner, targets),
+    // Each mixed embedding is compared with its own anchor only: M paired similarities, no [B, M] matmul.
+    const similarity = distance.paired(gatherRowsSparse(embeddings, anchors), mixed); // [M]
+    const size = embeddings.shape[0]!;
+    const posTerm = segmentLogOnePlusSumExp(
+      tf.mul(marginOf(distance, similarity, base), alpha),
+      targets,
+      anchors,
+      size,
     );
-    const negTerm = logOnePlusWeighted(
-      tf.mul(marginOf(distance, base, matrix), beta),
-      tf.mul(owner, tf.sub(1, targets)),
+    const negTerm = segmentLogOnePlusSumExp(
+      tf.mul(marginOf(distance, base, similarity), beta),
+      tf.sub(1, targets),
+      anchors,
+      size,
     );
     const perAnchor = tf.add(tf.div(posTerm, alpha), tf.div(negTerm, beta));
-    const owners = tf.sum(tf.step(tf.sum(owner, 1)));
-    return tf.div(tf.sum(perAnchor), tf.maximum(owners, 1));
+    const owned = tf.step(segmentSum(tf.onesLike(similarity), anchors, size));
+    return tf.div(tf.sum(perAnchor), tf.maximum(tf.sum(owned), 1));
   },
 });
