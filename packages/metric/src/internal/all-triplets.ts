@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, oneHot, readSyncIfPossible } from '@xent/core';
+import { customGradient, readSyncIfPossible, segmentSum } from '@xent/core';
 
 /** The per-triplet formula and the reducer's filter, for {@link reduceAllTriplets}. */
 export interface AllTripletSpec {
@@ -25,7 +25,10 @@ interface Block {
   readonly loss: tf.Tensor;
   readonly an: tf.Tensor;
   readonly dpn: tf.Tensor | undefined;
+  /** int32 `[b, P]`: each slot's positive (a column of the matrix). */
   readonly index: tf.Tensor;
+  /** int32 `[b, P]`: the same position in the block's flattened `[b, B]` rows. */
+  readonly flatIndex: tf.Tensor;
 }
 
 function blockOf(
@@ -45,7 +48,8 @@ function blockOf(
   const offsets = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(size, 'int32')), [rows, 1]);
   // On tfjs-wasm, binary ops broadcasting *both* operands are slow; materialise one side first.
   const full = tf.zeros([rows, slots, size]);
-  const dap = tf.reshape(tf.gather(tf.reshape(distances, [-1]), tf.add(index, offsets)), [rows, slots, 1]);
+  const flatIndex = tf.add(index, offsets);
+  const dap = tf.reshape(tf.gather(tf.reshape(distances, [-1]), flatIndex), [rows, slots, 1]);
   const dan = tf.add(full, tf.expandDims(distances, 1));
   const dpn = spec.swap
     ? tf.reshape(tf.gather(matrix, tf.reshape(index, [-1])), [rows, slots, size])
@@ -60,7 +64,7 @@ function blockOf(
   // step(v) = 1[v > 0]: on tfjs-wasm, comparisons against a scalar take the slow broadcasting path.
   if (spec.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(loss, spec.low)));
   if (spec.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(spec.high, loss)));
-  return { x, keep, loss, an: dan, dpn, index };
+  return { x, keep, loss, an: dan, dpn, index, flatIndex };
 }
 
 function blockRows(size: number, slots: number): number {
@@ -113,7 +117,11 @@ export function reduceAllTriplets(
               const block = blockOf(spec, d, pos, val, neg, start, rows);
               const slope = spec.smooth ? tf.sigmoid(block.x) : tf.step(block.x);
               const g = tf.mul(tf.mul(block.keep, slope), scale);
-              const toPositive = tf.sum(tf.mul(tf.expandDims(tf.sum(g, 2), 2), oneHot(block.index, size)), 1);
+              // Σ over slots k of g[a, k, :] into column index[a, k] of row a.
+              const toPositive = tf.reshape(
+                segmentSum(tf.reshape(tf.sum(g, 2), [-1]), tf.reshape(block.flatIndex, [-1]), rows * size),
+                [rows, size],
+              );
               let grad = tf.mul(toPositive, spec.sign);
               let swapped = swapGrad;
               if (block.dpn) {
@@ -122,11 +130,8 @@ export function reduceAllTriplets(
                 );
                 grad = tf.sub(grad, tf.mul(tf.sum(tf.mul(g, tf.sub(1, useDpn)), 1), spec.sign));
                 const toPn = tf.reshape(tf.mul(tf.mul(g, useDpn), -spec.sign), [rows * pos.shape[1]!, size]);
-                // Σ over (a, k) of toPn[a, k, :] into row posIdx[a, k]: a one-hot product (wasm has no segment sum).
-                swapped = tf.add(
-                  swapGrad,
-                  tf.matMul(tf.transpose(oneHot(tf.reshape(block.index, [-1]), size)), toPn),
-                );
+                // Σ over (a, k) of toPn[a, k, :] into row index[a, k].
+                swapped = tf.add(swapGrad, segmentSum(toPn, tf.reshape(block.index, [-1]), size));
               } else {
                 grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));
               }
