@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-gradient.js';
+import { segmentSum } from './segment-sum.js';
 
 /**
  * `x[indices]` along axis 0 (`tf.gather`), differentiable on every backend, for many indices: the
- * gradient scatters with `scatterND` (duplicate indices add up) in O(K·D) memory, where
+ * gradient is its transpose {@link segmentSum} (duplicate indices add up) in O(K·D) memory, where
  * {@link gatherRows}' one-hot product needs a `[K, rows]` matrix (too large when gathering, say,
  * millions of pair entries from a flattened `[B, B]` matrix). tfjs's own gather gradient needs
  * `UnsortedSegmentSum`, which tfjs-wasm 4.22 lacks.
@@ -29,10 +30,7 @@ const gatherOp = customGradient<[tf.Tensor, tf.Tensor]>(([x, floatIndices], save
     value,
     gradFunc: (dy, saved) => {
       const [savedIndices] = saved as [tf.Tensor];
-      const k = savedIndices.shape[0]!;
-      if (k === 0) return [tf.zeros(shape), tf.zeros(savedIndices.shape)];
-      const positions = tf.reshape(tf.cast(savedIndices, 'int32'), [k, 1]);
-      return [tf.scatterND(positions, dy, shape), tf.zeros(savedIndices.shape)];
+      return [segmentSum(dy, savedIndices, shape[0]!), tf.zeros(savedIndices.shape)];
     },
   };
 });
