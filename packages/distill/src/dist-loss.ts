@@ -40,7 +40,7 @@ function meanRowCorrelation(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
  * @see https://arxiv.org/abs/2205.10536
  * @example const loss = distLoss(studentLogits, teacherLogits, { beta: 2, gamma: 2, temperature: 4 });
  */
-export const distLoss = defineLoss<
+export const distLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   DistLossOptions,
   { beta: number; gamma: number; temperature: number }

@@ -52,7 +52,7 @@ function decoupled(logits: tf.Tensor, labels: tf.Tensor, nonTarget: tf.Tensor) {
  * @see https://arxiv.org/abs/2203.08679
  * @example const loss = dkdLoss(studentLogits, teacherLogits, labels, { alpha: 1, beta: 8, temperature: 4 });
  */
-export const dkdLoss = defineLoss<
+export const dkdLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   DkdLossOptions,
   { alpha: number; beta: number; temperature: number; logitStandardization: boolean }

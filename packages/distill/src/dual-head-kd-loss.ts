@@ -81,7 +81,7 @@ function binaryKlNorm(student: tf.Tensor, teacher: tf.Tensor, temperature: numbe
  * @see https://arxiv.org/abs/2411.08937
  * @example const loss = dualHeadKdLoss(main, aux, teacherLogits, labels, { temperature: 2, auxWeight: 1 });
  */
-export const dualHeadKdLoss = defineLoss<
+export const dualHeadKdLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   DualHeadKdLossOptions,
   {

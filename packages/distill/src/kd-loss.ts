@@ -62,7 +62,7 @@ function labelTargets(labels: TensorInput, context: LossContext, classes: number
  * @see https://arxiv.org/abs/1503.02531
  * @example const loss = kdLoss(studentLogits, teacherLogits, { temperature: 4 });
  */
-export const kdLoss = defineLoss<
+export const kdLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   KdLossOptions,
   { temperature: number; alpha: number; logitStandardization: boolean }

@@ -78,7 +78,7 @@ function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tenso
  * @see https://arxiv.org/abs/2506.12542
  * @example const loss = pldLoss(studentLogits, teacherLogits, labels, { temperature: 1 });
  */
-export const pldLoss = defineLoss<typeof inputs, PldLossOptions, { temperature: number }>({
+export const pldLoss = /* @__PURE__ */ defineLoss<typeof inputs, PldLossOptions, { temperature: number }>({
   id: 'xent/pld',
   name: 'pldLoss',
   family: 'distillation',

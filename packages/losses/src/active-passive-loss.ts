@@ -55,7 +55,7 @@ export interface ActivePassiveLossOptions extends ReductionOptions, IgnoreIndexO
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = activePassiveLoss(logits, labels, { active: 'nce', passive: 'rce', alpha: 1, beta: 1 });
  */
-export const activePassiveLoss = defineLoss<
+export const activePassiveLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   ActivePassiveLossOptions,
   {

@@ -80,7 +80,7 @@ type Defaults = {
  * const state = createAldrKlState(60000);
  * const loss = aldrKlLoss(logits, labels, { state, indices: batchIndices, alpha: 2 });
  */
-export const aldrKlLoss = defineLoss<ClassificationInputs, AldrKlLossOptions, Defaults>({
+export const aldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, AldrKlLossOptions, Defaults>({
   id: 'xent/aldr-kl',
   name: 'aldrKlLoss',
   family: 'classification',

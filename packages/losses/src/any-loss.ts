@@ -40,7 +40,7 @@ const inputs = [
  * @see https://arxiv.org/abs/2405.14745
  * @example const loss = anyLoss(logits, labels, { metric: 'fBeta', beta: 1 });
  */
-export const anyLoss = defineLoss<
+export const anyLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   AnyLossOptions,
   { metric: AnyLossMetric; beta: number; amplifier: number; epsilon: number }

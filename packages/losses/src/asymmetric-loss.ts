@@ -92,7 +92,7 @@ export interface AsymmetricLossOptions extends ReductionOptions {
  * @see https://arxiv.org/abs/2009.14119
  * @example const loss = asymmetricLoss(logits, multiHot, { gammaNeg: 4, gammaPos: 0, clip: 0.05 });
  */
-export const asymmetricLoss = defineLoss<
+export const asymmetricLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   AsymmetricLossOptions,
   { gammaPos: number; gammaNeg: number; clip: number }

@@ -26,7 +26,7 @@ export interface CompSumLossOptions extends ReductionOptions, IgnoreIndexOptions
  * @see https://arxiv.org/abs/2304.07288
  * @example const loss = compSumLoss(logits, labels, { tau: 0.5 });
  */
-export const compSumLoss = defineLoss<ClassificationInputs, CompSumLossOptions, { tau: number }>({
+export const compSumLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, CompSumLossOptions, { tau: number }>({
   id: 'xent/comp-sum',
   name: 'compSumLoss',
   family: 'classification',

@@ -41,7 +41,7 @@ type Defaults = { labelSmoothing: number; logZPenalty: number };
  * @see https://arxiv.org/abs/1512.00567 (label smoothing), https://arxiv.org/abs/2204.02311 (z-loss)
  * @example const loss = crossEntropyLoss(logits, labels, { labelSmoothing: 0.1, logZPenalty: 1e-4 });
  */
-export const crossEntropyLoss = defineLoss<ClassificationInputs, CrossEntropyLossOptions, Defaults>({
+export const crossEntropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, CrossEntropyLossOptions, Defaults>({
   id: 'xent/cross-entropy',
   name: 'crossEntropyLoss',
   family: 'classification',

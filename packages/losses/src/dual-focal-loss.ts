@@ -97,7 +97,7 @@ export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptio
  * @see https://arxiv.org/abs/2305.13665
  * @example const loss = dualFocalLoss(logits, labels, { gamma: 5 });
  */
-export const dualFocalLoss = defineLoss<ClassificationInputs, DualFocalLossOptions, { gamma: number }>({
+export const dualFocalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, DualFocalLossOptions, { gamma: number }>({
   id: 'xent/dual-focal',
   name: 'dualFocalLoss',
   family: 'classification',

@@ -34,7 +34,7 @@ export interface ErrorNormTruncationOptions extends ReductionOptions, IgnoreInde
  * @see https://arxiv.org/abs/2310.00840
  * @example const loss = errorNormTruncation(logits, labels, { threshold: 1.2 });
  */
-export const errorNormTruncation = defineLoss<
+export const errorNormTruncation = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   ErrorNormTruncationOptions,
   { threshold: number }

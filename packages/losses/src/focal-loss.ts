@@ -31,7 +31,7 @@ export interface FocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/1708.02002
  * @example const loss = focalLoss(logits, labels, { gamma: 2, alpha: 0.25 });
  */
-export const focalLoss = defineLoss<ClassificationInputs, FocalLossOptions, { gamma: number }>({
+export const focalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, FocalLossOptions, { gamma: number }>({
   id: 'xent/focal',
   name: 'focalLoss',
   family: 'classification',

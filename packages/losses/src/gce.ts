@@ -25,7 +25,7 @@ export interface GceLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/1805.07836
  * @example const loss = gceLoss(logits, labels, { q: 0.7, k: 0.5 });
  */
-export const gceLoss = defineLoss<ClassificationInputs, GceLossOptions, { q: number; k: number }>({
+export const gceLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, GceLossOptions, { q: number; k: number }>({
   id: 'xent/gce',
   name: 'gceLoss',
   family: 'classification',

@@ -36,7 +36,7 @@ type Defaults = { lambda: number; margin: number; normalization: LdrNormalizatio
  * @see https://arxiv.org/abs/2112.14869
  * @example const loss = ldrKlLoss(logits, labels, { lambda: 1, margin: 0.1 });
  */
-export const ldrKlLoss = defineLoss<ClassificationInputs, LdrKlLossOptions, Defaults>({
+export const ldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, LdrKlLossOptions, Defaults>({
   id: 'xent/ldr-kl',
   name: 'ldrKlLoss',
   family: 'classification',

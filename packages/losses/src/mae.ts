@@ -20,7 +20,7 @@ export interface MaeLossOptions extends ReductionOptions, IgnoreIndexOptions {}
  * @see https://arxiv.org/abs/1712.09482
  * @example const loss = maeLoss(logits, labels);
  */
-export const maeLoss = defineLoss<ClassificationInputs, MaeLossOptions, Record<never, never>>({
+export const maeLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, MaeLossOptions, Record<never, never>>({
   id: 'xent/mae',
   name: 'maeLoss',
   family: 'classification',

@@ -7,7 +7,7 @@ import { trueClassLoss } from './internal/true-class.js';
  * max_k x_k − mean_k x_k per row, with the closed-form gradient 1[k = argmax] − 1/C (one broadcast and
  * one scatter instead of autodiff's equal/cast/mul and ones/mul/div passes over [N, C]).
  */
-const maxMinusMean = customGradient<[tf.Tensor]>(([x], save) => {
+const maxMinusMean = /* @__PURE__ */ customGradient<[tf.Tensor]>(([x], save) => {
   const value = tf.tidy(() => tf.sub(tf.max(x, -1), tf.mean(x, -1)));
   save([x]);
   return {
@@ -43,7 +43,7 @@ export interface MaxSupLossOptions extends ReductionOptions, IgnoreIndexOptions 
  * @see https://arxiv.org/abs/2502.15798
  * @example const loss = maxSupLoss(logits, labels, { lambda: 0.1 });
  */
-export const maxSupLoss = defineLoss<ClassificationInputs, MaxSupLossOptions, { lambda: number }>({
+export const maxSupLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, MaxSupLossOptions, { lambda: number }>({
   id: 'xent/max-sup',
   name: 'maxSupLoss',
   family: 'classification',

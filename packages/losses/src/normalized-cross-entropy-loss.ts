@@ -19,7 +19,7 @@ export interface NormalizedCrossEntropyLossOptions extends ReductionOptions, Ign
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = normalizedCrossEntropyLoss(logits, labels);
  */
-export const normalizedCrossEntropyLoss = defineLoss<
+export const normalizedCrossEntropyLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   NormalizedCrossEntropyLossOptions,
   Record<never, never>

@@ -52,7 +52,7 @@ function passAtN(nll: tf.Tensor, n: number): tf.Tensor {
  * @see https://arxiv.org/abs/2502.07154
  * @example const loss = passAtNLoss(logits, labels, { n: 16 });
  */
-export const passAtNLoss = defineLoss<ClassificationInputs, PassAtNLossOptions, { n: number }>({
+export const passAtNLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, PassAtNLossOptions, { n: number }>({
   id: 'xent/pass-at-n',
   name: 'passAtNLoss',
   family: 'classification',

@@ -19,7 +19,7 @@ export interface PolyLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/2204.12511
  * @example const loss = polyLoss(logits, labels, { epsilon: 2 });
  */
-export const polyLoss = defineLoss<ClassificationInputs, PolyLossOptions, { epsilon: number }>({
+export const polyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, PolyLossOptions, { epsilon: number }>({
   id: 'xent/poly',
   name: 'polyLoss',
   family: 'classification',

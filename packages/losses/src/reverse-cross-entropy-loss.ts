@@ -22,7 +22,7 @@ export interface ReverseCrossEntropyLossOptions extends ReductionOptions, Ignore
  * @see https://arxiv.org/abs/1908.06112
  * @example const loss = reverseCrossEntropyLoss(logits, labels);
  */
-export const reverseCrossEntropyLoss = defineLoss<
+export const reverseCrossEntropyLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   ReverseCrossEntropyLossOptions,
   { targetFloor: number }

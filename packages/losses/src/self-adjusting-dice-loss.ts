@@ -79,7 +79,7 @@ export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIn
  * @see https://arxiv.org/abs/1911.02855
  * @example const loss = selfAdjustingDiceLoss(logits, labels, { alpha: 0.01, smooth: 1 });
  */
-export const selfAdjustingDiceLoss = defineLoss<
+export const selfAdjustingDiceLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   SelfAdjustingDiceLossOptions,
   { alpha: number; smooth: number }

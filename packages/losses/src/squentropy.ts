@@ -15,7 +15,7 @@ import { trueClassLoss } from './internal/true-class.js';
  * Σ_{j≠y} z_j² per row for int32 ids, with the closed-form gradient 2·dy·z_j off the label
  * (0 at the label), scattered without a one-hot.
  */
-const wrongClassSquares = customGradient<[tf.Tensor, tf.Tensor]>(([z, ids], save) => {
+const wrongClassSquares = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor]>(([z, ids], save) => {
   save([z, ids]);
   return {
     value: tf.tidy(() => tf.sub(tf.sum(tf.square(z), -1), tf.square(tf.gatherND(z, labelPositions(ids))))),
@@ -45,7 +45,7 @@ export interface SquentropyLossOptions extends ReductionOptions, IgnoreIndexOpti
  * @see https://arxiv.org/abs/2302.03952
  * @example const loss = squentropyLoss(logits, labels);
  */
-export const squentropyLoss = defineLoss<ClassificationInputs, SquentropyLossOptions, Record<never, never>>({
+export const squentropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, SquentropyLossOptions, Record<never, never>>({
   id: 'xent/squentropy',
   name: 'squentropyLoss',
   family: 'classification',

@@ -74,7 +74,7 @@ export interface ZLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * @see https://arxiv.org/abs/1604.08859
  * @example const loss = zLoss(logits, labels, { a: 0.1, b: 10 });
  */
-export const zLoss = defineLoss<
+export const zLoss = /* @__PURE__ */ defineLoss<
   ClassificationInputs,
   ZLossOptions,
   { a: number; b: number; epsilon: number }

@@ -35,7 +35,7 @@ const inputs = [
  * @see https://arxiv.org/abs/2007.00224
  * @example const loss = debiasedContrastiveLoss(z1, z2, { temperature: 0.5, tauPlus: 0.1 });
  */
-export const debiasedContrastiveLoss = defineLoss<
+export const debiasedContrastiveLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   DebiasedContrastiveLossOptions,
   { temperature: number; tauPlus: number }

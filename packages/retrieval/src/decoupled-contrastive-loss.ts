@@ -55,7 +55,7 @@ function direction(a: tf.Tensor, b: tf.Tensor, temperature: number, weights: tf.
  * @see https://arxiv.org/abs/2110.06848
  * @example const loss = decoupledContrastiveLoss(z1, z2, { temperature: 0.1 });
  */
-export const decoupledContrastiveLoss = defineLoss<
+export const decoupledContrastiveLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   DecoupledContrastiveLossOptions,
   { temperature: number; weighted: boolean; sigma: number }

@@ -26,7 +26,7 @@ const inputs = [
  * @see https://arxiv.org/abs/2310.10636
  * @example const loss = decoupledSoftmaxLoss(cosineSimilarity(x, labels), multiHot, { scale: 20 });
  */
-export const decoupledSoftmaxLoss = defineLoss<typeof inputs, DecoupledSoftmaxLossOptions, { scale: number }>(
+export const decoupledSoftmaxLoss = /* @__PURE__ */ defineLoss<typeof inputs, DecoupledSoftmaxLossOptions, { scale: number }>(
   {
     id: 'xent/decoupled-softmax',
     name: 'decoupledSoftmaxLoss',

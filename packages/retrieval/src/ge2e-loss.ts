@@ -45,7 +45,7 @@ const inputs = [
  * @see https://arxiv.org/abs/1710.10467
  * @example const loss = ge2eLoss(tf.reshape(emb, [speakers, utterances, dim]));
  */
-export const ge2eLoss = defineLoss<
+export const ge2eLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   Ge2eLossOptions,
   { w: number; b: number; variant: 'softmax' }

@@ -52,7 +52,7 @@ function diagonalCrossEntropy(logits: tf.Tensor): tf.Tensor {
  * @see https://arxiv.org/abs/1807.03748
  * @example const loss = infoNceLoss(q, d, { scale: 20, hardNegatives: negatives });
  */
-export const infoNceLoss = defineLoss<
+export const infoNceLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   InfoNceLossOptions,
   { scale: number; symmetric: boolean; similarity: SimilarityKind }

@@ -148,7 +148,7 @@ export function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolea
  * @see https://arxiv.org/abs/2510.00137
  * @example const loss = mwLoss(cosineSimilarity(q, d), tf.eye(q.shape[0]), { scale: 20 });
  */
-export const mwLoss = defineLoss<
+export const mwLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   MwLossOptions,
   { scale: number; pairing: 'global'; blockElements: number }

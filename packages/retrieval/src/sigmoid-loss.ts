@@ -37,7 +37,7 @@ const inputs = [
  * @see https://arxiv.org/abs/2303.15343
  * @example const loss = sigmoidLoss(imageEmb, textEmb, { temperature: 10, bias: -10 });
  */
-export const sigmoidLoss = defineLoss<
+export const sigmoidLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   SigmoidLossOptions,
   { temperature: number; bias: number; similarity: SimilarityKind }

@@ -51,7 +51,7 @@ function threshold(s: tf.Tensor, k: number, alpha: number, iterations: number): 
  * @see https://arxiv.org/abs/2310.10636
  * @example const loss = softTopKLoss(scores, multiHot, { k: 5, alpha: 2 });
  */
-export const softTopKLoss = defineLoss<
+export const softTopKLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   SoftTopKLossOptions,
   { k: number; alpha: number; scale: number; iterations: number }

@@ -20,7 +20,7 @@ export function gatherRowsSparse(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
   return result;
 }
 
-const gatherOp = customGradient<[tf.Tensor, tf.Tensor]>(([x, floatIndices], save) => {
+const gatherOp = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor]>(([x, floatIndices], save) => {
   const ids = tf.cast(floatIndices, 'int32');
   save([floatIndices]);
   const value = tf.gather(x, ids);

@@ -14,7 +14,7 @@ export function matMulBT(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   return op(a, b);
 }
 
-const op = customGradient<[tf.Tensor, tf.Tensor]>(([a, b], save) => {
+const op = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor]>(([a, b], save) => {
   save([a, b]);
   return {
     value: tf.matMul(a, tf.transpose(b)),

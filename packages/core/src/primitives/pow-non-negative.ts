@@ -11,7 +11,7 @@ export function powNonNegative(base: tf.Tensor, exponent: number): tf.Tensor {
   return tf.tidy(() => power(base, tf.scalar(exponent)));
 }
 
-const power = customGradient<[tf.Tensor, tf.Tensor]>(([base, exponent], save) => {
+const power = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor]>(([base, exponent], save) => {
   const value = tf.tidy(() => {
     const positive = tf.greater(base, 0);
     const safeBase = tf.where(positive, base, tf.onesLike(base));

@@ -40,7 +40,7 @@ export interface ContrastiveLossOptions extends TupleOptions {
  * @see https://ieeexplore.ieee.org/document/1640964
  * @example const loss = contrastiveLoss(embeddings, labels, { negMargin: 0.5 });
  */
-export const contrastiveLoss = defineLoss<
+export const contrastiveLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
   ContrastiveLossOptions,
   { posMargin: number; negMargin: number }

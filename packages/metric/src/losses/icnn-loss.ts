@@ -33,7 +33,7 @@ const TINY = 1e-7;
  * @see https://arxiv.org/abs/2305.09062
  * @example const loss = icnnLoss(supportEmbeddings, supportLabels, { k: 4 });
  */
-export const icnnLoss = defineLoss<typeof metricInputs, IcnnLossOptions, { k: number }>({
+export const icnnLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, IcnnLossOptions, { k: number }>({
   id: 'xent/icnn',
   name: 'icnnLoss',
   family: 'metric',

@@ -52,7 +52,7 @@ const rowSums = (x: tf.Tensor) => tf.sum(x, 1, true);
  * @see https://arxiv.org/abs/1706.07567
  * @example const loss = marginLoss(embeddings, labels, { margin: 0.2, beta: 1.2 });
  */
-export const marginLoss = defineLoss<
+export const marginLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
   MarginLossOptions,
   { margin: number; nu: number; beta: number | tf.Tensor }

@@ -65,7 +65,7 @@ function mineMasks(t: tf.Tensor, pos: tf.Tensor, neg: tf.Tensor, epsilon: number
  * @see https://arxiv.org/abs/1904.06627
  * @example const loss = multiSimilarityLoss(embeddings, labels, { alpha: 2, beta: 50, base: 0.5 });
  */
-export const multiSimilarityLoss = defineLoss<
+export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
   MultiSimilarityLossOptions,
   { alpha: number; beta: number; base: number; mining: boolean; epsilon: number }

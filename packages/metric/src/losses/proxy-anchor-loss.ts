@@ -31,7 +31,7 @@ const inputs = [
  * @see https://arxiv.org/abs/2003.13911
  * @example const loss = proxyAnchorLoss(embeddings, labels, proxies, { margin: 0.1, alpha: 32 });
  */
-export const proxyAnchorLoss = defineLoss<
+export const proxyAnchorLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   ProxyAnchorLossOptions,
   { margin: number; alpha: number }

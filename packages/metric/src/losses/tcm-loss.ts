@@ -39,7 +39,7 @@ function meanOverHard(values: tf.Tensor, hard: tf.Tensor): tf.Tensor {
  * @see https://arxiv.org/abs/2307.04047
  * @example const loss = tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y));
  */
-export const tcmLoss = defineLoss<
+export const tcmLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
   TcmLossOptions,
   { lambdaPlus: number; lambdaMinus: number; marginPlus: number; marginMinus: number }

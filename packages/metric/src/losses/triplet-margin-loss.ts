@@ -61,7 +61,7 @@ function gatheredTriplets(
  * @see https://arxiv.org/abs/1503.03832
  * @example const loss = tripletMarginLoss(embeddings, labels, { margin: 0.1, miner: batchHardMiner() });
  */
-export const tripletMarginLoss = defineLoss<
+export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
   TripletMarginLossOptions,
   { margin: number; swap: boolean; smoothLoss: boolean }

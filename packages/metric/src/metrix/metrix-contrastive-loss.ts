@@ -41,7 +41,7 @@ export interface MetrixContrastiveLossOptions {
  * @see https://arxiv.org/abs/2106.04990
  * @example const mixedLoss = metrixContrastiveLoss(embeddings, mix.mixed, mix.anchors, mix.targets);
  */
-export const metrixContrastiveLoss = defineLoss<
+export const metrixContrastiveLoss = /* @__PURE__ */ defineLoss<
   typeof metrixInputs,
   MetrixContrastiveLossOptions,
   { posMargin: number; negMargin: number }

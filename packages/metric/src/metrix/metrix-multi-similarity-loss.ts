@@ -39,7 +39,7 @@ export interface MetrixMultiSimilarityLossOptions {
  * @see https://arxiv.org/abs/2106.04990
  * @example const mixedLoss = metrixMultiSimilarityLoss(embeddings, mix.mixed, mix.anchors, mix.targets);
  */
-export const metrixMultiSimilarityLoss = defineLoss<
+export const metrixMultiSimilarityLoss = /* @__PURE__ */ defineLoss<
   typeof metrixInputs,
   MetrixMultiSimilarityLossOptions,
   { alpha: number; beta: number; base: number }
