@@ -1,3 +1,3 @@
 import { xentTsupConfig } from '@xent/tsup-config';
 
-export default xentTsupConfig({ entry: ['src/index.ts', 'src/register.ts'] });
+export default xentTsupConfig({ entry: ['src/index.ts', 'src/register.ts', 'src/layers.ts'] });

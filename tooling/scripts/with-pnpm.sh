@@ -16,6 +16,14 @@ fi
 if [ -n "${CI:-}" ]; then
   pnpm install --frozen-lockfile --reporter=append-only
 else
-  pnpm install --prefer-offline --reporter=silent
+  # Quiet when it works; on failure print pnpm's own output (the cause), never only ELIFECYCLE.
+  log=$(mktemp)
+  if ! pnpm install --prefer-offline --reporter=append-only >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "xent: 'pnpm install' failed (output above)" >&2
+    rm -f "$log"
+    exit 1
+  fi
+  rm -f "$log"
 fi
 exec pnpm "$@"

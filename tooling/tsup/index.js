@@ -1,5 +1,7 @@
 // Shared tsup preset: dual ESM + CJS with a declaration file for each format.
 // Every entry is a file under src/; tfjs and workspace packages stay external.
+// `splitting: true` puts code shared by several entries (e.g. `index` and `register`) into one chunk,
+// so module state and the loss objects exist once per format, not once per entry.
 import { defineConfig } from 'tsup';
 
 /** @param {{ entry?: string[] | Record<string, string> }} [options] */
@@ -12,7 +14,7 @@ export function xentTsupConfig(options = {}) {
     clean: true,
     target: 'es2022',
     treeshake: true,
-    splitting: false,
+    splitting: true,
     external: [/^@tensorflow\//, /^@xent\//, 'vitest', 'webgpu'],
   });
 }

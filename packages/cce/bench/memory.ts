@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { machineLine, peakMemory, ratioTable } from '@xent/bench';
 import { useBackend } from '@xent/testing';
-import '../src/register.js';
+import '../src/cpu.js';
 import { args, cceForwardBackward, denseForwardBackward, makeProblem } from './problems.js';
 
 const a = args();

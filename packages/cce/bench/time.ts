@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { machineLine, ratioTable, time } from '@xent/bench';
 import { useBackend } from '@xent/testing';
-import '../src/register.js';
+import '../src/cpu.js';
 import type { LinearCrossEntropyOptions } from '../src/index.js';
 import { args, cceForwardBackward, denseForwardBackward, makeProblem } from './problems.js';
 

@@ -5,6 +5,7 @@ import {
   CCE_FORWARD,
   type CceKernelAttrs,
   registerFusedBackend,
+  registerKernelOnce,
 } from './fused-engine.js';
 
 /** The slice of tfjs's cpu backend the kernels use. */
@@ -230,7 +231,7 @@ function backwardKernel(wrt: 'e' | 'c'): tf.KernelFunc {
 /** Registers the fused CCE kernels for tfjs's `cpu` backend (plain float64-accumulated loops). */
 export function registerCceCpuKernels(): void {
   const backendName = 'cpu';
-  tf.registerKernel({
+  registerKernelOnce({
     kernelName: CCE_FORWARD,
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
@@ -239,8 +240,8 @@ export function registerCceCpuKernels(): void {
       return cpu.makeTensorInfo([p.n, 4], 'float32', forward(p));
     },
   });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardKernel('e') });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardKernel('c') });
+  registerKernelOnce({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardKernel('e') });
+  registerKernelOnce({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardKernel('c') });
   registerFusedBackend(backendName, {
     maxRows: () => ({ tokens: Number.POSITIVE_INFINITY, vocab: Number.POSITIVE_INFINITY }),
   });

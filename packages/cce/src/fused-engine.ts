@@ -27,21 +27,38 @@ export interface FusedBackend {
   readonly maxRows: (d: number, hasBias: boolean) => { readonly tokens: number; readonly vocab: number };
 }
 
-const fusedBackends = new Map<string, FusedBackend>();
+// Shared through globalThis (like tfjs's own kernel registry): the `cpu`/`webgpu` entries, the main
+// entry, and an ESM and a CJS copy of this package loaded in one process all see one table.
+const STATE_KEY = Symbol.for('@xent/cce/fused-backends@1');
+
+function fusedBackends(): Map<string, FusedBackend> {
+  const holder = globalThis as unknown as Record<symbol, Map<string, FusedBackend> | undefined>;
+  holder[STATE_KEY] ??= new Map();
+  return holder[STATE_KEY]!;
+}
+
+/**
+ * Registers `config` with tfjs unless a kernel of that name is already registered for its backend
+ * (a second import of an entry, or the other module format of this package): registration is
+ * idempotent and tfjs prints no "already registered" warning.
+ */
+export function registerKernelOnce(config: tf.KernelConfig): void {
+  if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
+}
 
 /**
  * Declares that `backendName` has the three CCE kernels registered (the entry points do this) and how
  * large one call may be. Returns the previous declaration.
  */
 export function registerFusedBackend(backendName: string, backend: FusedBackend): FusedBackend | undefined {
-  const previous = fusedBackends.get(backendName);
-  fusedBackends.set(backendName, backend);
+  const previous = fusedBackends().get(backendName);
+  fusedBackends().set(backendName, backend);
   return previous;
 }
 
 /** The fused engine for a backend, when its kernels are registered. */
 export function fusedEngineFor(backendName: string): CceEngine | undefined {
-  const backend = fusedBackends.get(backendName);
+  const backend = fusedBackends().get(backendName);
   if (!backend || !tf.getKernel(CCE_FORWARD, backendName)) return undefined;
   return tiledEngine(backend);
 }

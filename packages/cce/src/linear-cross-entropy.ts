@@ -108,7 +108,7 @@ function chooseEngine(options: ResolvedCceOptions): CceEngine {
       fn: FN,
       argument: 'options.impl',
       expected:
-        "a backend with fused CCE kernels (import '@xent/cce/register' for cpu, '@xent/cce/webgpu' for webgpu)",
+        "a backend with fused CCE kernels (import '@xent/cce/cpu' for cpu, '@xent/cce/webgpu' for webgpu)",
       received: `'fused' on backend '${tf.getBackend()}'`,
     });
   }

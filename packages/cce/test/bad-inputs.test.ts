@@ -10,7 +10,7 @@ import {
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { linearCrossEntropy, registerFusedBackend } from '../src/index.js';
-import '../src/register.js';
+import '../src/cpu.js';
 import { denseLoss } from './dense.js';
 
 const E = randomNormal([4, 3], 1) as number[][];

@@ -11,7 +11,7 @@ import {
 import { describeBackends } from '@xent/testing/vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
-import '../src/register.js';
+import '../src/cpu.js';
 import { setCceWebGpuLimits } from '../src/webgpu.js';
 import { expectMatchesDense } from './dense.js';
 import { type ReferenceOptions, referenceLoss } from './reference.js';

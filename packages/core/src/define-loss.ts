@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkElements, throwDeferredFailure } from './data-checks.js';
 import { XentError } from './errors.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
 import { reduceLosses } from './reduce.js';
@@ -11,7 +12,6 @@ import {
   checkValueRange,
   type Dim,
   type DimBindings,
-  readSyncIfPossible,
 } from './validate.js';
 
 /** Families the registry groups losses by; plugins may add their own. */
@@ -189,16 +189,12 @@ function checkWeights(name: string, weights: tf.Tensor, batch: number, validate:
   }
   if (!validate) return;
   checkFinite(name, 'options.weights', weights);
-  const data = Array.from(readSyncIfPossible(weights) ?? []);
-  const negative = data.findIndex((w) => w < 0);
-  if (negative >= 0) {
-    throw new XentError('INVALID_OPTION', {
-      fn: name,
-      argument: 'options.weights',
-      expected: 'weights ≥ 0',
-      received: `${data[negative]} at [${negative}]`,
-    });
-  }
+  checkElements(name, 'options.weights', weights, {
+    code: 'INVALID_OPTION',
+    expected: 'weights ≥ 0',
+    isBad: (w) => w < 0,
+    badMask: (w) => tf.less(w, 0),
+  });
 }
 
 function resolveOptions(
@@ -262,6 +258,7 @@ export function defineLoss<
     const { tensors, options: userOptions } = splitArguments(spec.name, spec.inputs, args);
     const options = resolveOptions(spec as LossSpec<any, any, any>, userOptions);
     const validate = options.validate !== false;
+    if (validate) throwDeferredFailure();
     return tf.tidy(spec.name, () => {
       const dims: DimBindings = new Map();
       const inputs: Record<string, tf.Tensor> = {};

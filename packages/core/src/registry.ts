@@ -18,6 +18,25 @@ function isLossFn(value: unknown): value is AnyLossFn {
   return typeof value === 'function' && 'spec' in value;
 }
 
+/**
+ * Whether two loss objects are copies of one loss: the ESM and the CJS build of a package loaded in one
+ * process, or two bundles of it, each build their own function object from the same spec.
+ */
+function sameLoss(a: AnyLossFn, b: AnyLossFn): boolean {
+  if (a === b || a.spec === b.spec) return true;
+  const x = a.spec;
+  const y = b.spec;
+  return (
+    x.id === y.id &&
+    x.name === y.name &&
+    x.family === y.family &&
+    x.summary === y.summary &&
+    x.reference?.url === y.reference?.url &&
+    JSON.stringify(x.inputs) === JSON.stringify(y.inputs) &&
+    JSON.stringify(x.defaults) === JSON.stringify(y.defaults)
+  );
+}
+
 function nearMatches(id: string, ids: readonly string[]): string[] {
   const needle = id.toLowerCase().split('/').pop() ?? id;
   return ids.filter((candidate) => candidate.toLowerCase().includes(needle.slice(0, 4)));
@@ -26,14 +45,17 @@ function nearMatches(id: string, ids: readonly string[]): string[] {
 /** The loss registry: explicit registration (each package's `./register` entry), lookup by id. */
 export const registry = {
   /**
-   * Registers a loss (a function from {@link defineLoss}, or a spec, which is defined first). Registering
-   * the same function again is a no-op; another loss under a taken id throws `DUPLICATE_LOSS` unless
-   * `replace` is set.
+   * Registers a loss (a function from {@link defineLoss}, or a spec, which is defined first) and returns
+   * the registered function. Registering the same loss again is a no-op that returns the one registered
+   * first — also when it is another copy of it (the ESM and the CJS build of one package, same id,
+   * name, summary, inputs and defaults). A different loss under a taken id throws `DUPLICATE_LOSS`
+   * unless `replace` is set.
    */
   register(loss: AnyLossFn | AnyLossSpec, options: { readonly replace?: boolean } = {}): AnyLossFn {
     const fn = isLossFn(loss) ? loss : (defineLoss(loss as never) as unknown as AnyLossFn);
     const existing = state().losses.get(fn.spec.id);
-    if (existing && existing !== fn && existing.spec !== fn.spec && !options.replace) {
+    if (existing && !options.replace && sameLoss(existing, fn)) return existing;
+    if (existing && !options.replace) {
       throw new XentError('DUPLICATE_LOSS', {
         fn: 'registry.register',
         argument: 'loss',

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { checkElements, type ElementRule, hostReadable } from './data-checks.js';
 import { XentError } from './errors.js';
 import { describeTensor } from './tensor-input.js';
 
@@ -60,53 +61,33 @@ export function checkNonEmpty(fn: string, argument: string, tensor: tf.Tensor): 
   }
 }
 
-function flatIndexToPosition(shape: readonly number[], flat: number): string {
-  const position: number[] = [];
-  for (let axis = shape.length - 1; axis >= 0; axis--) {
-    const size = shape[axis]!;
-    position.unshift(flat % size);
-    flat = Math.floor(flat / size);
-  }
-  return `[${position.join(', ')}]`;
-}
-
 /**
- * The tensor's values on the host, or `undefined` where the backend cannot read synchronously (tfjs's
- * WebGPU backend outside a browser: it needs `OffscreenCanvas`). Data checks are skipped there.
+ * The tensor's values on the host, or `undefined` where reading them would be a synchronous GPU round
+ * trip (`webgl`, `webgpu`): callers then take a device path. Never calls `dataSync` on those backends.
  */
 export function readSyncIfPossible(tensor: tf.Tensor): ArrayLike<number> | undefined {
-  try {
-    return tensor.dataSync() as ArrayLike<number>;
-  } catch (error) {
-    if (
-      tf.getBackend() === 'webgpu' &&
-      typeof (globalThis as { OffscreenCanvas?: unknown }).OffscreenCanvas === 'undefined'
-    ) {
-      return undefined;
-    }
-    throw error;
-  }
+  return hostReadable() ? (tensor.dataSync() as ArrayLike<number>) : undefined;
 }
 
-/** Throws `NON_FINITE_INPUT` on the first NaN or ±Infinity in a float tensor (reads the data). */
+const finiteRule: ElementRule = {
+  code: 'NON_FINITE_INPUT',
+  expected: 'finite values',
+  isBad: (value) => !Number.isFinite(value),
+  badMask: (values) => tf.logicalNot(tf.isFinite(values)),
+};
+
+/**
+ * Throws `NON_FINITE_INPUT` on the first NaN or ±Infinity in a float tensor. On webgl/webgpu the check
+ * runs on the device and its failure is thrown by the next validating call (see `settleDataChecks`).
+ */
 export function checkFinite(fn: string, argument: string, tensor: tf.Tensor): void {
   if (tensor.dtype !== 'float32') return;
-  const data = readSyncIfPossible(tensor);
-  if (data === undefined) return;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i])) {
-      throw new XentError('NON_FINITE_INPUT', {
-        fn,
-        argument,
-        expected: 'finite values',
-        received: `${data[i]} at ${flatIndexToPosition(tensor.shape, i)}`,
-      });
-    }
-  }
+  checkElements(fn, argument, tensor, finiteRule);
 }
 
 /**
- * Throws `LABEL_OUT_OF_RANGE` on the first class id outside `[0, numClasses)` that is not `ignoreIndex`.
+ * Throws `LABEL_OUT_OF_RANGE` on the first class id outside `[0, numClasses)` that is not `ignoreIndex`
+ * (deferred on webgl/webgpu, as {@link checkFinite}).
  */
 export function checkClassIds(
   fn: string,
@@ -115,23 +96,21 @@ export function checkClassIds(
   numClasses: number,
   ignoreIndex?: number,
 ): void {
-  const data = readSyncIfPossible(ids);
-  if (data === undefined) return;
-  for (let i = 0; i < data.length; i++) {
-    const id = data[i]!;
-    if (id === ignoreIndex) continue;
-    if (id < 0 || id >= numClasses) {
-      throw new XentError('LABEL_OUT_OF_RANGE', {
-        fn,
-        argument,
-        expected: `class ids in [0, ${numClasses})${ignoreIndex === undefined ? '' : ` or ignoreIndex ${ignoreIndex}`}`,
-        received: `${id} at ${flatIndexToPosition(ids.shape, i)}`,
-      });
-    }
-  }
+  checkElements(fn, argument, ids, {
+    code: 'LABEL_OUT_OF_RANGE',
+    expected: `class ids in [0, ${numClasses})${ignoreIndex === undefined ? '' : ` or ignoreIndex ${ignoreIndex}`}`,
+    isBad: (id) => id !== ignoreIndex && (id < 0 || id >= numClasses),
+    badMask: (values) => {
+      const outside = tf.logicalOr(tf.less(values, 0), tf.greaterEqual(values, numClasses));
+      return ignoreIndex === undefined ? outside : tf.logicalAnd(outside, tf.notEqual(values, ignoreIndex));
+    },
+  });
 }
 
-/** Throws `NON_FINITE_INPUT` / `LABEL_OUT_OF_RANGE` unless every value is finite and within `[min, max]`. */
+/**
+ * Throws `NON_FINITE_INPUT` / `LABEL_OUT_OF_RANGE` unless every value is finite and within `[min, max]`
+ * (deferred on webgl/webgpu, as {@link checkFinite}).
+ */
 export function checkValueRange(
   fn: string,
   argument: string,
@@ -140,17 +119,10 @@ export function checkValueRange(
   max: number,
 ): void {
   checkFinite(fn, argument, tensor);
-  const data = readSyncIfPossible(tensor);
-  if (data === undefined) return;
-  for (let i = 0; i < data.length; i++) {
-    const value = data[i]!;
-    if (value < min || value > max) {
-      throw new XentError('LABEL_OUT_OF_RANGE', {
-        fn,
-        argument,
-        expected: `values in [${min}, ${max}]`,
-        received: `${value} at ${flatIndexToPosition(tensor.shape, i)}`,
-      });
-    }
-  }
+  checkElements(fn, argument, tensor, {
+    code: 'LABEL_OUT_OF_RANGE',
+    expected: `values in [${min}, ${max}]`,
+    isBad: (value) => value < min || value > max,
+    badMask: (values) => tf.logicalOr(tf.less(values, min), tf.greater(values, max)),
+  });
 }

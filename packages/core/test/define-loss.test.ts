@@ -170,11 +170,23 @@ describe('defineLoss', () => {
     registry.register(toyLoss);
     expect(registry.get('test/toy')).toBe(toyLoss);
     expect(registry.list({ family: 'classification' })).toContain(toyLoss);
-    try {
-      registry.get('test/tox');
-    } catch (error) {
-      expect(isXentError(error, 'UNKNOWN_LOSS')).toBe(true);
-    }
+    expectXentError(() => registry.get('test/tox'), 'UNKNOWN_LOSS', { includes: ['registry.get', "'test/tox'"] });
+    registry.unregister('test/toy');
+  });
+  it('registers another copy of a loss (ESM and CJS builds in one process) once, and refuses a different loss under its id', () => {
+    registry.register(toyLoss);
+    // Another build of the same package: a new function object defined from an equal spec.
+    const copy = defineLoss({ ...toyLoss.spec } as typeof toyLoss.spec);
+    expect(copy).not.toBe(toyLoss);
+    expect(registry.register(copy)).toBe(toyLoss);
+    expect(registry.get('test/toy')).toBe(toyLoss);
+    const other = defineLoss({
+      ...toyLoss.spec,
+      summary: 'Another loss that took the same id.',
+    } as typeof toyLoss.spec);
+    expectXentError(() => registry.register(other), 'DUPLICATE_LOSS', { includes: ['registry.register'] });
+    expect(registry.register(other, { replace: true })).toBe(other);
+    expect(registry.get('test/toy')).toBe(other);
     registry.unregister('test/toy');
   });
 });

@@ -71,7 +71,7 @@ function binaryKlNorm(student: tf.Tensor, teacher: tf.Tensor, temperature: numbe
  *   ℓᵢ = γ·CE(z₁ᵢ, yᵢ) + α·T²·Σ_c [½ log(½/dᵢc) + ½ log(½/(1 − dᵢc))],   d = clamp(σ((z₂ − t)/T), ε, 1 − ε)
  *
  * (ε = 1e-8; per class this is log cosh((z₂ − t)/(2T)) inside the clamp). `probLoss: 'ce+kd'` adds a
- * Hinton KD term on the main head. At inference only the main head is used ({@link createDualHeadClassifier}).
+ * Hinton KD term on the main head. At inference only the main head is used (`createDualHeadClassifier` from `@xent/distill/layers`).
  * Gradient alignment (`--ga`): take the gradients of `{ auxWeight: 0 }` and of `{ ceWeight: 0 }`
  * separately and merge them with {@link alignGradients}. The teacher is a constant.
  *

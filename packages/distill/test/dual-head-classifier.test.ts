@@ -3,7 +3,8 @@ import { registry } from '@xent/core';
 import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/testing';
 import { describeBackends } from '@xent/testing/vitest';
 import { describe, expect, it } from 'vitest';
-import { alignGradients, createDualHeadClassifier, dualHeadKdLoss } from '../src/index.js';
+import { alignGradients, dualHeadKdLoss } from '../src/index.js';
+import { createDualHeadClassifier } from '../src/layers.js';
 
 describeBackends(['cpu'], () => {
   describe('createDualHeadClassifier', () => {

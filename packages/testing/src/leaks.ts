@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { dataChecksInFlight } from '@xent/core';
 
 function collectTensors(value: unknown, into: tf.Tensor[], seen = new Set<unknown>()): void {
   if (value === null || typeof value !== 'object' || seen.has(value)) return;
@@ -11,11 +12,16 @@ function collectTensors(value: unknown, into: tf.Tensor[], seen = new Set<unknow
   for (const item of Array.isArray(value) ? value : Object.values(value)) collectTensors(item, into, seen);
 }
 
+/** Live tensors, less the device data-check verdicts still being read (core disposes them then). */
+function liveTensors(): number {
+  return tf.memory().numTensors - dataChecksInFlight();
+}
+
 function check(before: number, result: unknown, label: string): void {
   const outputs: tf.Tensor[] = [];
   collectTensors(result, outputs);
   const live = new Set(outputs.filter((t) => !t.isDisposed));
-  const after = tf.memory().numTensors - live.size;
+  const after = liveTensors() - live.size;
   if (after !== before) {
     throw new Error(
       `${label}: ${after - before} tensor(s) leaked (${before} before, ${after} after, outputs excluded)`,
@@ -29,7 +35,7 @@ function check(before: number, result: unknown, label: string): void {
  * caller owns (and disposes) the returned tensors.
  */
 export function expectNoLeak<T>(fn: () => T, label = 'expectNoLeak'): T {
-  const before = tf.memory().numTensors;
+  const before = liveTensors();
   const result = fn();
   check(before, result, label);
   return result;
@@ -37,7 +43,7 @@ export function expectNoLeak<T>(fn: () => T, label = 'expectNoLeak'): T {
 
 /** {@link expectNoLeak} for async functions. */
 export async function expectNoLeakAsync<T>(fn: () => Promise<T>, label = 'expectNoLeakAsync'): Promise<T> {
-  const before = tf.memory().numTensors;
+  const before = liveTensors();
   const result = await fn();
   check(before, result, label);
   return result;

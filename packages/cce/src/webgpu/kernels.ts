@@ -6,6 +6,7 @@ import {
   CCE_FORWARD,
   type CceKernelAttrs,
   registerFusedBackend,
+  registerKernelOnce,
 } from '../fused-engine.js';
 import {
   backwardClassifierShader,
@@ -266,9 +267,9 @@ function backwardInputs({ inputs, hasBias }: Call): tf.TensorInfo[] {
  */
 export function registerCceWebGpuKernels(): void {
   const backendName = 'webgpu';
-  tf.registerKernel({ kernelName: CCE_FORWARD, backendName, kernelFunc: forward });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardEmbeddings });
-  tf.registerKernel({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardClassifier });
+  registerKernelOnce({ kernelName: CCE_FORWARD, backendName, kernelFunc: forward });
+  registerKernelOnce({ kernelName: CCE_BACKWARD_EMBEDDINGS, backendName, kernelFunc: backwardEmbeddings });
+  registerKernelOnce({ kernelName: CCE_BACKWARD_CLASSIFIER, backendName, kernelFunc: backwardClassifier });
   registerFusedBackend(backendName, {
     maxRows: (d, hasBias) => {
       const backend = tf.backend() as WebGPUBackend;

@@ -1,0 +1,141 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { XentError, type XentErrorCode } from './errors.js';
+
+/**
+ * Data checks (NaN/Inf, label range, weight signs) without synchronous GPU reads.
+ *
+ * On backends whose tensors live in host memory (cpu, wasm, tfjs-node) the values are read and checked
+ * at once, and the call that got bad data throws. On `webgl` and `webgpu` a synchronous read stalls the
+ * pipeline every step (and on some adapters loses the device), so the check runs on the device: a
+ * 3-number verdict (any bad, first bad position, its value) is computed there and read asynchronously.
+ * A failing verdict is never dropped: it is thrown, as the same `XentError` code the host check
+ * gives, by the next xent call that validates, or by {@link settleDataChecks}.
+ */
+
+/** Backends whose `dataSync` is a GPU round trip. */
+const DEVICE_BACKENDS = new Set(['webgl', 'webgpu']);
+
+interface DeferredState {
+  failure: XentError | undefined;
+  readonly inFlight: Set<Promise<void>>;
+}
+
+// One state per process, shared by every copy of @xent/core (ESM and CJS, or two bundles).
+const STATE_KEY = Symbol.for('@xent/core/data-checks@1');
+
+function state(): DeferredState {
+  const holder = globalThis as unknown as Record<symbol, DeferredState | undefined>;
+  holder[STATE_KEY] ??= { failure: undefined, inFlight: new Set() };
+  return holder[STATE_KEY]!;
+}
+
+/** Whether the active backend's data is read without a GPU round trip (cpu, wasm, …). */
+export function hostReadable(): boolean {
+  return !DEVICE_BACKENDS.has(tf.getBackend());
+}
+
+/** A rule over the elements of one tensor argument. */
+export interface ElementRule {
+  readonly code: XentErrorCode;
+  readonly expected: string;
+  /** Host test of one value. */
+  readonly isBad: (value: number) => boolean;
+  /** Device test: a bool tensor of the input's shape, true where a value is bad. */
+  readonly badMask: (values: tf.Tensor) => tf.Tensor;
+}
+
+function position(shape: readonly number[], flat: number): string {
+  const at: number[] = [];
+  for (let axis = shape.length - 1; axis >= 0; axis--) {
+    const size = shape[axis]!;
+    at.unshift(flat % size);
+    flat = Math.floor(flat / size);
+  }
+  return `[${at.join(', ')}]`;
+}
+
+function failure(fn: string, argument: string, rule: ElementRule, value: number, at: string, note?: string) {
+  return new XentError(rule.code, { fn, argument, expected: rule.expected, received: `${value} at ${at}` }, note);
+}
+
+/**
+ * Throws the failure an earlier deferred check found (once), if any. Every validating xent call runs
+ * this first, so bad data on a GPU backend stops training at most one call late.
+ */
+export function throwDeferredFailure(): void {
+  const found = state().failure;
+  if (found === undefined) return;
+  state().failure = undefined;
+  throw found;
+}
+
+function defer(fn: string, argument: string, tensor: tf.Tensor, rule: ElementRule): void {
+  const verdict = tf.tidy(() => {
+    const flat = tf.reshape(tensor, [-1]);
+    const bad = tf.cast(rule.badMask(flat), 'int32');
+    const first = tf.argMax(bad);
+    return tf.concat([
+      tf.cast(tf.reshape(tf.max(bad), [1]), 'float32'),
+      tf.cast(tf.reshape(first, [1]), 'float32'),
+      tf.reshape(tf.gather(tf.cast(flat, 'float32'), first), [1]),
+    ]);
+  });
+  // The verdict outlives the caller's tidy scope until its read resolves; then it is disposed.
+  tf.keep(verdict);
+  const shape = tensor.shape.slice();
+  const read: Promise<void> = verdict
+    .data()
+    .then(([anyBad, first, value]) => {
+      if (anyBad === 1 && state().failure === undefined) {
+        state().failure = failure(
+          fn,
+          argument,
+          rule,
+          value!,
+          position(shape, first!),
+          `found by a data check on the ${tf.getBackend()} device after the call returned`,
+        );
+      }
+    })
+    .finally(() => {
+      verdict.dispose();
+      state().inFlight.delete(read);
+    });
+  state().inFlight.add(read);
+}
+
+/**
+ * Checks every element of `tensor` against `rule`: at once on host backends (throws on the first bad
+ * value), on the device with an asynchronously read verdict on webgl/webgpu (see the module note).
+ */
+export function checkElements(fn: string, argument: string, tensor: tf.Tensor, rule: ElementRule): void {
+  throwDeferredFailure();
+  if (tensor.size === 0) return;
+  if (!hostReadable()) {
+    defer(fn, argument, tensor, rule);
+    return;
+  }
+  const data = tensor.dataSync() as ArrayLike<number>;
+  for (let i = 0; i < data.length; i++) {
+    if (rule.isBad(data[i]!)) throw failure(fn, argument, rule, data[i]!, position(tensor.shape, i));
+  }
+}
+
+/**
+ * Waits for every data check still running on the device (webgl/webgpu) and throws the first failure
+ * as its `XentError`. Await it once per step or epoch in a GPU training loop to learn of bad data at a
+ * known point; without it the failure surfaces on the next validating call. Resolves at once on host
+ * backends.
+ */
+export async function settleDataChecks(): Promise<void> {
+  while (state().inFlight.size > 0) await Promise.all([...state().inFlight]);
+  throwDeferredFailure();
+}
+
+/**
+ * Number of device verdict tensors whose asynchronous read has not resolved yet. They are disposed when
+ * it does; leak checks subtract them (`@xent/testing`'s `expectNoLeak` does).
+ */
+export function dataChecksInFlight(): number {
+  return state().inFlight.size;
+}
