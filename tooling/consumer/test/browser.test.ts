@@ -1,0 +1,152 @@
+// The packages in Chromium (Debian's, through playwright-core), bundled by Vite from the installed
+// tarballs: every registered loss on cpu, wasm, webgl and webgpu (SwiftShader) agrees with cpu within
+// float32 tolerance, value and gradient; GPU backends make no synchronous reads for data checks and still
+// report bad input; cce's fused WGSL kernels are the ones that run on webgpu.
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, missingBrowser } from '../src/chromium.js';
+import { serveStatic } from '../src/static-server.js';
+
+const dir = inject('allPackages');
+
+interface LossResult {
+  readonly value?: number;
+  readonly grad?: number[];
+  readonly syncReads?: number;
+  readonly error?: string;
+}
+interface BackendReport {
+  readonly unavailable?: boolean;
+  readonly losses: Record<string, LossResult>;
+  readonly cce: { value: number; de: number[]; dc: number[]; kernels: string[] };
+  readonly deferred?: { reported: boolean; message?: string };
+  readonly tensorsBefore: number;
+  readonly tensorsAfter: number;
+}
+interface Report {
+  readonly fatal?: string;
+  readonly backends: Record<string, BackendReport>;
+}
+
+/** Float32 agreement between backends: |a − e| ≤ atol + rtol·|e|. */
+function mismatches(actual: readonly number[], expected: readonly number[], atol: number, rtol: number): string[] {
+  if (actual.length !== expected.length) return [`length ${actual.length} vs ${expected.length}`];
+  const out: string[] = [];
+  actual.forEach((a, i) => {
+    const e = expected[i]!;
+    if (!(Math.abs(a - e) <= atol + rtol * Math.abs(e))) out.push(`[${i}] ${a} vs cpu ${e}`);
+  });
+  return out.slice(0, 3);
+}
+
+const skip = missingBrowser();
+let report: Report;
+let server: Server | undefined;
+
+describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarballs', () => {
+  beforeAll(async () => {
+    const app = join(dir, 'browser-app');
+    mkdirSync(join(app, 'public', 'wasm'), { recursive: true });
+    for (const file of ['index.html', 'main.js', 'matrix-lib.mjs']) cpSync(join(dir, file), join(app, file));
+    const wasmDist = join(dir, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+    for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
+      cpSync(join(wasmDist, file), join(app, 'public', 'wasm', file));
+    }
+    await build({ root: app, logLevel: 'error', build: { outDir: join(app, 'dist'), emptyOutDir: true } });
+    const served = await serveStatic(join(app, 'dist'));
+    server = served.server;
+    const browser = await launchBrowser();
+    try {
+      const page = await browser.context.newPage();
+      await page.goto(served.url);
+      await page.waitForFunction(() => (window as { __xentReport?: unknown }).__xentReport !== undefined, undefined, {
+        timeout: 540_000,
+      });
+      report = (await page.evaluate(() => (window as { __xentReport?: unknown }).__xentReport)) as Report;
+    } finally {
+      await browser.close();
+    }
+  }, 600_000);
+  afterAll(() => {
+    server?.close();
+  });
+
+  it('the page ran', () => {
+    expect(report.fatal).toBeUndefined();
+    expect(Object.keys(report.backends)).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+  });
+
+  it('every backend is available (SwiftShader gives webgl and webgpu)', () => {
+    for (const [name, entry] of Object.entries(report.backends)) expect(entry.unavailable, name).toBeUndefined();
+  });
+
+  it('cpu: every registered loss gives a finite value and gradient', () => {
+    const cpu = report.backends.cpu!;
+    expect(Object.keys(cpu.losses).length).toBeGreaterThan(40);
+    const bad = Object.entries(cpu.losses)
+      .filter(([, r]) => r.error !== undefined || !Number.isFinite(r.value) || !r.grad!.every(Number.isFinite))
+      .map(([id, r]) => `${id}: ${r.error ?? r.value}`);
+    expect(bad).toEqual([]);
+  });
+
+  for (const backend of ['wasm', 'webgl', 'webgpu']) {
+    it(`${backend}: values and gradients agree with cpu`, () => {
+      const cpu = report.backends.cpu!;
+      const entry = report.backends[backend]!;
+      const [atol, rtol] = backend === 'wasm' ? [1e-5, 1e-4] : [1e-3, 1e-3];
+      const problems: string[] = [];
+      for (const [id, expected] of Object.entries(cpu.losses)) {
+        const actual = entry.losses[id]!;
+        if (actual.error !== undefined) {
+          problems.push(`${id}: ${actual.error}`);
+          continue;
+        }
+        const value = mismatches([actual.value!], [expected.value!], atol, rtol);
+        const grad = mismatches(actual.grad!, expected.grad!, atol, 10 * rtol);
+        if (value.length > 0) problems.push(`${id} value ${value}`);
+        if (grad.length > 0) problems.push(`${id} grad ${grad}`);
+      }
+      expect(problems).toEqual([]);
+    });
+
+    it(`${backend}: cce agrees with cpu`, () => {
+      const cpu = report.backends.cpu!.cce;
+      const entry = report.backends[backend]!.cce;
+      const [atol, rtol] = backend === 'wasm' ? [1e-5, 1e-4] : [1e-4, 1e-3];
+      expect(mismatches([entry.value], [cpu.value], atol, rtol)).toEqual([]);
+      expect(mismatches(entry.de, cpu.de, atol, 10 * rtol)).toEqual([]);
+      expect(mismatches(entry.dc, cpu.dc, atol, 10 * rtol)).toEqual([]);
+    });
+  }
+
+  it('cce: the fused kernels run on cpu and webgpu (counted in the profile), not on wasm or webgl', () => {
+    const names = (b: string) => report.backends[b]!.cce.kernels;
+    for (const b of ['cpu', 'webgpu']) {
+      expect(names(b), b).toEqual(
+        expect.arrayContaining(['XentCceForward', 'XentCceBackwardEmbeddings', 'XentCceBackwardClassifier']),
+      );
+    }
+    for (const b of ['wasm', 'webgl']) expect(names(b), b).toEqual([]);
+  });
+
+  for (const backend of ['webgl', 'webgpu']) {
+    it(`${backend}: validated calls make no synchronous GPU read, and bad input is still reported`, () => {
+      const entry = report.backends[backend]!;
+      const reading = Object.entries(entry.losses)
+        .filter(([, r]) => (r.syncReads ?? 0) > 0)
+        .map(([id, r]) => `${id}: ${r.syncReads}`);
+      expect(reading).toEqual([]);
+      expect(entry.deferred?.reported, entry.deferred?.message).toBe(true);
+      expect(entry.deferred?.message).toContain('crossEntropyLoss(logits)');
+    });
+  }
+
+  it('no backend leaks tensors over the whole run', () => {
+    for (const [name, entry] of Object.entries(report.backends)) {
+      expect(entry.tensorsAfter, name).toBe(entry.tensorsBefore);
+    }
+  });
+});
