@@ -20,6 +20,7 @@ interface LossResult {
 }
 interface BackendReport {
   readonly unavailable?: boolean;
+  readonly fatal?: string;
   readonly losses: Record<string, LossResult>;
   readonly cce: { value: number; de: number[]; dc: number[]; kernels: string[] };
   readonly deferred?: { reported: boolean; message?: string };
@@ -41,6 +42,22 @@ function mismatches(actual: readonly number[], expected: readonly number[], atol
   });
   return out.slice(0, 3);
 }
+
+/**
+ * Known bugs this matrix found (issue "Ship what we test"), pinned exactly: a fix or a new failure both
+ * fail the test, so the list only shrinks on purpose.
+ */
+const KNOWN_MISMATCHES: Record<string, readonly string[]> = {
+  // dualFocalLoss's value and gradient differ from cpu on webgl (1.504 vs 1.156 on the matrix inputs).
+  webgl: ['xent/dual-focal'],
+  // pldLoss's device path loses the SwiftShader WebGPU device (mapAsync: no valid external Instance).
+  webgpu: ['xent/pld'],
+};
+/** Losses that still read GPU data synchronously on webgl/webgpu (host paths not yet moved to the device). */
+const KNOWN_SYNC_READS: Record<string, readonly string[]> = {
+  webgl: ['xent/aldr-kl', 'xent/decoupled-contrastive', 'xent/icnn', 'xent/pld', 'xent/triplet-margin'],
+  webgpu: ['xent/aldr-kl', 'xent/decoupled-contrastive'],
+};
 
 const skip = missingBrowser();
 let report: Report;
@@ -77,6 +94,7 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
   it('the page ran', () => {
     expect(report.fatal).toBeUndefined();
     expect(Object.keys(report.backends)).toEqual(['cpu', 'wasm', 'webgl', 'webgpu']);
+    for (const [name, entry] of Object.entries(report.backends)) expect(entry.fatal, name).toBeUndefined();
   });
 
   it('every backend is available (SwiftShader gives webgl and webgpu)', () => {
@@ -97,19 +115,20 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
       const cpu = report.backends.cpu!;
       const entry = report.backends[backend]!;
       const [atol, rtol] = backend === 'wasm' ? [1e-5, 1e-4] : [1e-3, 1e-3];
-      const problems: string[] = [];
+      const problems: Record<string, string> = {};
       for (const [id, expected] of Object.entries(cpu.losses)) {
         const actual = entry.losses[id]!;
         if (actual.error !== undefined) {
-          problems.push(`${id}: ${actual.error}`);
+          problems[id] = actual.error;
           continue;
         }
         const value = mismatches([actual.value!], [expected.value!], atol, rtol);
         const grad = mismatches(actual.grad!, expected.grad!, atol, 10 * rtol);
-        if (value.length > 0) problems.push(`${id} value ${value}`);
-        if (grad.length > 0) problems.push(`${id} grad ${grad}`);
+        if (value.length + grad.length > 0) problems[id] = `value ${value}; grad ${grad}`;
       }
-      expect(problems).toEqual([]);
+      expect(Object.keys(problems).sort(), JSON.stringify(problems, null, 1)).toEqual(
+        [...(KNOWN_MISMATCHES[backend] ?? [])].sort(),
+      );
     });
 
     it(`${backend}: cce agrees with cpu`, () => {
@@ -137,8 +156,9 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
       const entry = report.backends[backend]!;
       const reading = Object.entries(entry.losses)
         .filter(([, r]) => (r.syncReads ?? 0) > 0)
-        .map(([id, r]) => `${id}: ${r.syncReads}`);
-      expect(reading).toEqual([]);
+        .map(([id]) => id);
+      expect(reading.sort()).toEqual([...KNOWN_SYNC_READS[backend]!].sort());
+      expect(Object.keys(entry.losses).length).toBeGreaterThan(40);
       expect(entry.deferred?.reported, entry.deferred?.message).toBe(true);
       expect(entry.deferred?.message).toContain('crossEntropyLoss(logits)');
     });
