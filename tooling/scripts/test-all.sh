@@ -9,11 +9,12 @@ echo "== lint"
 pnpm exec biome ci . --diagnostic-level=error
 echo "== build, typecheck, package exports (publint --strict, attw --pack)"
 pnpm exec turbo run build typecheck check-exports --output-logs=errors-only --concurrency=2
-echo "== packed @xent/core installs and runs in an empty project"
-bash tooling/scripts/pack-smoke-test.sh
-echo "== scaffolder creates a package that builds, tests and registers"
-bash tooling/scripts/scaffold-smoke-test.sh
-echo "== tests"
+echo "== scaffolder creates a package that builds, tests and registers (empty npm and pnpm metadata caches)"
+# As on a fresh machine: pnpm's metadata cache (under XDG_CACHE_HOME) and npm's cache start empty.
+fresh=$(mktemp -d)
+npm_config_cache="$fresh/npm" XDG_CACHE_HOME="$fresh/xdg" bash tooling/scripts/scaffold-smoke-test.sh
+rm -rf "$fresh"
+echo "== tests (sources, and the consumer matrix: released tarballs in Node and in Chromium)"
 mkdir -p .cache
 status=0
 pnpm exec vitest run --reporter=default --reporter=json --outputFile.json=.cache/vitest.json || status=$?
