@@ -58,13 +58,17 @@ export function badInputCases(
       input.dtype === 'labels' && (sample.dtype === 'int32' || sample.rank === input.shape.length - 1);
     sample.dispose();
     if (input.dtype === 'float32') {
-      // With leadingDims 'flatten', extra leading dims on the first input are valid: drop one instead.
-      const anyLeading = spec.leadingDims === 'flatten' && index === 0 && input.shape.length > 1;
+      // With leadingDims 'flatten', extra leading dims on the first input are valid: drop dims instead.
+      const anyLeading = spec.leadingDims === 'flatten' && index === 0;
       cases.push({
         name: `${input.name}: wrong rank`,
         code: 'SHAPE_MISMATCH',
         argument: input.name,
-        run: call(replace(index, (t) => (anyLeading ? tf.reshape(t, [-1]) : tf.expandDims(t, 0)))),
+        run: call(
+          replace(index, (t) =>
+            anyLeading ? (input.shape.length > 1 ? tf.reshape(t, [-1]) : tf.scalar(0)) : tf.expandDims(t, 0),
+          ),
+        ),
       });
       cases.push({
         name: `${input.name}: int32 instead of float32`,
