@@ -16,7 +16,7 @@ export {
 } from './define-loss.js';
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
-export { toLayersLoss } from './layers-loss.js';
+export { allowSparseTargets, toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
