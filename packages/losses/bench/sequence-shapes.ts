@@ -3,7 +3,7 @@
 // the wasm backend: forward+backward time (paired ratio per round) and peak tensor bytes.
 //   node --expose-gc --conditions=@xent/source --import tsx packages/losses/bench/sequence-shapes.ts
 import * as tf from '@tensorflow/tfjs';
-import { type BenchRow, machineLine, peakMemory, ratioTable, time } from '@xent/bench';
+import { type BenchRow, machineLine, peakMemory, ratioTable, timePaired } from '@xent/bench';
 import { useBackend } from '@xent/testing';
 import { crossEntropyLoss } from '../src/index.js';
 
@@ -11,8 +11,7 @@ const SIZES = [
   [8, 128, 1000],
   [4, 64, 8000],
 ] as const;
-const ROUNDS = 15;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ROUNDS = Number(process.env.ROUNDS ?? 15);
 
 type Entry = { name: string; fn: (x: tf.Tensor, labels: tf.Tensor) => tf.Tensor };
 const options = { ignoreIndex: -100, labelSmoothing: 0.1, validate: false } as const;
@@ -53,21 +52,14 @@ async function main(): Promise<void> {
     const base = entries[0]!;
     const rows: BenchRow[] = [];
     for (const entry of entries) {
-      const times: number[] = [];
-      const ratios: number[] = [];
-      for (let round = 0; round < ROUNDS; round++) {
-        const baseTime = await time(runOf(base), { warmup: 0, iterations: 1 });
-        const own = await time(runOf(entry), { warmup: 0, iterations: 1 });
-        times.push(own.median);
-        ratios.push(own.median / baseTime.median);
-      }
+      const timing = await timePaired(runOf(base), runOf(entry), ROUNDS);
       const memory = await peakMemory(runOf(entry));
       rows.push({
         name: entry.name,
         values: {
-          'median ms': median(times),
-          'min ms': Math.min(...times),
-          'paired time ratio': median(ratios),
+          'median ms': timing.median,
+          'min ms': timing.min,
+          'paired time ratio': timing.pairedRatio,
           'peak tensor bytes': memory.peakTensorBytes,
         },
       });

@@ -33,8 +33,6 @@ export const hingeLoss = /* @__PURE__ */ defineLoss<BinaryInputs, HingeLossOptio
   inputs: binaryInputs,
   leadingDims: 'flatten',
   defaults: {},
-  check: ({ targets }, _options, { fn, validate }) => {
-    if (validate) checkSignLabels(fn, targets);
-  },
+  check: checkSignLabels,
   perExample: ({ logits, targets }) => hingeMargin(logits, targets),
 });

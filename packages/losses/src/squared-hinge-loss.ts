@@ -30,8 +30,6 @@ export const squaredHingeLoss = /* @__PURE__ */ defineLoss<BinaryInputs, Squared
   inputs: binaryInputs,
   leadingDims: 'flatten',
   defaults: {},
-  check: ({ targets }, _options, { fn, validate }) => {
-    if (validate) checkSignLabels(fn, targets);
-  },
+  check: checkSignLabels,
   perExample: ({ logits, targets }) => tf.square(hingeMargin(logits, targets)),
 });

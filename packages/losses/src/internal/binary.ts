@@ -88,8 +88,13 @@ export function checkPerLabel(fn: string, name: string, value: unknown, allowZer
   if (!ok) invalidOption(fn, name, `a finite number ${allowZero ? '≥ 0' : '> 0'} or an array of them`, value);
 }
 
-/** Hinge targets: every value in {−1, 1} or {0, 1} (0 counts as the negative class). */
-export function checkSignLabels(fn: string, targets: tf.Tensor): void {
+/** Hinge targets (a spec's `check`): every value in {−1, 1} or {0, 1}, 0 the negative class. */
+export function checkSignLabels(
+  { targets }: { readonly targets: tf.Tensor },
+  _options: unknown,
+  { fn, validate }: LossContext,
+): void {
+  if (!validate) return;
   const data = readSyncIfPossible(targets);
   if (data === undefined) return;
   for (let i = 0; i < data.length; i++) {
