@@ -195,6 +195,24 @@ describe('divergence properties', () => {
     expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
   });
 
+  it('masks any single position of a sequence out of the mean (weights [B, T] of 0/1)', () => {
+    const s = fixture.student as Matrix[];
+    const t = fixture.teacher as Matrix[];
+    for (const [name, f] of Object.entries(fns)) {
+      const values = s.map((seq, b) => perRow(name)([seq, t[b]!], { temperature: 2 }));
+      for (let b = 0; b < 2; b++) {
+        for (let p = 0; p < 4; p++) {
+          const mask = [0, 1].map((i) => [0, 1, 2, 3].map((j) => (i === b && j === p ? 0 : 1)));
+          const kept = values.flatMap((row, i) => row.filter((_, j) => mask[i]![j] === 1));
+          expectClose(f(s, t, { temperature: 2, weights: mask }), kept.reduce((a, v) => a + v, 0) / 7, {
+            atol: 1e-5,
+            message: `${name} masked [${b}, ${p}]`,
+          });
+        }
+      }
+    }
+  });
+
   it('a fully masked batch gives 0 with a zero gradient; one class gives 0', () => {
     for (const f of Object.values(fns)) expectClose(f([[3], [-2]], [[-1], [5]]), 0);
     expectClose(sparseKdLoss([[3], [-2]], [[0], [0]], [[0], [0]]), 0);
