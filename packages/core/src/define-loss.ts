@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkElements, throwDeferredFailure } from './data-checks.js';
 import { XentError } from './errors.js';
+import {
+  flattenLeading,
+  flattenWeights,
+  type LeadingDims,
+  readLeadingDims,
+  withLeadingDims,
+} from './leading-dims.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
 import { reduceLosses } from './reduce.js';
 import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
@@ -36,7 +43,11 @@ export interface InputSpec<Name extends string = string> {
 export interface ReductionOptions {
   /** @defaultValue 'mean' */
   readonly reduction?: Reduction;
-  /** Per-example weights `[N]` (≥ 0). `'mean'` divides by their sum, not by N. */
+  /**
+   * Per-example weights (≥ 0): `[N]`, or for inputs with leading dims `[B, T, …]` the full leading
+   * shape `[B, T]` or a prefix of it (`[B]`: one weight per sequence, broadcast over its positions).
+   * `'mean'` divides by their sum (times the ignore mask), not by N.
+   */
   readonly weights?: TensorInput;
   /** Data-dependent checks (label range, finiteness); turn off in hot loops. @defaultValue true */
   readonly validate?: boolean;
@@ -79,6 +90,11 @@ export interface LossContext {
   readonly numClasses: number | undefined;
   /** Whether data-dependent validation is on. */
   readonly validate: boolean;
+  /**
+   * The caller's leading dims (`[N]`, or `[B, T]` for a sequence) when the spec has
+   * `leadingDims: 'flatten'`; the formula sees them flattened to `[M]` (`dims.get('N')` is M).
+   */
+  readonly leadingShape?: readonly number[];
 }
 
 /** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
@@ -92,6 +108,15 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
   readonly summary: string;
   readonly reference?: LossReference;
   readonly inputs: In;
+  /**
+   * `'flatten'` for per-example losses whose rows are independent: the batch dim (axis 0 of the
+   * first input, `'N'`) then stands for any number of leading dims — logits `[B, T, C]` with labels
+   * `[B, T]` or `[B, T, C]`. Core checks that every input declared `[N, …]` has the same leading dims,
+   * hands the formula `[M, …]` rows (M = B·T), broadcasts `weights`, drops ignored positions from the
+   * mean and returns `[B, T]` with `reduction: 'none'`. Leave unset where rows interact (in-batch
+   * negatives, batch statistics). @defaultValue undefined (axis 0 is the only leading dim)
+   */
+  readonly leadingDims?: 'flatten';
   readonly defaults: D;
   /** Metadata (range, type, description) for each loss-specific option; unknown options are rejected. */
   readonly options?: { readonly [K in keyof O]?: OptionSpec };
@@ -163,17 +188,24 @@ function splitArguments(name: string, inputs: readonly InputSpec[], args: readon
   };
 }
 
-function convertLabels(name: string, spec: InputSpec, value: TensorInput): tf.Tensor {
-  const idsRank = spec.shape.length - 1;
+function convertLabels(name: string, spec: InputSpec, value: TensorInput, leading?: LeadingDims): tf.Tensor {
+  const declared = leading ? withLeadingDims(spec.shape, leading) : spec.shape;
+  const idsRank = declared.length - 1;
   const rank = value instanceof tf.Tensor ? value.rank : inferShape(value)?.length;
   if (!(value instanceof tf.Tensor))
     return toTensor(value, name, spec.name, rank === idsRank ? 'int32' : 'float32');
   if (value.dtype === 'int32' && rank === idsRank) return value;
-  if (value.dtype === 'float32' && rank === spec.shape.length) return value;
-  throw new XentError('DTYPE_MISMATCH', {
+  if (value.dtype === 'float32' && rank === declared.length) return value;
+  // A wrong dtype at a valid rank (float ids, int targets, bool) is a dtype error; else a shape error.
+  const sameLeading = !leading || leading.shape.every((d, axis) => value.shape[axis] === d);
+  const shapeError =
+    !sameLeading ||
+    (value.dtype === 'int32' && rank !== declared.length) ||
+    (value.dtype === 'float32' && rank !== idsRank);
+  throw new XentError(shapeError ? 'SHAPE_MISMATCH' : 'DTYPE_MISMATCH', {
     fn: name,
     argument: spec.name,
-    expected: `int32 class ids [${spec.shape.slice(0, -1).join(', ')}] or float32 targets [${spec.shape.join(', ')}]`,
+    expected: `int32 class ids [${declared.slice(0, -1).join(', ')}] or float32 targets [${declared.join(', ')}]`,
     received: describeTensor(value),
   });
 }
@@ -187,7 +219,10 @@ function checkWeights(name: string, weights: tf.Tensor, batch: number, validate:
       received: describeTensor(weights),
     });
   }
-  if (!validate) return;
+  if (validate) checkWeightValues(name, weights);
+}
+
+function checkWeightValues(name: string, weights: tf.Tensor): void {
   checkFinite(name, 'options.weights', weights);
   checkElements(name, 'options.weights', weights, {
     code: 'INVALID_OPTION',
@@ -253,6 +288,9 @@ export function defineLoss<
   if ((spec.perExample === undefined) === (spec.batch === undefined)) {
     throw new Error(`defineLoss(${spec.id}): give exactly one of perExample and batch`);
   }
+  if (spec.leadingDims !== undefined && spec.batch !== undefined) {
+    throw new Error(`defineLoss(${spec.id}): leadingDims applies to perExample losses only`);
+  }
   const labelsIndex = spec.inputs.findIndex((input) => input.dtype === 'labels');
   const loss = (...args: unknown[]): tf.Tensor => {
     const { tensors, options: userOptions } = splitArguments(spec.name, spec.inputs, args);
@@ -262,17 +300,28 @@ export function defineLoss<
     return tf.tidy(spec.name, () => {
       const dims: DimBindings = new Map();
       const inputs: Record<string, tf.Tensor> = {};
+      // As passed (leading dims intact), for data checks that report positions.
+      const given: Record<string, tf.Tensor> = {};
+      let leading: LeadingDims | undefined;
       spec.inputs.forEach((input, index) => {
         const value = tensors[index]!;
         const tensor =
           input.dtype === 'labels'
-            ? convertLabels(spec.name, input, value)
+            ? convertLabels(spec.name, input, value, leading)
             : toTensor(value, spec.name, input.name, input.dtype);
         const shape =
           input.dtype === 'labels' && tensor.dtype === 'int32' ? input.shape.slice(0, -1) : input.shape;
-        checkShape(spec.name, input.name, tensor, shape, dims);
-        if (index === 0) checkNonEmpty(spec.name, input.name, tensor);
-        inputs[input.name] = tensor;
+        if (index === 0 && spec.leadingDims === 'flatten') {
+          leading = readLeadingDims(tensor, shape);
+          if (leading && leading.shape.length > 1)
+            dims.set(leading.symbol, { size: leading.rows, from: input.name });
+        }
+        const declared = leading ? withLeadingDims(shape, leading) : shape;
+        checkShape(spec.name, input.name, tensor, declared, dims);
+        if (index === 0)
+          checkNonEmpty(spec.name, input.name, leading ? flattenLeading(tensor, leading) : tensor);
+        given[input.name] = tensor;
+        inputs[input.name] = declared === shape ? tensor : flattenLeading(tensor, leading!);
       });
       const labelsSpec = labelsIndex >= 0 ? spec.inputs[labelsIndex] : undefined;
       const classDim = labelsSpec?.shape[labelsSpec.shape.length - 1];
@@ -285,7 +334,7 @@ export function defineLoss<
       const ignoreIndex = options.ignoreIndex as number | undefined;
       if (validate) {
         for (const input of spec.inputs) {
-          const tensor = inputs[input.name]!;
+          const tensor = given[input.name]!;
           if (input.dtype === 'float32' && input.finite !== false) checkFinite(spec.name, input.name, tensor);
           if (input.dtype === 'labels') {
             if (tensor.dtype === 'int32')
@@ -294,7 +343,13 @@ export function defineLoss<
           }
         }
       }
-      const context: LossContext = { fn: spec.name, dims, numClasses, validate };
+      const context: LossContext = {
+        fn: spec.name,
+        dims,
+        numClasses,
+        validate,
+        ...(leading ? { leadingShape: leading.shape } : {}),
+      };
       const resolved = options as ResolvedOptions<O, D>;
       spec.check?.(inputs as InputsOf<In>, resolved, context);
       if (spec.batch) return spec.batch(inputs as InputsOf<In>, resolved, context);
@@ -304,7 +359,10 @@ export function defineLoss<
         options.weights === undefined
           ? undefined
           : toTensor(options.weights as TensorInput, spec.name, 'options.weights', 'float32');
-      if (weights) checkWeights(spec.name, weights, batch, validate);
+      if (weights && leading && leading.shape.length > 1) {
+        if (validate) checkWeightValues(spec.name, weights);
+        weights = flattenWeights(spec.name, weights, leading);
+      } else if (weights) checkWeights(spec.name, weights, batch, validate);
       const labels = labelsSpec ? inputs[labelsSpec.name]! : undefined;
       if (labels && labels.dtype === 'int32' && ignoreIndex !== undefined) {
         const keep = tf.notEqual(labels, ignoreIndex);
@@ -318,7 +376,11 @@ export function defineLoss<
           `${spec.name}: perExample returned ${describeTensor(perExample)}, expected [${batch}]`,
         );
       }
-      return reduceLosses(perExample, (options.reduction as Reduction | undefined) ?? 'mean', weights);
+      const reduction = (options.reduction as Reduction | undefined) ?? 'mean';
+      const reduced = reduceLosses(perExample, reduction, weights);
+      return reduction === 'none' && leading && leading.shape.length > 1
+        ? tf.reshape(reduced, [...leading.shape])
+        : reduced;
     });
   };
   return Object.assign(loss, { spec }) as unknown as LossFn<In, O, D>;

@@ -16,7 +16,7 @@ export {
 } from './define-loss.js';
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
-export { toLayersLoss } from './layers-loss.js';
+export { allowSparseTargets, toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
@@ -24,6 +24,7 @@ export { customGradient, type GradientFunction } from './primitives/custom-gradi
 export { detached } from './primitives/detached.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
+export { logAddExp } from './primitives/log-add-exp.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { log1mExp } from './primitives/log1m-exp.js';
 export { differentLabelMask, type LabelMaskOptions, sameLabelMask } from './primitives/masks.js';

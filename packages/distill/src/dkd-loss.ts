@@ -46,7 +46,7 @@ function decoupled(logits: tf.Tensor, labels: tf.Tensor, nonTarget: tf.Tensor) {
  * this loss. Log-probabilities come from masked log-sum-exps (no log 0, no −1000 masking trick). The
  * teacher is a constant (compute its logits outside the gradient scope).
  *
- * @param studentLogits float32 `[N, C]`, C ≥ 2.  @param teacherLogits float32 `[N, C]`.
+ * @param studentLogits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`), C ≥ 2.  @param teacherLogits float32 `[N, C]`.
  * @param labels int32 class ids `[N]`.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2203.08679
@@ -68,6 +68,7 @@ export const dkdLoss = /* @__PURE__ */ defineLoss<
     authors: 'Zhao, Cui, Song, Qiu, Liang',
   },
   inputs,
+  leadingDims: 'flatten',
   defaults: { alpha: 1, beta: 8, temperature: 4, logitStandardization: false },
   options: {
     alpha: { type: 'number', min: 0, description: 'weight of the target-class term TCKD' },

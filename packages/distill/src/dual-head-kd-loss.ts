@@ -75,7 +75,7 @@ function binaryKlNorm(student: tf.Tensor, teacher: tf.Tensor, temperature: numbe
  * Gradient alignment (`--ga`): take the gradients of `{ auxWeight: 0 }` and of `{ ceWeight: 0 }`
  * separately and merge them with {@link alignGradients}. The teacher is a constant.
  *
- * @param mainLogits float32 `[N, C]`.  @param auxLogits float32 `[N, C]`.  @param teacherLogits float32 `[N, C]`.
+ * @param mainLogits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param auxLogits float32 `[N, C]`.  @param teacherLogits float32 `[N, C]`.
  * @param labels int32 class ids `[N]` or float targets `[N, C]`.
  * @returns `[N]` with `reduction: 'none'`, else a scalar ('mean' = the official sum / N).
  * @see https://arxiv.org/abs/2411.08937
@@ -104,6 +104,7 @@ export const dualHeadKdLoss = /* @__PURE__ */ defineLoss<
     authors: 'Yang, Zong, Huang, Feng, An',
   },
   inputs,
+  leadingDims: 'flatten',
   defaults: { temperature: 2, auxWeight: 1, ceWeight: 1, probLoss: 'ce', kdTemperature: 4, kdWeight: 1 },
   options: {
     temperature: { type: 'number', min: 0, exclusiveMin: true, description: 'BinaryKL-Norm temperature T' },

@@ -24,7 +24,10 @@ export interface KdLossOptions extends ReductionOptions {
    * @defaultValue 0
    */
   readonly alpha?: number;
-  /** int32 class ids `[N]` or float targets `[N, C]` for the label term (used when `alpha` > 0). */
+  /**
+   * int32 class ids `[N]` or float targets `[N, C]` for the label term (used when `alpha` > 0); with
+   * sequence logits `[B, T, C]`, ids `[B, T]` or targets `[B, T, C]`.
+   */
   readonly labels?: TensorInput;
   /** Standardize both logits per row before softening (Sun et al., CVPR 2024). @defaultValue false */
   readonly logitStandardization?: boolean;
@@ -34,16 +37,19 @@ const inputs = [studentLogitsInput, teacherLogitsInput] as const;
 
 function labelTargets(labels: TensorInput, context: LossContext, classes: number): tf.Tensor {
   const fn = context.fn;
+  // With leading dims [B, T] (flattened to N = B·T rows), labels come as [B, T] or [B, T, C].
+  const leading = context.leadingShape ?? ['N'];
   const isTensor = labels instanceof tf.Tensor;
   const rank = isTensor ? labels.rank : inferShape(labels)?.length;
-  const ids = isTensor ? labels.dtype === 'int32' : rank === 1;
+  const ids = isTensor ? labels.dtype === 'int32' : rank === leading.length;
   const tensor = toTensor(labels, fn, 'options.labels', ids ? 'int32' : 'float32');
-  checkShape(fn, 'options.labels', tensor, ids ? ['N'] : ['N', 'C'], context.dims);
+  const shape = ids ? leading : [...leading, classes];
+  checkShape(fn, 'options.labels', tensor, shape, leading.length > 1 ? new Map() : context.dims);
   if (context.validate) {
     if (ids) checkClassIds(fn, 'options.labels', tensor, classes);
     else checkValueRange(fn, 'options.labels', tensor, 0, 1);
   }
-  return classTargets(tensor, classes);
+  return classTargets(ids ? tf.reshape(tensor, [-1]) : tf.reshape(tensor, [-1, classes]), classes);
 }
 
 /**
@@ -57,7 +63,7 @@ function labelTargets(labels: TensorInput, context: LossContext, classes: number
  * (tfjs has no stop-gradient; `tf.grad` of this loss with respect to the teacher is not meaningful
  * for training).
  *
- * @param studentLogits float32 `[N, C]`.  @param teacherLogits float32 `[N, C]` (same shape).
+ * @param studentLogits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param teacherLogits float32 `[N, C]` (same shape).
  * @returns `[N]` with `reduction: 'none'`, else a scalar ('mean' over the batch = KL "batchmean").
  * @see https://arxiv.org/abs/1503.02531
  * @example const loss = kdLoss(studentLogits, teacherLogits, { temperature: 4 });
@@ -78,6 +84,7 @@ export const kdLoss = /* @__PURE__ */ defineLoss<
     authors: 'Hinton, Vinyals, Dean',
   },
   inputs,
+  leadingDims: 'flatten',
   defaults: { temperature: 4, alpha: 0, logitStandardization: false },
   options: {
     temperature: { type: 'number', min: 0, exclusiveMin: true, description: 'softening temperature T' },

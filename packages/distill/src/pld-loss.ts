@@ -72,7 +72,7 @@ function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tenso
  * even when a suffix lies far below the row maximum. The teacher is a constant (compute its logits
  * outside the gradient scope); the permutation carries no gradient.
  *
- * @param studentLogits float32 `[N, C]`.  @param teacherLogits float32 `[N, C]`.
+ * @param studentLogits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param teacherLogits float32 `[N, C]`.
  * @param labels int32 class ids `[N]`.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2506.12542
@@ -90,6 +90,7 @@ export const pldLoss = /* @__PURE__ */ defineLoss<typeof inputs, PldLossOptions,
     authors: 'Bassam, Zhu, Bian',
   },
   inputs,
+  leadingDims: 'flatten',
   defaults: { temperature: 1 },
   options: {
     temperature: {

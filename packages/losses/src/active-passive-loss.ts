@@ -50,7 +50,7 @@ export interface ActivePassiveLossOptions extends ReductionOptions, IgnoreIndexO
  * 1 − p_y (half of ‖p − e_y‖₁), as in the authors' code; NMAE follows the paper's normalisation
  * (the authors' code has an extra ½, which α, β absorb).
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = activePassiveLoss(logits, labels, { active: 'nce', passive: 'rce', alpha: 1, beta: 1 });
@@ -74,6 +74,7 @@ export const activePassiveLoss = /* @__PURE__ */ defineLoss<
   summary: 'α·active + β·passive robust loss (NCE+RCE, NCE+MAE, NFL+RCE, …) for noisy labels.',
   reference: NORMALIZED_LOSSES_PAPER,
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { active: 'nce', passive: 'rce', alpha: 1, beta: 1, gamma: 0.5, q: 0.7, targetFloor: 1e-4 },
   options: {
     active: { type: 'enum', values: ['nce', 'nfl', 'ngce', 'ce'], description: 'active term' },

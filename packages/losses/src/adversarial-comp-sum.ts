@@ -84,7 +84,11 @@ function rowNorm(x: tf.Tensor): tf.Tensor {
  * const model = (x: tf.Tensor) => tf.matMul(x, w);
  * optimizer.minimize(() => adversarialCompSumLoss(x, y, { model, epsilon: 0.1, steps: 5 }) as tf.Scalar);
  */
-export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<typeof inputs, AdversarialCompSumLossOptions, Defaults>({
+export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
+  typeof inputs,
+  AdversarialCompSumLossOptions,
+  Defaults
+>({
   id: 'xent/adversarial-comp-sum',
   name: 'adversarialCompSumLoss',
   family: 'classification',

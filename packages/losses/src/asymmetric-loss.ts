@@ -86,7 +86,7 @@ export interface AsymmetricLossOptions extends ReductionOptions {
  * gradient is in closed form. Per example
  * the labels are summed; `'mean'` then averages over examples (the reference code sums everything).
  *
- * @param logits float32 `[N, C]`.  @param labels float32 multi-hot (or soft) `[N, C]`, or int32 ids `[N]`
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels float32 multi-hot (or soft) `[N, C]`, or int32 ids `[N]`
  *   (one positive per row).
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2009.14119
@@ -108,6 +108,7 @@ export const asymmetricLoss = /* @__PURE__ */ defineLoss<
     authors: 'Ridnik, Ben-Baruch, Zamir, Noy, Friedman, Protter, Zelnik-Manor',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { gammaPos: 0, gammaNeg: 4, clip: 0.05 },
   options: {
     gammaPos: { type: 'number', min: 0, description: 'focusing γ+ on positives' },

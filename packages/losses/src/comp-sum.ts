@@ -20,13 +20,17 @@ export interface CompSumLossOptions extends ReductionOptions, IgnoreIndexOptions
  * Σ_c t_c ℓ(p_c). (Formula reconstructed from the paper's definition; its body text was not
  * available to check the typesetting, the special cases above were checked by hand.)
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2304.07288
  * @example const loss = compSumLoss(logits, labels, { tau: 0.5 });
  */
-export const compSumLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, CompSumLossOptions, { tau: number }>({
+export const compSumLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  CompSumLossOptions,
+  { tau: number }
+>({
   id: 'xent/comp-sum',
   name: 'compSumLoss',
   family: 'classification',
@@ -38,6 +42,7 @@ export const compSumLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, Comp
     authors: 'Mao, Mohri, Zhong',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { tau: 1 },
   options: { tau: { type: 'number', min: 0, description: 'family parameter τ ≥ 0' } },
   perExample: ({ logits, labels }, { tau }) => trueClassLoss(logits, labels, (nll) => boxCox(nll, tau - 1)),

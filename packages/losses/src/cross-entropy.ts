@@ -35,13 +35,17 @@ type Defaults = { labelSmoothing: number; logZPenalty: number };
  * (core's `sparseSoftmaxCrossEntropy`). Class weights multiply per-example losses; `'mean'` divides by
  * N (or by Σ `weights`), not by Σ w_yᵢ as PyTorch does: pass `weights` to weight the denominator.
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1512.00567 (label smoothing), https://arxiv.org/abs/2204.02311 (z-loss)
  * @example const loss = crossEntropyLoss(logits, labels, { labelSmoothing: 0.1, logZPenalty: 1e-4 });
  */
-export const crossEntropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, CrossEntropyLossOptions, Defaults>({
+export const crossEntropyLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  CrossEntropyLossOptions,
+  Defaults
+>({
   id: 'xent/cross-entropy',
   name: 'crossEntropyLoss',
   family: 'classification',
@@ -52,6 +56,7 @@ export const crossEntropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs,
     year: 2016,
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { labelSmoothing: 0, logZPenalty: 0 },
   options: {
     labelSmoothing: { type: 'number', min: 0, max: 1, description: 'label smoothing ε' },

@@ -92,12 +92,16 @@ export interface DualFocalLossOptions extends ReductionOptions, IgnoreIndexOptio
  * p_j is the largest probability strictly below the target's (as in the authors' code), not the
  * largest non-target one; both p_y and p_j carry gradient (closed form). Class-id labels only.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 class ids `[N]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 class ids `[N]`.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2305.13665
  * @example const loss = dualFocalLoss(logits, labels, { gamma: 5 });
  */
-export const dualFocalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, DualFocalLossOptions, { gamma: number }>({
+export const dualFocalLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  DualFocalLossOptions,
+  { gamma: number }
+>({
   id: 'xent/dual-focal',
   name: 'dualFocalLoss',
   family: 'classification',
@@ -109,6 +113,7 @@ export const dualFocalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, Du
     authors: 'Tao, Dong, Xu',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { gamma: 5 },
   options: { gamma: { type: 'number', min: 0, description: 'focusing parameter γ' } },
   check: ({ labels }, _options, { fn }) => {

@@ -29,7 +29,7 @@ export interface ErrorNormTruncationOptions extends ReductionOptions, IgnoreInde
  * t is the one-hot of yᵢ (or the given targets); e² = Σ_c p_c² − 2·p_t + Σ_c t_c², no one-hot built.
  * ENT-Fraction (dropping a top fraction of sequences) is a sequence-level schedule and is not here.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2310.00840
  * @example const loss = errorNormTruncation(logits, labels, { threshold: 1.2 });
@@ -51,6 +51,7 @@ export const errorNormTruncation = /* @__PURE__ */ defineLoss<
     authors: 'Li, Xu, Koehn, Khashabi, Murray',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { threshold: 1 },
   options: { threshold: { type: 'number', min: 0, description: 'largest error norm kept' } },
   perExample: ({ logits, labels }, { threshold }) => {

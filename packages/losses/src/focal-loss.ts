@@ -26,12 +26,16 @@ export interface FocalLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * With float targets t: ℓᵢ = −Σ_c t_ic·α_c·(1 − p_ic)^γ·log p_ic. The weight (1 − p)^γ is taken as
  * exp(γ·log(1 − p)) from the log-probabilities, so it stays exact as p → 0 and finite as p → 1.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1708.02002
  * @example const loss = focalLoss(logits, labels, { gamma: 2, alpha: 0.25 });
  */
-export const focalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, FocalLossOptions, { gamma: number }>({
+export const focalLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  FocalLossOptions,
+  { gamma: number }
+>({
   id: 'xent/focal',
   name: 'focalLoss',
   family: 'classification',
@@ -43,6 +47,7 @@ export const focalLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, FocalL
     authors: 'Lin, Goyal, Girshick, He, Dollár',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { gamma: 2 },
   options: {
     gamma: { type: 'number', min: 0, description: 'focusing parameter γ' },

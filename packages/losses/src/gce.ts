@@ -19,13 +19,17 @@ export interface GceLossOptions extends ReductionOptions, IgnoreIndexOptions {
  *
  * The truncated loss is flat (zero gradient) where p_y ≤ k. Float targets give Σ_c t_c ℓ(p_c).
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1805.07836
  * @example const loss = gceLoss(logits, labels, { q: 0.7, k: 0.5 });
  */
-export const gceLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, GceLossOptions, { q: number; k: number }>({
+export const gceLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  GceLossOptions,
+  { q: number; k: number }
+>({
   id: 'xent/gce',
   name: 'gceLoss',
   family: 'classification',
@@ -37,6 +41,7 @@ export const gceLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, GceLossO
     authors: 'Zhang, Sabuncu',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { q: 0.7, k: 0 },
   options: {
     q: { type: 'number', min: 0, exclusiveMin: true, max: 1, description: 'exponent q' },

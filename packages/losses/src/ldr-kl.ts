@@ -30,7 +30,7 @@ type Defaults = { lambda: number; margin: number; normalization: LdrNormalizatio
  * by default, as `LDRLoss_V1`). Defaults λ = 1, c = 2 are that class's. Float targets use
  * c·(1 − t_k) and Σ_j t_j s̃_j in place of c·1[k ≠ y] and s̃_y.
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2112.14869
@@ -43,6 +43,7 @@ export const ldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, LdrKlL
   summary: 'Label-distributionally robust loss (KL): soft max over label distributions with a margin.',
   reference: ldrReference,
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { lambda: 1, margin: 2, normalization: 'softplus' },
   options: {
     lambda: { type: 'number', min: 0, exclusiveMin: true, description: 'KL strength λ' },

@@ -38,12 +38,16 @@ export interface MaxSupLossOptions extends ReductionOptions, IgnoreIndexOptions 
  *
  * With float targets the first term is −Σ_c t_ic·log p_ic.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2502.15798
  * @example const loss = maxSupLoss(logits, labels, { lambda: 0.1 });
  */
-export const maxSupLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, MaxSupLossOptions, { lambda: number }>({
+export const maxSupLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  MaxSupLossOptions,
+  { lambda: number }
+>({
   id: 'xent/max-sup',
   name: 'maxSupLoss',
   family: 'classification',
@@ -55,6 +59,7 @@ export const maxSupLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, MaxSu
     authors: 'Zhou, Li, Cheng, Yan, Dong, Fritz, Keuper',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { lambda: 0.1 },
   options: { lambda: { type: 'number', min: 0, description: 'weight λ of max − mean' } },
   perExample: ({ logits, labels }, { lambda }) => {

@@ -14,7 +14,7 @@ export interface NormalizedCrossEntropyLossOptions extends ReductionOptions, Ign
  *
  * With float targets the numerator is −Σ_c t_ic·log p_ic. Needs C ≥ 2.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = normalizedCrossEntropyLoss(logits, labels);
@@ -30,6 +30,7 @@ export const normalizedCrossEntropyLoss = /* @__PURE__ */ defineLoss<
   summary: 'Cross-entropy normalised by its sum over all labels: bounded in [0, 1], noise-robust.',
   reference: NORMALIZED_LOSSES_PAPER,
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: {},
   perExample: ({ logits, labels }) => normalizedCrossEntropyTerm(logSoftmax(logits), labels),
 });

@@ -47,12 +47,16 @@ function passAtN(nll: tf.Tensor, n: number): tf.Tensor {
  * and accurate from p_y ≈ e^{−100} to p_y → 1. With float targets ℓᵢ = Σ_c t_ic·ℓ(p_ic), the
  * package's convention for losses of p_y.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2502.07154
  * @example const loss = passAtNLoss(logits, labels, { n: 16 });
  */
-export const passAtNLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, PassAtNLossOptions, { n: number }>({
+export const passAtNLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  PassAtNLossOptions,
+  { n: number }
+>({
   id: 'xent/pass-at-n',
   name: 'passAtNLoss',
   family: 'classification',
@@ -65,6 +69,7 @@ export const passAtNLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, Pass
     authors: 'Chen, Raventós, Cheng, Ganguli, Druckmann',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { n: 4 },
   options: { n: { type: 'number', min: 1, integer: true, description: 'attempts N at test time' } },
   perExample: ({ logits, labels }, { n }) => trueClassLoss(logits, labels, (nll) => passAtN(nll, n)),

@@ -14,12 +14,16 @@ export interface PolyLossOptions extends ReductionOptions, IgnoreIndexOptions {
  *
  *   ℓᵢ = −Σ_c t_ic·log p_ic + ε·(1 − p_{i,t}),   p_{i,t} = Σ_c t_ic·p_ic   (= p_{i,yᵢ} for class ids)
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2204.12511
  * @example const loss = polyLoss(logits, labels, { epsilon: 2 });
  */
-export const polyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, PolyLossOptions, { epsilon: number }>({
+export const polyLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  PolyLossOptions,
+  { epsilon: number }
+>({
   id: 'xent/poly',
   name: 'polyLoss',
   family: 'classification',
@@ -31,6 +35,7 @@ export const polyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, PolyLos
     authors: 'Leng, Xu, Qi, Kim, Li, Cheng, Shi, Anguelov',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { epsilon: 2 },
   options: { epsilon: { type: 'number', min: -1, description: 'weight ε of (1 − p_t); ε ≥ −1 keeps ℓ ≥ 0' } },
   perExample: ({ logits, labels }, { epsilon }) =>

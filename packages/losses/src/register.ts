@@ -24,3 +24,7 @@ registry.register(losses.passAtNLoss);
 registry.register(losses.polyLoss);
 registry.register(losses.reverseCrossEntropyLoss);
 registry.register(losses.selfAdjustingDiceLoss);
+registry.register(losses.binaryCrossEntropyLoss);
+registry.register(losses.binaryFocalLoss);
+registry.register(losses.hingeLoss);
+registry.register(losses.squaredHingeLoss);

@@ -17,7 +17,7 @@ export interface ReverseCrossEntropyLossOptions extends ReductionOptions, Ignore
  * Bounded in [0, −A]. `floor` 1e-4 (A ≈ −9.21) is the authors' code; the SCE paper text uses A = −4
  * (`targetFloor: Math.exp(-4)`).
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1908.06112
  * @example const loss = reverseCrossEntropyLoss(logits, labels);
@@ -38,6 +38,7 @@ export const reverseCrossEntropyLoss = /* @__PURE__ */ defineLoss<
     authors: 'Wang, Ma, Chen, Luo, Yi, Bailey',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { targetFloor: 1e-4 },
   options: {
     targetFloor: TARGET_FLOOR_OPTION,

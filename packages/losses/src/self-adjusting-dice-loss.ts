@@ -74,7 +74,7 @@ export interface SelfAdjustingDiceLossOptions extends ReductionOptions, IgnoreIn
  * This is the paper's per-example DSC; the authors' code instead sums p̃ and t over the batch in the
  * denominator (a set-level Dice), which is not a per-example loss.
  *
- * @param logits float32 `[N, C]`.  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1911.02855
  * @example const loss = selfAdjustingDiceLoss(logits, labels, { alpha: 0.01, smooth: 1 });
@@ -95,6 +95,7 @@ export const selfAdjustingDiceLoss = /* @__PURE__ */ defineLoss<
     authors: 'Li, Sun, Meng, Liang, Wu, Li',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { alpha: 0.01, smooth: 1 },
   options: {
     alpha: { type: 'number', min: 0, description: 'self-adjusting exponent α' },

@@ -39,13 +39,17 @@ export interface SquentropyLossOptions extends ReductionOptions, IgnoreIndexOpti
  *
  * No hyperparameters. Float targets give −Σ_c t_c log p_c + (1/(C − 1))·Σ_j (1 − t_j)·z_j². Needs C ≥ 2.
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/2302.03952
  * @example const loss = squentropyLoss(logits, labels);
  */
-export const squentropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, SquentropyLossOptions, Record<never, never>>({
+export const squentropyLoss = /* @__PURE__ */ defineLoss<
+  ClassificationInputs,
+  SquentropyLossOptions,
+  Record<never, never>
+>({
   id: 'xent/squentropy',
   name: 'squentropyLoss',
   family: 'classification',
@@ -57,6 +61,7 @@ export const squentropyLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, S
     authors: 'Hui, Belkin, Wright',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: {},
   check: (_inputs, _options, { fn, numClasses }) => {
     if (numClasses! < 2) {

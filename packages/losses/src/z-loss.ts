@@ -68,7 +68,7 @@ export interface ZLossOptions extends ReductionOptions, IgnoreIndexOptions {
  * paper; the defaults a = 1, b = 0 are those of the authors' reference example (the paper's tuned
  * values were not verified). Float targets give Σ_c t_c ℓ(ẑ_c).
  *
- * @param logits float32 `[N, C]`.
+ * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1604.08859
@@ -91,6 +91,7 @@ export const zLoss = /* @__PURE__ */ defineLoss<
     authors: 'de Brébisson, Vincent',
   },
   inputs: classificationInputs,
+  leadingDims: 'flatten',
   defaults: { a: 1, b: 0, epsilon: 1e-6 },
   options: {
     a: { type: 'number', min: 0, exclusiveMin: true, description: 'sharpness a' },

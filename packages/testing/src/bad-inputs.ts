@@ -58,11 +58,17 @@ export function badInputCases(
       input.dtype === 'labels' && (sample.dtype === 'int32' || sample.rank === input.shape.length - 1);
     sample.dispose();
     if (input.dtype === 'float32') {
+      // With leadingDims 'flatten', extra leading dims on the first input are valid: drop dims instead.
+      const anyLeading = spec.leadingDims === 'flatten' && index === 0;
       cases.push({
         name: `${input.name}: wrong rank`,
         code: 'SHAPE_MISMATCH',
         argument: input.name,
-        run: call(replace(index, (t) => tf.expandDims(t, 0))),
+        run: call(
+          replace(index, (t) =>
+            anyLeading ? (input.shape.length > 1 ? tf.reshape(t, [-1]) : tf.scalar(0)) : tf.expandDims(t, 0),
+          ),
+        ),
       });
       cases.push({
         name: `${input.name}: int32 instead of float32`,
@@ -117,6 +123,15 @@ export function badInputCases(
     }
   });
   const batchSymbol = spec.inputs[0]!.shape[0];
+  const second = spec.inputs.findIndex((input, i) => i > 0 && input.shape[0] === batchSymbol);
+  if (spec.leadingDims === 'flatten' && second > 0) {
+    cases.push({
+      name: 'leading dims differ between inputs',
+      code: 'SHAPE_MISMATCH',
+      argument: spec.inputs[second]!.name,
+      run: call(replace(0, (t) => tf.expandDims(t, 0))),
+    });
+  }
   cases.push({
     name: 'empty batch',
     code: 'EMPTY_BATCH',
