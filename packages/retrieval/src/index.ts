@@ -1,8 +1,14 @@
+export { type AngleLossOptions, angleLoss } from './angle-loss.js';
 export {
   type CachedContrastiveOptions,
   type CachedContrastiveResult,
   cachedContrastive,
 } from './cached-contrastive.js';
+export { type CosentLossOptions, cosentLoss } from './cosent-loss.js';
+export {
+  type CosineSimilarityLossOptions,
+  cosineSimilarityLoss,
+} from './cosine-similarity-loss.js';
 export {
   type DebiasedContrastiveLossOptions,
   debiasedContrastiveLoss,

@@ -1,5 +1,8 @@
 // The only module with side effects: registers every loss of @xent/retrieval with the core registry.
 import { registry } from '@xent/core';
+import { angleLoss } from './angle-loss.js';
+import { cosentLoss } from './cosent-loss.js';
+import { cosineSimilarityLoss } from './cosine-similarity-loss.js';
 import { debiasedContrastiveLoss } from './debiased-contrastive-loss.js';
 import { decoupledContrastiveLoss } from './decoupled-contrastive-loss.js';
 import { decoupledSoftmaxLoss } from './decoupled-softmax-loss.js';
@@ -20,6 +23,9 @@ for (const loss of [
   decoupledContrastiveLoss,
   ge2eLoss,
   marginMseLoss,
+  cosentLoss,
+  angleLoss,
+  cosineSimilarityLoss,
 ]) {
   registry.register(loss);
 }

@@ -14,11 +14,14 @@ describe('@xent/retrieval/register', () => {
       'xent/decoupled-contrastive',
       'xent/ge2e',
       'xent/margin-mse',
+      'xent/cosent',
+      'xent/angle',
+      'xent/cosine-similarity',
     ];
     for (const id of ids) {
       const loss = registry.get(id);
       expect(loss.spec.family).toBe('retrieval');
-      expect(loss.spec.reference?.url).toMatch(/^https:\/\/arxiv\.org\/abs\//);
+      expect(loss.spec.reference?.url).toMatch(/^https:\/\/(arxiv\.org\/abs|doi\.org)\//);
     }
     expect(registry.list({ family: 'retrieval' }).length).toBe(ids.length);
   });
