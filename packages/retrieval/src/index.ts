@@ -19,8 +19,15 @@ export {
 } from './decoupled-contrastive-loss.js';
 export { type DecoupledSoftmaxLossOptions, decoupledSoftmaxLoss } from './decoupled-softmax-loss.js';
 export { type Ge2eLossOptions, ge2eLoss } from './ge2e-loss.js';
-export { type InfoNceLossOptions, infoNceLoss } from './info-nce-loss.js';
+export { type GistEmbedLossOptions, gistEmbedLoss } from './gist-embed-loss.js';
+export {
+  type InfoNceDirection,
+  type InfoNceHardnessMode,
+  type InfoNceLossOptions,
+  infoNceLoss,
+} from './info-nce-loss.js';
 export type { ScalarInput } from './internal/options.js';
+export type { BatchIds } from './internal/relevance.js';
 export type { SimilarityKind } from './internal/similarity.js';
 export { type MarginMseLossOptions, marginMseLoss } from './margin-mse-loss.js';
 export { mapAtK } from './metrics/map-at-k.js';

@@ -7,6 +7,7 @@ import { debiasedContrastiveLoss } from './debiased-contrastive-loss.js';
 import { decoupledContrastiveLoss } from './decoupled-contrastive-loss.js';
 import { decoupledSoftmaxLoss } from './decoupled-softmax-loss.js';
 import { ge2eLoss } from './ge2e-loss.js';
+import { gistEmbedLoss } from './gist-embed-loss.js';
 import { infoNceLoss } from './info-nce-loss.js';
 import { marginMseLoss } from './margin-mse-loss.js';
 import { mwLoss } from './mw-loss.js';
@@ -26,6 +27,7 @@ for (const loss of [
   cosentLoss,
   angleLoss,
   cosineSimilarityLoss,
+  gistEmbedLoss,
 ]) {
   registry.register(loss);
 }

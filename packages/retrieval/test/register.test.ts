@@ -17,6 +17,7 @@ describe('@xent/retrieval/register', () => {
       'xent/cosent',
       'xent/angle',
       'xent/cosine-similarity',
+      'xent/gist-embed',
     ];
     for (const id of ids) {
       const loss = registry.get(id);
