@@ -28,7 +28,11 @@ export {
 } from './info-nce-loss.js';
 export type { ScalarInput } from './internal/options.js';
 export type { BatchIds } from './internal/relevance.js';
+export type { WeightingScheme } from './internal/rerank.js';
 export type { SimilarityKind } from './internal/similarity.js';
+export { type LambdaLossOptions, lambdaLoss } from './lambda-loss.js';
+export { type ListMleLossOptions, listMleLoss } from './list-mle-loss.js';
+export { type ListNetLossOptions, listNetLoss } from './list-net-loss.js';
 export { type MarginMseLossOptions, marginMseLoss } from './margin-mse-loss.js';
 export { mapAtK } from './metrics/map-at-k.js';
 export { mrrAtK } from './metrics/mrr-at-k.js';
@@ -42,6 +46,8 @@ export {
   mineHardNegatives,
 } from './mine-hard-negatives.js';
 export { type MwLossOptions, mwLoss } from './mw-loss.js';
+export { type PListMleLossOptions, pListMleLoss } from './p-list-mle-loss.js';
+export { type RankNetLossOptions, rankNetLoss } from './rank-net-loss.js';
 export {
   type CreateSigmoidLossOptions,
   createSigmoidLoss,

@@ -9,8 +9,13 @@ import { decoupledSoftmaxLoss } from './decoupled-softmax-loss.js';
 import { ge2eLoss } from './ge2e-loss.js';
 import { gistEmbedLoss } from './gist-embed-loss.js';
 import { infoNceLoss } from './info-nce-loss.js';
+import { lambdaLoss } from './lambda-loss.js';
+import { listMleLoss } from './list-mle-loss.js';
+import { listNetLoss } from './list-net-loss.js';
 import { marginMseLoss } from './margin-mse-loss.js';
 import { mwLoss } from './mw-loss.js';
+import { pListMleLoss } from './p-list-mle-loss.js';
+import { rankNetLoss } from './rank-net-loss.js';
 import { sigmoidLoss } from './sigmoid-loss.js';
 import { softTopKLoss } from './soft-top-k-loss.js';
 
@@ -28,6 +33,11 @@ for (const loss of [
   angleLoss,
   cosineSimilarityLoss,
   gistEmbedLoss,
+  rankNetLoss,
+  listNetLoss,
+  listMleLoss,
+  pListMleLoss,
+  lambdaLoss,
 ]) {
   registry.register(loss);
 }

@@ -18,11 +18,16 @@ describe('@xent/retrieval/register', () => {
       'xent/angle',
       'xent/cosine-similarity',
       'xent/gist-embed',
+      'xent/rank-net',
+      'xent/list-net',
+      'xent/list-mle',
+      'xent/p-list-mle',
+      'xent/lambda',
     ];
     for (const id of ids) {
       const loss = registry.get(id);
       expect(loss.spec.family).toBe('retrieval');
-      expect(loss.spec.reference?.url).toMatch(/^https:\/\/(arxiv\.org\/abs|doi\.org)\//);
+      expect(loss.spec.reference?.url).toMatch(/^https:\/\/(arxiv\.org\/abs\/|doi\.org\/|auai\.org\/)/);
     }
     expect(registry.list({ family: 'retrieval' }).length).toBe(ids.length);
   });

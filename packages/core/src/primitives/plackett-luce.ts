@@ -53,7 +53,8 @@ export function permuteRows(x: tf.Tensor, order: Int32Array): tf.Tensor {
  * i.e. −log P(item k is chosen first among the items ranked at or after it). Summed over k it is
  * ListMLE's negative log-likelihood; weighted, PLD's and p-ListMLE's. The suffix log-sum-exp is
  * {@link reverseLogCumSumExp} (exact far below the row maximum). `keep` (0/1 `[N, C]`, optional)
- * drops entries (ragged lists): they join no suffix and get a zero gradient, wherever they sit.
+ * drops entries (ragged lists): they join no suffix and get a zero gradient, wherever they sit. It
+ * must be a constant, not on the gradient tape (tfjs has no gradient for the comparison applied to it).
  */
 export function plackettLuceChoices(ranked: tf.Tensor, keep?: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
