@@ -34,6 +34,7 @@ export { type LambdaLossOptions, lambdaLoss } from './lambda-loss.js';
 export { type ListMleLossOptions, listMleLoss } from './list-mle-loss.js';
 export { type ListNetLossOptions, listNetLoss } from './list-net-loss.js';
 export { type MarginMseLossOptions, marginMseLoss } from './margin-mse-loss.js';
+export { type MatryoshkaLossOptions, matryoshkaLoss } from './matryoshka-loss.js';
 export { mapAtK } from './metrics/map-at-k.js';
 export { mrrAtK } from './metrics/mrr-at-k.js';
 export { type NdcgAtKOptions, ndcgAtK } from './metrics/ndcg-at-k.js';
