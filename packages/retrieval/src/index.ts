@@ -1,5 +1,11 @@
 export { type AngleLossOptions, angleLoss } from './angle-loss.js';
 export {
+  type BatchSamplerOptions,
+  groupByLabelBatches,
+  noDuplicatesBatches,
+  type SampleId,
+} from './batch-samplers.js';
+export {
   type CachedContrastiveOptions,
   type CachedContrastiveResult,
   cachedContrastive,
@@ -35,6 +41,7 @@ export { type ListMleLossOptions, listMleLoss } from './list-mle-loss.js';
 export { type ListNetLossOptions, listNetLoss } from './list-net-loss.js';
 export { type MarginMseLossOptions, marginMseLoss } from './margin-mse-loss.js';
 export { type MatryoshkaLossOptions, matryoshkaLoss } from './matryoshka-loss.js';
+export { type MegaBatchMarginLossOptions, megaBatchMarginLoss } from './mega-batch-margin-loss.js';
 export { mapAtK } from './metrics/map-at-k.js';
 export { mrrAtK } from './metrics/mrr-at-k.js';
 export { type NdcgAtKOptions, ndcgAtK } from './metrics/ndcg-at-k.js';

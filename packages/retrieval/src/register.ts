@@ -13,6 +13,7 @@ import { lambdaLoss } from './lambda-loss.js';
 import { listMleLoss } from './list-mle-loss.js';
 import { listNetLoss } from './list-net-loss.js';
 import { marginMseLoss } from './margin-mse-loss.js';
+import { megaBatchMarginLoss } from './mega-batch-margin-loss.js';
 import { mwLoss } from './mw-loss.js';
 import { pListMleLoss } from './p-list-mle-loss.js';
 import { rankNetLoss } from './rank-net-loss.js';
@@ -38,6 +39,7 @@ for (const loss of [
   listMleLoss,
   pListMleLoss,
   lambdaLoss,
+  megaBatchMarginLoss,
 ]) {
   registry.register(loss);
 }

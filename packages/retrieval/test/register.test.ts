@@ -23,6 +23,7 @@ describe('@xent/retrieval/register', () => {
       'xent/list-mle',
       'xent/p-list-mle',
       'xent/lambda',
+      'xent/mega-batch-margin',
     ];
     for (const id of ids) {
       const loss = registry.get(id);
