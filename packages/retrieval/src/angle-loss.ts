@@ -1,13 +1,14 @@
 import { defineLoss } from '@xent/core';
-import { pairwiseAngle, rankConsistency, scoredPairInputs } from './internal/scored-pairs.js';
+import {
+  pairwiseAngle,
+  type RankConsistencyOptions,
+  rankConsistency,
+  rankConsistencyOptions,
+  scoredPairInputs,
+} from './internal/scored-pairs.js';
 
 /** Options for {@link angleLoss}. */
-export interface AngleLossOptions {
-  /** Multiplier of the angle similarities, 1/τ (sentence-transformers' default). @defaultValue 20 */
-  readonly scale?: number;
-  /** Finiteness checks of the inputs. @defaultValue true */
-  readonly validate?: boolean;
-}
+export type AngleLossOptions = RankConsistencyOptions;
 
 /**
  * AnglE (Li & Li 2023): CoSENT on an angle similarity in complex space, which keeps a gradient where
@@ -42,8 +43,6 @@ export const angleLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: scoredPairInputs,
   defaults: { scale: 20 },
-  options: {
-    scale: { type: 'number', min: 0, exclusiveMin: true, description: 'inverse temperature 1/τ' },
-  },
+  options: rankConsistencyOptions,
   batch: ({ emb1, emb2, scores }, { scale }) => rankConsistency(pairwiseAngle(emb1, emb2), scores, scale),
 });

@@ -1,13 +1,14 @@
 import { defineLoss } from '@xent/core';
-import { pairwiseCosine, rankConsistency, scoredPairInputs } from './internal/scored-pairs.js';
+import {
+  pairwiseCosine,
+  type RankConsistencyOptions,
+  rankConsistency,
+  rankConsistencyOptions,
+  scoredPairInputs,
+} from './internal/scored-pairs.js';
 
 /** Options for {@link cosentLoss}. */
-export interface CosentLossOptions {
-  /** Multiplier of the cosine similarities, 1/τ (sentence-transformers' default). @defaultValue 20 */
-  readonly scale?: number;
-  /** Finiteness checks of the inputs. @defaultValue true */
-  readonly validate?: boolean;
-}
+export type CosentLossOptions = RankConsistencyOptions;
 
 /**
  * CoSENT (Su 2022; Huang et al. 2024): a ranking loss over every pair of pairs in the batch. Whenever
@@ -41,8 +42,6 @@ export const cosentLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: scoredPairInputs,
   defaults: { scale: 20 },
-  options: {
-    scale: { type: 'number', min: 0, exclusiveMin: true, description: 'inverse temperature 1/τ' },
-  },
+  options: rankConsistencyOptions,
   batch: ({ emb1, emb2, scores }, { scale }) => rankConsistency(pairwiseCosine(emb1, emb2), scores, scale),
 });

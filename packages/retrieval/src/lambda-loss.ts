@@ -1,32 +1,23 @@
-import { defineLoss, type TensorInput } from '@xent/core';
+import { defineLoss } from '@xent/core';
 import {
   lambdaPairLoss,
   listMask,
-  listMaskOption,
+  type PairwiseListOptions,
+  pairwiseListOptions,
   rerankInputs,
   type WeightingScheme,
 } from './internal/rerank.js';
 
 /** Options for {@link lambdaLoss}. */
-export interface LambdaLossOptions {
+export interface LambdaLossOptions extends PairwiseListOptions {
   /**
    * Pair weights (sentence-transformers' scheme classes without "Scheme"): `'NDCGLoss2PP'`
    * (mu·NDCG-Loss2 + LambdaRank), `'NDCGLoss2'`, `'LambdaRank'`, `'NDCGLoss1'`, `'NoWeighting'` (RankNet).
    * @defaultValue 'NDCGLoss2PP'
    */
   readonly weightingScheme?: WeightingScheme;
-  /** Only pairs whose documents are both in the model's top k count (NDCG@k). @defaultValue all */
-  readonly k?: number;
-  /** Slope σ of the pair sigmoid. @defaultValue 1 */
-  readonly sigma?: number;
   /** μ of NDCGLoss2PP. @defaultValue 10 */
   readonly mu?: number;
-  /** Logarithm of the pair loss: `'binary'` (log₂, ST's default) or `'natural'`. @defaultValue 'binary' */
-  readonly reductionLog?: 'natural' | 'binary';
-  /** 0/1 `[N, K]`: 1 for real documents of a ragged list. @defaultValue all real */
-  readonly mask?: TensorInput;
-  /** Data checks (finite inputs, 0/1 mask). @defaultValue true */
-  readonly validate?: boolean;
 }
 
 /**
@@ -71,11 +62,8 @@ export const lambdaLoss = /* @__PURE__ */ defineLoss<
       values: ['NDCGLoss2PP', 'NDCGLoss2', 'LambdaRank', 'NDCGLoss1', 'NoWeighting'],
       description: 'pair weights (ST scheme names)',
     },
-    k: { type: 'number', min: 1, integer: true, description: 'pairs within the predicted top k only' },
-    sigma: { type: 'number', min: 0, exclusiveMin: true, description: 'slope of the pair sigmoid' },
     mu: { type: 'number', min: 0, description: 'weight of NDCG-Loss2 in NDCGLoss2PP' },
-    reductionLog: { type: 'enum', values: ['natural', 'binary'], description: 'log base of the pair loss' },
-    mask: listMaskOption,
+    ...pairwiseListOptions,
   },
   batch: ({ logits, labels }, { weightingScheme, k, sigma, mu, reductionLog, mask }, context) =>
     lambdaPairLoss(logits, labels, listMask(context.fn, mask, logits, context.validate), {

@@ -1,17 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type ReductionOptions, type TensorInput } from '@xent/core';
-import { listChoices, listMask, listMaskOption, rerankInputs, zeroGradientFrom } from './internal/rerank.js';
+import { defineLoss, type ReductionOptions } from '@xent/core';
+import {
+  type ListOrderOptions,
+  listChoices,
+  listMask,
+  listOrderOptions,
+  rerankInputs,
+  zeroGradientFrom,
+} from './internal/rerank.js';
 
 /** Options for {@link listMleLoss}. */
-export interface ListMleLossOptions extends ReductionOptions {
-  /**
-   * Take the documents' given order as the target ranking (ST's default: lists come best first);
-   * `false` ranks them by label, descending (ties in input order). @defaultValue true
-   */
-  readonly respectInputOrder?: boolean;
-  /** 0/1 `[N, K]`: 1 for real documents of a ragged list. @defaultValue all real */
-  readonly mask?: TensorInput;
-}
+export interface ListMleLossOptions extends ReductionOptions, ListOrderOptions {}
 
 /**
  * ListMLE (Xia et al. 2008), as sentence-transformers' cross-encoder `ListMLELoss`: the negative
@@ -45,13 +44,7 @@ export const listMleLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: rerankInputs,
   defaults: { respectInputOrder: true },
-  options: {
-    respectInputOrder: {
-      type: 'boolean',
-      description: 'the given order is the target ranking (else by label)',
-    },
-    mask: listMaskOption,
-  },
+  options: listOrderOptions,
   perExample: ({ logits, labels }, { respectInputOrder, mask }, context) => {
     const keep = listMask(context.fn, mask, logits, context.validate);
     const { choices } = listChoices(logits, labels, keep, respectInputOrder);

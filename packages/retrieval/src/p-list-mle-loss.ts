@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, detached, type ReductionOptions, type TensorInput } from '@xent/core';
-import { listChoices, listMask, listMaskOption, rerankInputs } from './internal/rerank.js';
+import { defineLoss, detached, type ReductionOptions } from '@xent/core';
+import {
+  type ListOrderOptions,
+  listChoices,
+  listMask,
+  listOrderOptions,
+  rerankInputs,
+} from './internal/rerank.js';
 
 /** Options for {@link pListMleLoss}. */
-export interface PListMleLossOptions extends ReductionOptions {
-  /**
-   * Take the documents' given order as the target ranking (ST's default: lists come best first);
-   * `false` ranks them by label, descending (ties in input order). @defaultValue true
-   */
-  readonly respectInputOrder?: boolean;
-  /** 0/1 `[N, K]`: 1 for real documents of a ragged list. @defaultValue all real */
-  readonly mask?: TensorInput;
-}
+export interface PListMleLossOptions extends ReductionOptions, ListOrderOptions {}
 
 /**
  * Position-aware ListMLE (Lan et al. 2014), as sentence-transformers' cross-encoder `PListMLELoss`
@@ -45,13 +43,7 @@ export const pListMleLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: rerankInputs,
   defaults: { respectInputOrder: true },
-  options: {
-    respectInputOrder: {
-      type: 'boolean',
-      description: 'the given order is the target ranking (else by label)',
-    },
-    mask: listMaskOption,
-  },
+  options: listOrderOptions,
   perExample: ({ logits, labels }, { respectInputOrder, mask }, context) => {
     const keep = listMask(context.fn, mask, logits, context.validate);
     const { choices } = listChoices(logits, labels, keep, respectInputOrder);

@@ -1,19 +1,14 @@
-import { defineLoss, type TensorInput } from '@xent/core';
-import { lambdaPairLoss, listMask, listMaskOption, rerankInputs } from './internal/rerank.js';
+import { defineLoss } from '@xent/core';
+import {
+  lambdaPairLoss,
+  listMask,
+  type PairwiseListOptions,
+  pairwiseListOptions,
+  rerankInputs,
+} from './internal/rerank.js';
 
 /** Options for {@link rankNetLoss}. */
-export interface RankNetLossOptions {
-  /** Only pairs whose documents are both in the model's top k count. @defaultValue all */
-  readonly k?: number;
-  /** Slope σ of the pair sigmoid. @defaultValue 1 */
-  readonly sigma?: number;
-  /** Logarithm of the pair loss: `'binary'` (log₂, ST's default) or `'natural'`. @defaultValue 'binary' */
-  readonly reductionLog?: 'natural' | 'binary';
-  /** 0/1 `[N, K]`: 1 for real documents of a ragged list. @defaultValue all real */
-  readonly mask?: TensorInput;
-  /** Data checks (finite inputs, 0/1 mask). @defaultValue true */
-  readonly validate?: boolean;
-}
+export type RankNetLossOptions = PairwiseListOptions;
 
 /**
  * RankNet (Burges et al. 2005), as sentence-transformers' cross-encoder `RankNetLoss`: every pair of
@@ -46,12 +41,7 @@ export const rankNetLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: rerankInputs,
   defaults: { sigma: 1, reductionLog: 'binary' },
-  options: {
-    k: { type: 'number', min: 1, integer: true, description: 'pairs within the predicted top k only' },
-    sigma: { type: 'number', min: 0, exclusiveMin: true, description: 'slope of the pair sigmoid' },
-    reductionLog: { type: 'enum', values: ['natural', 'binary'], description: 'log base of the pair loss' },
-    mask: listMaskOption,
-  },
+  options: pairwiseListOptions,
   batch: ({ logits, labels }, { k, sigma, reductionLog, mask }, context) =>
     lambdaPairLoss(logits, labels, listMask(context.fn, mask, logits, context.validate), {
       scheme: 'NoWeighting',

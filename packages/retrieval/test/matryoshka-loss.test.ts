@@ -12,6 +12,7 @@ import { gistEmbedLoss } from '../src/gist-embed-loss.js';
 import { infoNceLoss } from '../src/info-nce-loss.js';
 import { matryoshkaLoss } from '../src/matryoshka-loss.js';
 import { sigmoidLoss } from '../src/sigmoid-loss.js';
+import { encoder } from './encoder.js';
 import type { Matrix } from './reference.js';
 
 const cut = (m: Matrix, d: number) => m.map((r) => r.slice(0, d));
@@ -27,16 +28,6 @@ const value = (t: tf.Tensor) => {
   t.dispose();
   return v;
 };
-
-function encoder(seed: number, inputDim: number, outDim: number) {
-  const w1 = tf.variable(tf.tensor(randomNormal([inputDim, 5], seed, 0.5) as number[][]));
-  const w2 = tf.variable(tf.tensor(randomNormal([5, outDim], seed + 1, 0.5) as number[][]));
-  return {
-    variables: [w1, w2],
-    embed: (x: tf.Tensor) => tf.tidy(() => tf.matMul(tf.tanh(tf.matMul(x, w1)), w2)),
-    dispose: () => tf.dispose([w1, w2]),
-  };
-}
 
 describeBackends(['cpu', 'wasm'], () => {
   describe('matryoshkaLoss', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs';
 import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/testing';
 import { describeBackends, runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';

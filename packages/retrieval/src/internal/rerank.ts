@@ -29,11 +29,55 @@ export const rerankInputs = [
   },
 ] as const;
 
+/** Options every list loss takes. */
+export interface ListMaskOptions {
+  /** 0/1 `[N, K]`: 1 for real documents of a ragged list. @defaultValue all real */
+  readonly mask?: TensorInput;
+}
+
+/** Options of the Plackett–Luce list losses (ListMLE, p-ListMLE). */
+export interface ListOrderOptions extends ListMaskOptions {
+  /**
+   * Take the documents' given order as the target ranking (ST's default: lists come best first);
+   * `false` ranks them by label, descending (ties in input order). @defaultValue true
+   */
+  readonly respectInputOrder?: boolean;
+}
+
+/** Options of the pairwise list losses (RankNet, LambdaLoss). */
+export interface PairwiseListOptions extends ListMaskOptions {
+  /** Only pairs whose documents are both in the model's top k count (NDCG@k). @defaultValue all */
+  readonly k?: number;
+  /** Slope σ of the pair sigmoid. @defaultValue 1 */
+  readonly sigma?: number;
+  /** Logarithm of the pair loss: `'binary'` (log₂, ST's default) or `'natural'`. @defaultValue 'binary' */
+  readonly reductionLog?: 'natural' | 'binary';
+  /** Data checks (finite inputs, 0/1 mask). @defaultValue true */
+  readonly validate?: boolean;
+}
+
+/** Option metadata of {@link ListOrderOptions}. */
+export const listOrderOptions = {
+  respectInputOrder: {
+    type: 'boolean',
+    description: 'the given order is the target ranking (else by label)',
+  },
+  mask: {
+    type: 'other',
+    description: '0/1 [N, K]: 1 for the real documents of each (ragged) list, 0 for padding',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Option metadata of {@link PairwiseListOptions}. */
+export const pairwiseListOptions = {
+  k: { type: 'number', min: 1, integer: true, description: 'pairs within the predicted top k only' },
+  sigma: { type: 'number', min: 0, exclusiveMin: true, description: 'slope of the pair sigmoid' },
+  reductionLog: { type: 'enum', values: ['natural', 'binary'], description: 'log base of the pair loss' },
+  mask: listOrderOptions.mask,
+} as const satisfies Record<string, OptionSpec>;
+
 /** Option metadata of the ragged-list mask. */
-export const listMaskOption: OptionSpec = {
-  type: 'other',
-  description: '0/1 [N, K]: 1 for the real documents of each (ragged) list, 0 for padding',
-};
+export const listMaskOption: OptionSpec = listOrderOptions.mask;
 
 /** The 0/1 float `[N, K]` mask of real documents (all ones when `mask` is undefined). */
 export function listMask(

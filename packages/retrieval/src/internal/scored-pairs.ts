@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { detached, l2Normalize, logSumExp } from '@xent/core';
+import { detached, l2Normalize, logSumExp, type OptionSpec } from '@xent/core';
 
 /** The inputs shared by the scored-pair losses (CoSENT, AnglE, CosineSimilarity). */
 export const scoredPairInputs = [
@@ -12,6 +12,19 @@ export const scoredPairInputs = [
     description: 'gold similarity score of each pair (only their order matters for CoSENT/AnglE)',
   },
 ] as const;
+
+/** Options of CoSENT and AnglE. */
+export interface RankConsistencyOptions {
+  /** Multiplier of the similarities, 1/τ (sentence-transformers' default). @defaultValue 20 */
+  readonly scale?: number;
+  /** Finiteness checks of the inputs. @defaultValue true */
+  readonly validate?: boolean;
+}
+
+/** Option metadata of {@link RankConsistencyOptions}. */
+export const rankConsistencyOptions = {
+  scale: { type: 'number', min: 0, exclusiveMin: true, description: 'inverse temperature 1/τ' },
+} as const satisfies Record<string, OptionSpec>;
 
 /** Row-wise cosine similarity `[N]` of `a` and `b` `[N, D]` (rows L2-normalised first). */
 export function pairwiseCosine(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
