@@ -3,6 +3,7 @@ import {
   type AnyLossFn,
   describeTensor,
   invalidOption,
+  seededRandom,
   type TensorInput,
   toTensor,
   XentError,
@@ -20,6 +21,13 @@ export interface MatryoshkaLossOptions {
    * plain function, every argument
    */
   readonly embeddingArgs?: readonly number[];
+  /**
+   * Dims used per call: a random subset of this many of `dims` (sentence-transformers'
+   * `n_dims_per_step`), drawn anew at every call from a generator seeded with `seed`. @defaultValue all dims
+   */
+  readonly nDimsPerStep?: number;
+  /** Seed of the `nDimsPerStep` draws: the same seed gives the same sequence of subsets. @defaultValue 0 */
+  readonly seed?: number;
 }
 
 const FN = 'matryoshkaLoss';
@@ -65,8 +73,9 @@ function truncate(value: TensorInput, dim: number, argument: string): tf.Tensor 
  * It is a plain function of the embeddings, so it composes with {@link cachedContrastive}
  * (`loss: matryoshkaLoss((q, d) => infoNceLoss(q, d), { dims })`): the cached embedding gradients
  * are those of the sum, exactly. Degenerate: `dims: [D]` is the loss itself; dimensions beyond
- * max(dims) get a zero gradient. Not provided: sentence-transformers' `n_dims_per_step` (random
- * subsets of dims) and Matryoshka2d/AdaptiveLayer (a loss here sees embeddings, not a model's layers).
+ * max(dims) get a zero gradient. `nDimsPerStep` uses a seeded random subset of the dims per call
+ * (ST's `n_dims_per_step`). Not provided: Matryoshka2d/AdaptiveLayer (a loss here sees embeddings, not
+ * a model's layers).
  *
  * @param lossFn an embedding loss: an xent loss such as `infoNceLoss`, or any `(…tensors) => scalar`.
  * @returns a loss with the same arguments.
@@ -105,6 +114,21 @@ export function matryoshkaLoss<F extends (...args: any[]) => tf.Tensor>(
       Array.isArray(weights) ? `[${weights}]` : weights,
     );
   }
+  const perStep = options.nDimsPerStep ?? dims.length;
+  if (!Number.isInteger(perStep) || perStep < 1) {
+    invalidOption(FN, 'nDimsPerStep', 'an integer ≥ 1', perStep);
+  }
+  const next = seededRandom(options.seed ?? 0);
+  // Indices of the dims used by one call: all, or a fresh random subset of `perStep` of them.
+  const pickDims = (): number[] => {
+    const all = dims.map((_, k) => k);
+    if (perStep >= dims.length) return all;
+    for (let i = 0; i < perStep; i++) {
+      const j = i + Math.floor(next() * (all.length - i));
+      [all[i], all[j]] = [all[j]!, all[i]!];
+    }
+    return all.slice(0, perStep).sort((a, b) => a - b);
+  };
   const spec = (lossFn as unknown as Partial<AnyLossFn>).spec;
   const embeddingArgs =
     options.embeddingArgs ??
@@ -120,7 +144,8 @@ export function matryoshkaLoss<F extends (...args: any[]) => tf.Tensor>(
       const lossOptions = hasOptions ? (args[tensorCount] as Record<string, unknown>) : undefined;
       const tensors = hasOptions ? args.slice(0, tensorCount) : args;
       const truncated = (index: number) => embeddingArgs === undefined || embeddingArgs.includes(index);
-      const terms = dims.map((dim, k) => {
+      const terms = pickDims().map((k) => {
+        const dim = dims[k]!;
         const part = tensors.map((arg, index) =>
           truncated(index) ? truncate(arg as TensorInput, dim, `argument ${index}`) : arg,
         );

@@ -132,6 +132,27 @@ describeBackends(['cpu', 'wasm'], () => {
         tower.dispose();
       });
     }
+    it('nDimsPerStep: each call sums a seeded random subset of the dims, all of them over time', () => {
+      const terms = dims.map((dim, k) => weights[k]! * value(infoNceLoss(cut(q, dim), cut(d, dim))));
+      const draw = (seed: number) => {
+        const wrapped = matryoshkaLoss(infoNceLoss, { dims, weights, nDimsPerStep: 1, seed });
+        return Array.from({ length: 12 }, () => value(wrapped(q, d)));
+      };
+      const first = draw(7);
+      expect(draw(7)).toEqual(first);
+      const chosen = first.map((v) => terms.findIndex((t) => Math.abs(t - v) < 1e-5 * Math.max(1, t)));
+      expect(chosen.every((k) => k >= 0)).toBe(true);
+      expect(new Set(chosen).size).toBe(3);
+      const pairs = matryoshkaLoss(infoNceLoss, { dims, weights, nDimsPerStep: 2, seed: 3 });
+      const sums = [terms[0]! + terms[1]!, terms[0]! + terms[2]!, terms[1]! + terms[2]!];
+      for (let i = 0; i < 5; i++) {
+        const v = value(pairs(q, d));
+        expect(sums.some((s) => Math.abs(s - v) < 1e-5 * Math.max(1, s))).toBe(true);
+      }
+      expectXentError(() => matryoshkaLoss(infoNceLoss, { dims, nDimsPerStep: 0 }), 'INVALID_OPTION', {
+        argument: 'options.nDimsPerStep',
+      });
+    });
     it('rejects bad dims and weights with INVALID_OPTION, too-narrow embeddings with SHAPE_MISMATCH; no leak', () => {
       expectXentError(() => matryoshkaLoss(infoNceLoss, { dims: [] }), 'INVALID_OPTION', {
         argument: 'options.dims',
