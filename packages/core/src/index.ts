@@ -37,6 +37,11 @@ export {
   safeSqrt,
   squaredL2,
 } from './primitives/pairwise.js';
+export {
+  descendingRowOrder,
+  permuteRows,
+  plackettLuceChoices,
+} from './primitives/plackett-luce.js';
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';

@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  customGradient,
   defineLoss,
+  descendingRowOrder,
   type IgnoreIndexOptions,
+  permuteRows,
+  plackettLuceChoices,
   type ReductionOptions,
-  reverseLogCumSumExp,
   softmax,
 } from '@xent/core';
 import { requireClassIds } from './class-ids.js';
@@ -20,43 +21,15 @@ const inputs = [studentLogitsInput, teacherLogitsInput, classIdsInput] as const;
 
 /**
  * The teacher-optimal permutation, one host sort per row: the true label first, then the other
- * classes by descending teacher logit (ties by class index). Returned as flat indices into the
- * `[N·C]` view (so one gather permutes every row) with their inverse. It carries no gradient.
+ * classes by descending teacher logit (ties by class index), as flat indices for core's
+ * {@link permuteRows}. It carries no gradient.
  */
-function teacherOptimalOrder(
-  teacher: tf.Tensor,
-  labels: tf.Tensor,
-): { order: Int32Array; inverse: Int32Array } {
+function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): Int32Array {
   const [rows, classes] = teacher.shape as [number, number];
-  const t = teacher.dataSync();
+  const keys = teacher.dataSync().slice();
   const y = labels.dataSync();
-  const order = new Int32Array(rows * classes);
-  const inverse = new Int32Array(rows * classes);
-  const rest: number[] = [];
-  for (let r = 0; r < rows; r++) {
-    const base = r * classes;
-    const label = y[r]!;
-    rest.length = 0;
-    for (let c = 0; c < classes; c++) if (c !== label) rest.push(c);
-    rest.sort((a, b) => t[base + b]! - t[base + a]! || a - b);
-    order[base] = base + label;
-    for (let k = 0; k < rest.length; k++) order[base + k + 1] = base + rest[k]!;
-  }
-  for (let i = 0; i < order.length; i++) inverse[order[i]!] = i;
-  return { order, inverse };
-}
-
-/**
- * x permuted within each row by `order` (flat indices). The gradient of a permutation is the inverse
- * permutation, so the backward pass is one more gather (no scatter, which tfjs-wasm lacks).
- */
-function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tensor {
-  const shape = x.shape;
-  const op = customGradient<[tf.Tensor]>(([input]) => ({
-    value: tf.tidy(() => tf.reshape(tf.gather(tf.reshape(input, [-1]), tf.tensor1d(order, 'int32')), shape)),
-    gradFunc: (dy) => tf.reshape(tf.gather(tf.reshape(dy, [-1]), tf.tensor1d(inverse, 'int32')), shape),
-  }));
-  return op(x);
+  for (let r = 0; r < rows; r++) keys[r * classes + y[r]!] = Number.POSITIVE_INFINITY;
+  return descendingRowOrder(keys, rows, classes);
 }
 
 /**
@@ -68,7 +41,7 @@ function permute(x: tf.Tensor, order: Int32Array, inverse: Int32Array): tf.Tenso
  *
  * a weighted sum of Plackett-Luce choice losses, used alone (it replaces CE + KD). Weights (1, 0, …, 0)
  * give cross-entropy, uniform weights ListMLE. Convex and translation-invariant in the student logits.
- * One sort per row (on the host); the suffix log-sum-exp is core's {@link reverseLogCumSumExp}, exact
+ * One sort per row (on the host); the choice terms are core's {@link plackettLuceChoices}, exact
  * even when a suffix lies far below the row maximum. The teacher is a constant (compute its logits
  * outside the gradient scope); the permutation carries no gradient.
  *
@@ -102,10 +75,8 @@ export const pldLoss = /* @__PURE__ */ defineLoss<typeof inputs, PldLossOptions,
   },
   check: ({ labels }, _options, { fn }) => requireClassIds(fn, labels),
   perExample: ({ studentLogits, teacherLogits, labels }, { temperature }) => {
-    const { order, inverse } = teacherOptimalOrder(teacherLogits, labels);
-    const student = permute(studentLogits, order, inverse);
-    const weights = permute(softmax(tf.div(teacherLogits, temperature)), order, inverse);
-    const choice = tf.sub(reverseLogCumSumExp(student), student);
-    return tf.sum(tf.mul(weights, choice), -1);
+    const order = teacherOptimalOrder(teacherLogits, labels);
+    const weights = permuteRows(softmax(tf.div(teacherLogits, temperature)), order);
+    return tf.sum(tf.mul(weights, plackettLuceChoices(permuteRows(studentLogits, order))), -1);
   },
 });

@@ -2,24 +2,69 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   checkFinite,
   defineLoss,
+  describeTensor,
+  invalidOption,
   logSumExp,
-  pickClass,
   type ReductionOptions,
+  stopGradient,
   type TensorInput,
+  toTensor,
 } from '@xent/core';
-import { matrixOption } from './internal/options.js';
+import { type BatchIds, relevanceMask } from './internal/relevance.js';
 import { type SimilarityKind, similarityMatrix, similarityOption } from './internal/similarity.js';
+
+/** A softmax direction of {@link infoNceLoss} (sentence-transformers 6's names). */
+export type InfoNceDirection = 'query_to_doc' | 'doc_to_query' | 'query_to_query' | 'doc_to_doc';
+
+/** Which negatives get the hardness penalty α·sg(sim) (sentence-transformers 6's names). */
+export type InfoNceHardnessMode = 'in_batch_negatives' | 'hard_negatives' | 'all_negatives';
 
 /** Options for {@link infoNceLoss}. */
 export interface InfoNceLossOptions extends ReductionOptions {
   /** Multiplier of the similarities, 1/τ (20 ↔ τ = 0.05, as in sentence-transformers). @defaultValue 20 */
   readonly scale?: number;
-  /** Also score each document against all queries and average both directions. @defaultValue false */
+  /**
+   * Shorthand for `directions: ['query_to_doc', 'doc_to_query']` with `partitionMode: 'per_direction'`
+   * (MultipleNegativesSymmetricRankingLoss); not combinable with `directions`. @defaultValue false
+   */
   readonly symmetric?: boolean;
-  /** Extra negative documents `[H, D]` appended to every query's candidates. @defaultValue none */
+  /**
+   * Extra negative documents appended to every query's candidates: a shared pool `[H, D]`, or
+   * `[N, K, D]`, query i's own K hard negatives (sentence-transformers' `neg_1..neg_K` columns; every
+   * query still sees all of them). @defaultValue none
+   */
   readonly hardNegatives?: TensorInput;
   /** @defaultValue 'cosine' */
   readonly similarity?: SimilarityKind;
+  /**
+   * Softmax rows scored for query i: `'query_to_doc'` (qᵢ vs every candidate; required),
+   * `'doc_to_query'` (dᵢ vs every query), `'query_to_query'` (qᵢ vs the other queries),
+   * `'doc_to_doc'` (dᵢ vs every candidate but its own). @defaultValue ['query_to_doc']
+   */
+  readonly directions?: readonly InfoNceDirection[];
+  /**
+   * `'joint'`: one softmax over the candidates of all directions; `'per_direction'`: one per
+   * direction, averaged (only with query_to_doc/doc_to_query). @defaultValue 'joint'
+   */
+  readonly partitionMode?: 'joint' | 'per_direction';
+  /** Negatives whose logit gets + hardnessStrength·sg(sim) (Lan et al. 2025). @defaultValue none */
+  readonly hardnessMode?: InfoNceHardnessMode;
+  /** α of the hardness penalty, added unscaled to the scaled logits. @defaultValue 0 */
+  readonly hardnessStrength?: number;
+  /**
+   * 0/1 `[N, N]` (in-batch documents) or `[N, N + hard negatives]`: 1 where the candidate is
+   * relevant to query i (a duplicate, a second positive). Never counted as a negative. @defaultValue none
+   */
+  readonly positiveMask?: TensorInput;
+  /** Ids of the queries `[N]` (strings, numbers or int32): equal ids share their positives. @defaultValue none */
+  readonly queryIds?: BatchIds;
+  /** Ids of the positive documents `[N]`: equal ids are the same document. @defaultValue none */
+  readonly docIds?: BatchIds;
+  /**
+   * What relevant candidates other than dᵢ are: `'mask'` (left out of the softmax) or `'positive'`
+   * (the numerator sums over all of them: multiple positives). @defaultValue 'mask'
+   */
+  readonly duplicates?: 'mask' | 'positive';
 }
 
 const inputs = [
@@ -32,30 +77,143 @@ const inputs = [
   },
 ] as const;
 
-// Cross-entropy of each row of `logits` with its diagonal entry as the target.
-function diagonalCrossEntropy(logits: tf.Tensor): tf.Tensor {
-  const n = logits.shape[0]!;
-  return tf.sub(logSumExp(logits, { axis: -1 }), pickClass(logits, tf.range(0, n, 1, 'int32')));
+const DIRECTIONS: readonly InfoNceDirection[] = [
+  'query_to_doc',
+  'doc_to_query',
+  'query_to_query',
+  'doc_to_doc',
+];
+
+function checkDirections(
+  fn: string,
+  directions: unknown,
+  partitionMode: string,
+): readonly InfoNceDirection[] {
+  const expected = `a non-empty list of distinct ${DIRECTIONS.map((d) => `'${d}'`).join(', ')} containing 'query_to_doc'`;
+  if (
+    !Array.isArray(directions) ||
+    !directions.includes('query_to_doc') ||
+    new Set(directions).size !== directions.length ||
+    !directions.every((d) => DIRECTIONS.includes(d))
+  ) {
+    invalidOption(
+      fn,
+      'directions',
+      expected,
+      Array.isArray(directions) ? `[${directions.join(', ')}]` : directions,
+    );
+  }
+  const list = directions as InfoNceDirection[];
+  if (partitionMode === 'per_direction' && list.some((d) => d === 'query_to_query' || d === 'doc_to_doc')) {
+    invalidOption(
+      fn,
+      'partitionMode',
+      "'joint' when directions include 'query_to_query' or 'doc_to_doc' (their softmax holds no positive)",
+      partitionMode,
+    );
+  }
+  return list;
+}
+
+// Candidates `[C, D]` = docs then hard negatives, and which candidates are each query's own:
+// `own [N, C]` (its positive and its own hard negatives; a shared pool belongs to no query) and
+// `hard [N, C]` (the hard negatives the hardness modes call query i's: its own, or the whole pool).
+function candidatesOf(
+  fn: string,
+  docs: tf.Tensor,
+  hardNegatives: TensorInput | undefined,
+  validate: boolean,
+) {
+  const [n, d] = docs.shape as [number, number];
+  const eye = tf.eye(n);
+  if (hardNegatives === undefined) return { candidates: docs, own: eye, hard: tf.zerosLike(eye) };
+  const extra = toTensor(hardNegatives, fn, 'options.hardNegatives', 'float32');
+  const pool = extra.rank === 2 && extra.shape[1] === d;
+  const perQuery = extra.rank === 3 && extra.shape[0] === n && extra.shape[2] === d;
+  if (!pool && !perQuery) {
+    invalidOption(fn, 'hardNegatives', `float32 [H, ${d}] or [${n}, K, ${d}]`, describeTensor(extra));
+  }
+  if (validate) checkFinite(fn, 'options.hardNegatives', extra);
+  if (pool) {
+    const h = extra.shape[0]!;
+    return {
+      candidates: tf.concat([docs, extra]),
+      own: tf.pad(eye, [
+        [0, 0],
+        [0, h],
+      ]),
+      hard: tf.concat([tf.zerosLike(eye), tf.ones([n, h])], 1),
+    };
+  }
+  const k = extra.shape[1]!;
+  // Column n + k'·N + j is the k'-th hard negative of query j (sentence-transformers' column order).
+  const columns = tf.reshape(tf.transpose(extra, [1, 0, 2]), [k * n, d]);
+  const ownHard = tf.tile(eye, [1, k]);
+  return {
+    candidates: tf.concat([docs, columns]),
+    own: tf.concat([eye, ownHard], 1),
+    hard: tf.concat([tf.zerosLike(eye), ownHard], 1),
+  };
+}
+
+// 1 where the hardness penalty applies (before removing relevant candidates).
+function penaltyColumns(mode: InfoNceHardnessMode, own: tf.Tensor, hard: tf.Tensor, n: number): tf.Tensor {
+  const ownPositive = tf.pad(tf.eye(n), [
+    [0, 0],
+    [0, own.shape[1]! - n],
+  ]);
+  if (mode === 'hard_negatives') return hard;
+  if (mode === 'all_negatives') return tf.sub(1, ownPositive);
+  return tf.mul(tf.sub(1, own), tf.sub(1, hard));
+}
+
+interface Direction {
+  readonly logits: tf.Tensor;
+  /** 1 where the entry is in the softmax's denominator. */
+  readonly keep: tf.Tensor;
+  /** 1 where the entry is in the numerator (only query_to_doc and doc_to_query have one). */
+  readonly positive?: tf.Tensor;
 }
 
 /**
- * InfoNCE with in-batch negatives, in the MultipleNegativesRanking form (van den Oord et al. 2018;
- * Henderson et al. 2017): query i's positive is document i, every other document of the batch and
- * every hard negative is a negative.
+ * InfoNCE with in-batch negatives in sentence-transformers 6's MultipleNegativesRanking form (van den
+ * Oord et al. 2018; Henderson et al. 2017), plus duplicate-aware negatives. By default query i's
+ * positive is document i, every other document of the batch and every hard negative a negative:
  *
  *   ℓᵢ = −log( exp(scale·sim(qᵢ, dᵢ)) / Σ_{c ∈ docs ∪ hardNegatives} exp(scale·sim(qᵢ, c)) )
  *
- * With `symmetric`, ℓᵢ = ½(ℓᵢ^{q→d} + ℓᵢ^{d→q}), the second scoring document i against all queries.
+ * `directions` add softmax rows for query i: doc_to_query sim(dᵢ, qⱼ) for all j; query_to_query
+ * sim(qᵢ, qⱼ) for j ≠ i; doc_to_doc sim(dᵢ, c) for every candidate c not dᵢ or its own hard
+ * negatives. `'joint'`: ℓᵢ = log Σ_{all rows' entries} exp(·) − scale·sim(qᵢ, dᵢ); `'per_direction'`:
+ * ℓᵢ = mean over directions of (log Σ_row exp(·) − scale·sim(qᵢ, dᵢ)). Hardness weighting adds
+ * α·sg(sim(qᵢ, c)) (unscaled, no gradient) to the selected negatives' query_to_doc logits.
+ *
+ * Duplicate-aware (`positiveMask`, `queryIds`, `docIds`): a candidate relevant to qᵢ other than dᵢ is
+ * never a negative: with `duplicates: 'mask'` it leaves every softmax (also query_to_query and
+ * doc_to_doc for related pairs); with `'positive'` the numerator becomes Σ_{p relevant} exp(scale·sim(qᵢ, p))
+ * (likewise doc_to_query over the queries dᵢ is relevant to). Without them, exactly sentence-transformers'
+ * MultipleNegativesRankingLoss (`symmetric`: MultipleNegativesSymmetricRankingLoss).
+ *
+ * Degenerate inputs: one pair gives 0 (its only candidate is its positive) unless hard negatives
+ * are given; a batch whose documents are all duplicates of each other gives 0 with `'mask'` and
+ * the no-duplicate loss of a single pair with `'positive'`.
  *
  * @param queries float32 `[N, D]`.  @param docs float32 `[N, D]`, row i relevant to query i.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
  * @see https://arxiv.org/abs/1807.03748
- * @example const loss = infoNceLoss(q, d, { scale: 20, hardNegatives: negatives });
+ * @example const loss = infoNceLoss(q, d, { directions: ['query_to_doc', 'doc_to_query'], docIds });
  */
 export const infoNceLoss = /* @__PURE__ */ defineLoss<
   typeof inputs,
   InfoNceLossOptions,
-  { scale: number; symmetric: boolean; similarity: SimilarityKind }
+  {
+    scale: number;
+    symmetric: boolean;
+    similarity: SimilarityKind;
+    partitionMode: 'joint' | 'per_direction';
+    hardnessStrength: number;
+    duplicates: 'mask' | 'positive';
+  }
 >({
   id: 'xent/info-nce',
   name: 'infoNceLoss',
@@ -68,23 +226,124 @@ export const infoNceLoss = /* @__PURE__ */ defineLoss<
     year: 2018,
   },
   inputs,
-  defaults: { scale: 20, symmetric: false, similarity: 'cosine' },
+  defaults: {
+    scale: 20,
+    symmetric: false,
+    similarity: 'cosine',
+    partitionMode: 'joint',
+    hardnessStrength: 0,
+    duplicates: 'mask',
+  },
   options: {
     scale: { type: 'number', min: 0, exclusiveMin: true, description: 'inverse temperature 1/τ' },
     symmetric: { type: 'boolean', description: 'average the query→doc and doc→query losses' },
-    hardNegatives: { type: 'other', description: 'extra negative documents [H, D]' },
+    hardNegatives: { type: 'other', description: 'extra negative documents [H, D] or [N, K, D]' },
     similarity: similarityOption,
+    directions: { type: 'other', description: 'softmax directions (query_to_doc, doc_to_query, …)' },
+    partitionMode: {
+      type: 'enum',
+      values: ['joint', 'per_direction'],
+      description: 'one softmax over all directions, or one per direction averaged',
+    },
+    hardnessMode: {
+      type: 'enum',
+      values: ['in_batch_negatives', 'hard_negatives', 'all_negatives'],
+      description: 'negatives whose logit gets the hardness penalty',
+    },
+    hardnessStrength: { type: 'number', min: 0, description: 'α of the hardness penalty' },
+    positiveMask: { type: 'other', description: '0/1 relevance of candidates to queries [N, N]' },
+    queryIds: { type: 'other', description: 'query ids [N]; equal ids share positives' },
+    docIds: { type: 'other', description: 'document ids [N]; equal ids are the same document' },
+    duplicates: {
+      type: 'enum',
+      values: ['mask', 'positive'],
+      description: 'relevant in-batch candidates are masked out, or count as positives',
+    },
   },
-  perExample: ({ queries, docs }, { scale, symmetric, similarity, hardNegatives }, context) => {
-    let candidates = docs;
-    if (hardNegatives !== undefined) {
-      const extra = matrixOption(context.fn, 'hardNegatives', hardNegatives, docs.shape[1]!);
-      if (context.validate) checkFinite(context.fn, 'options.hardNegatives', extra);
-      candidates = tf.concat([docs, extra]);
+  check: (_, options, context) => {
+    if (options.symmetric && options.directions !== undefined) {
+      invalidOption(context.fn, 'symmetric', "false when 'directions' is given", true);
     }
-    const forward = diagonalCrossEntropy(tf.mul(similarityMatrix(queries, candidates, similarity), scale));
-    if (!symmetric) return forward;
-    const backward = diagonalCrossEntropy(tf.mul(similarityMatrix(docs, queries, similarity), scale));
-    return tf.mul(tf.add(forward, backward), 0.5);
+    checkDirections(context.fn, options.directions ?? ['query_to_doc'], options.partitionMode);
+  },
+  perExample: ({ queries, docs }, options, context) => {
+    const { scale, similarity, hardnessStrength } = options;
+    const directions = options.symmetric
+      ? ['query_to_doc', 'doc_to_query']
+      : (options.directions ?? ['query_to_doc']);
+    const partitionMode = options.symmetric ? 'per_direction' : options.partitionMode;
+    const n = queries.shape[0]!;
+    const { candidates, own, hard } = candidatesOf(context.fn, docs, options.hardNegatives, context.validate);
+    const c = candidates.shape[0]!;
+    const eyeC = tf.pad(tf.eye(n), [
+      [0, 0],
+      [0, c - n],
+    ]);
+    const relevant = relevanceMask(context.fn, options, n, c, context.validate) ?? eyeC;
+    const relevantBatch = tf.slice(relevant, [0, 0], [n, n]);
+    const positiveMode = options.duplicates === 'positive';
+    // Relevant candidates other than the own positive: never negatives.
+    const related = tf.sub(relevant, eyeC);
+
+    const simQd = similarityMatrix(queries, candidates, similarity);
+    let logitsQd = tf.mul(simQd, scale);
+    if (options.hardnessMode !== undefined && hardnessStrength > 0) {
+      const columns = tf.mul(penaltyColumns(options.hardnessMode, own, hard, n), tf.sub(1, relevant));
+      logitsQd = tf.add(logitsQd, tf.mul(tf.mul(stopGradient(simQd), hardnessStrength), columns));
+    }
+    const rows: Direction[] = [
+      {
+        logits: logitsQd,
+        keep: positiveMode ? tf.onesLike(relevant) : tf.sub(1, related),
+        positive: positiveMode ? relevant : eyeC,
+      },
+    ];
+    if (directions.includes('doc_to_query')) {
+      const relevantT = tf.transpose(relevantBatch);
+      rows.push({
+        logits: tf.mul(similarityMatrix(docs, queries, similarity), scale),
+        keep: positiveMode ? tf.ones([n, n]) : tf.sub(1, tf.sub(relevantT, tf.eye(n))),
+        positive: positiveMode ? relevantT : tf.eye(n),
+      });
+    }
+    if (directions.includes('query_to_query')) {
+      rows.push({
+        logits: tf.mul(similarityMatrix(queries, queries, similarity), scale),
+        keep: tf.sub(1, tf.maximum(relevantBatch, tf.transpose(relevantBatch))),
+      });
+    }
+    if (directions.includes('doc_to_doc')) {
+      const reverse = tf.pad(tf.transpose(relevantBatch), [
+        [0, 0],
+        [0, c - n],
+      ]);
+      rows.push({
+        logits: tf.mul(similarityMatrix(docs, candidates, similarity), scale),
+        keep: tf.sub(1, tf.maximum(tf.maximum(own, relevant), reverse)),
+      });
+    }
+    const positiveQd = logSumExp(logitsQd, { mask: rows[0]!.positive! });
+    if (partitionMode === 'joint') {
+      const logZ = logSumExp(
+        tf.concat(
+          rows.map((r) => r.logits),
+          1,
+        ),
+        {
+          mask: tf.concat(
+            rows.map((r) => r.keep),
+            1,
+          ),
+        },
+      );
+      return tf.sub(logZ, positiveQd);
+    }
+    const perDirection = rows.map((r, index) =>
+      tf.sub(
+        logSumExp(r.logits, { mask: r.keep }),
+        index === 0 ? positiveQd : logSumExp(r.logits, { mask: r.positive! }),
+      ),
+    );
+    return tf.div(tf.addN(perDirection), perDirection.length);
   },
 });

@@ -6,16 +6,7 @@ import { describe, it } from 'vitest';
 import { cachedContrastive } from '../src/cached-contrastive.js';
 import { infoNceLoss } from '../src/info-nce-loss.js';
 import { mwLoss } from '../src/mw-loss.js';
-
-function encoder(seed: number, inputDim: number, outDim: number) {
-  const w1 = tf.variable(tf.tensor(randomNormal([inputDim, 5], seed, 0.5) as number[][]));
-  const w2 = tf.variable(tf.tensor(randomNormal([5, outDim], seed + 1, 0.5) as number[][]));
-  return {
-    variables: [w1, w2],
-    embed: (x: tf.Tensor) => tf.tidy(() => tf.matMul(tf.tanh(tf.matMul(x, w1)), w2)),
-    dispose: () => tf.dispose([w1, w2]),
-  };
-}
+import { encoder } from './encoder.js';
 
 describeBackends(['cpu', 'wasm'], () => {
   describe('cachedContrastive', () => {

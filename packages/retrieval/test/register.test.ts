@@ -14,11 +14,21 @@ describe('@xent/retrieval/register', () => {
       'xent/decoupled-contrastive',
       'xent/ge2e',
       'xent/margin-mse',
+      'xent/cosent',
+      'xent/angle',
+      'xent/cosine-similarity',
+      'xent/gist-embed',
+      'xent/rank-net',
+      'xent/list-net',
+      'xent/list-mle',
+      'xent/p-list-mle',
+      'xent/lambda',
+      'xent/mega-batch-margin',
     ];
     for (const id of ids) {
       const loss = registry.get(id);
       expect(loss.spec.family).toBe('retrieval');
-      expect(loss.spec.reference?.url).toMatch(/^https:\/\/arxiv\.org\/abs\//);
+      expect(loss.spec.reference?.url).toMatch(/^https:\/\/(arxiv\.org\/abs\/|doi\.org\/|auai\.org\/)/);
     }
     expect(registry.list({ family: 'retrieval' }).length).toBe(ids.length);
   });
