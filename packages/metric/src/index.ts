@@ -2,10 +2,17 @@ export { cosineSimilarity } from './distances/cosine-similarity.js';
 export { type DotProductOptions, dotProduct } from './distances/dot-product.js';
 export { type LpDistanceOptions, lpDistance } from './distances/lp-distance.js';
 export { type MetricDistance, marginOf } from './distances/make-distance.js';
+export type {
+  ClassWeightFactoryOptions,
+  ClassWeightInit,
+  TrainableLoss,
+} from './internal/trainable-class-weights.js';
 export type { MiningInfo, TupleOptions } from './internal/tuples.js';
+export { type ArcFaceLossOptions, arcFaceLoss, createArcFaceLoss } from './losses/arc-face-loss.js';
 export { type CircleLossOptions, circleLoss } from './losses/circle-loss.js';
 export { classPrototypes } from './losses/class-prototypes.js';
 export { type ContrastiveLossOptions, contrastiveLoss } from './losses/contrastive-loss.js';
+export { type CosFaceLossOptions, cosFaceLoss, createCosFaceLoss } from './losses/cos-face-loss.js';
 export {
   type CreateMarginLossOptions,
   createMarginLoss,
@@ -17,11 +24,42 @@ export {
   type ProxyAnchorLossWithProxies,
 } from './losses/create-proxy-anchor-loss.js';
 export { type IcnnLossOptions, icnnLoss } from './losses/icnn-loss.js';
+export {
+  createLargeMarginSoftmaxLoss,
+  type LargeMarginSoftmaxLossOptions,
+  largeMarginSoftmaxLoss,
+} from './losses/large-margin-softmax-loss.js';
 export { type MarginLossOptions, marginLoss } from './losses/margin-loss.js';
 export { type MultiSimilarityLossOptions, multiSimilarityLoss } from './losses/multi-similarity-loss.js';
+export {
+  createNormalizedSoftmaxLoss,
+  type NormalizedSoftmaxLossOptions,
+  normalizedSoftmaxLoss,
+} from './losses/normalized-softmax-loss.js';
 export { type NtXentLossOptions, ntXentLoss } from './losses/nt-xent-loss.js';
 export { type ProtoTripletLossOptions, protoTripletLoss } from './losses/proto-triplet-loss.js';
 export { type ProxyAnchorLossOptions, proxyAnchorLoss } from './losses/proxy-anchor-loss.js';
+export { createProxyNcaLoss, type ProxyNcaLossOptions, proxyNcaLoss } from './losses/proxy-nca-loss.js';
+export {
+  type CreateSoftTripleLossOptions,
+  createSoftTripleLoss,
+  type SoftTripleLossOptions,
+  softTripleLoss,
+} from './losses/soft-triple-loss.js';
+export {
+  createSphereFaceLoss,
+  type SphereFaceLossOptions,
+  sphereFaceLoss,
+} from './losses/sphere-face-loss.js';
+export {
+  type CreateSubCenterArcFaceLossOptions,
+  createSubCenterArcFaceLoss,
+  type SubCenterArcFaceLossOptions,
+  type SubCenterArcFaceOutliers,
+  type SubCenterArcFaceOutliersOptions,
+  subCenterArcFaceLoss,
+  subCenterArcFaceOutliers,
+} from './losses/sub-center-arc-face-loss.js';
 export { type SupConLossOptions, supConLoss } from './losses/sup-con-loss.js';
 export { type TcmLossOptions, tcmLoss } from './losses/tcm-loss.js';
 export { type TripletMarginLossOptions, tripletMarginLoss } from './losses/triplet-margin-loss.js';

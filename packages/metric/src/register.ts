@@ -1,15 +1,23 @@
 import { registry } from '@xent/core';
 import {
+  arcFaceLoss,
   circleLoss,
   contrastiveLoss,
+  cosFaceLoss,
   icnnLoss,
+  largeMarginSoftmaxLoss,
   marginLoss,
   metrixContrastiveLoss,
   metrixMultiSimilarityLoss,
   multiSimilarityLoss,
+  normalizedSoftmaxLoss,
   ntXentLoss,
   protoTripletLoss,
   proxyAnchorLoss,
+  proxyNcaLoss,
+  softTripleLoss,
+  sphereFaceLoss,
+  subCenterArcFaceLoss,
   supConLoss,
   tcmLoss,
   tripletMarginLoss,
@@ -29,6 +37,14 @@ for (const loss of [
   icnnLoss,
   metrixContrastiveLoss,
   metrixMultiSimilarityLoss,
+  arcFaceLoss,
+  subCenterArcFaceLoss,
+  cosFaceLoss,
+  sphereFaceLoss,
+  largeMarginSoftmaxLoss,
+  normalizedSoftmaxLoss,
+  proxyNcaLoss,
+  softTripleLoss,
 ]) {
   registry.register(loss);
 }

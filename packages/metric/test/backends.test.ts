@@ -3,13 +3,16 @@ import { expectCloseAsync, gradCheckAsync, randomInts, randomNormal } from '@xen
 import { describeBackends } from '@xent/testing/vitest';
 import { expect, it } from 'vitest';
 import {
+  arcFaceLoss,
   contrastiveLoss,
   metrixMultiSimilarityLoss,
   multiSimilarityLoss,
+  softTripleLoss,
   supConLoss,
   tcmLoss,
   tripletMarginLoss,
 } from '../src/index.js';
+import pml from './fixtures/pml-classification.json';
 import { contrastiveRef, metrixMsRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
 
 const x = randomNormal([5, 3], 7) as number[][];
@@ -52,6 +55,22 @@ describeBackends(['wasm', 'webgpu'], () => {
       reference: (e, u) => metrixMsRef(e as number[][], u as number[][], anchors, targets, { beta: 10 }),
       at: [x, mixed],
     });
+  });
+  it('ArcFace and SoftTriple match PML (values, gradients w.r.t. embeddings and class weights)', async () => {
+    const cases = [
+      [arcFaceLoss, pml.classWeights, { scale: 8 }, pml.cases.arcFace],
+      [softTripleLoss, pml.subCenterWeights, { centersPerClass: 3, la: 5 }, pml.cases.softTriple],
+    ] as const;
+    for (const [loss, weights, options, expected] of cases) {
+      const call = (e: tf.Tensor, w: tf.Tensor) =>
+        (loss as (...args: unknown[]) => tf.Tensor)(e, pml.labels, w, { ...options, validate: false });
+      const [ge, gw] = tf.grads(call)([tf.tensor(pml.embeddings), tf.tensor(weights)]);
+      await expectCloseAsync(call(tf.tensor(pml.embeddings), tf.tensor(weights)), expected.loss, {
+        rtol: 1e-4,
+      });
+      await expectCloseAsync(ge!, expected.gradEmbeddings, { atol: 1e-4, rtol: 1e-4 });
+      await expectCloseAsync(gw!, expected.gradClassWeights, { atol: 1e-4, rtol: 1e-4 });
+    }
   });
   it('no positive pairs: 0 with a zero gradient, no NaN', async () => {
     const distinct = [0, 1, 2, 3, 4];
