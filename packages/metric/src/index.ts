@@ -8,6 +8,7 @@ export type {
   TrainableLoss,
 } from './internal/trainable-class-weights.js';
 export type { MiningInfo, TupleOptions } from './internal/tuples.js';
+export { type AngularLossOptions, angularLoss } from './losses/angular-loss.js';
 export { type ArcFaceLossOptions, arcFaceLoss, createArcFaceLoss } from './losses/arc-face-loss.js';
 export { type CircleLossOptions, circleLoss } from './losses/circle-loss.js';
 export { classPrototypes } from './losses/class-prototypes.js';
@@ -23,14 +24,25 @@ export {
   createProxyAnchorLoss,
   type ProxyAnchorLossWithProxies,
 } from './losses/create-proxy-anchor-loss.js';
+export { type FastApLossOptions, fastApLoss } from './losses/fast-ap-loss.js';
+export {
+  generalizedLiftedStructureLoss,
+  type LiftedStructureLossOptions,
+} from './losses/generalized-lifted-structure-loss.js';
 export { type IcnnLossOptions, icnnLoss } from './losses/icnn-loss.js';
+export {
+  type IntraPairVarianceLossOptions,
+  intraPairVarianceLoss,
+} from './losses/intra-pair-variance-loss.js';
 export {
   createLargeMarginSoftmaxLoss,
   type LargeMarginSoftmaxLossOptions,
   largeMarginSoftmaxLoss,
 } from './losses/large-margin-softmax-loss.js';
+export { liftedStructureLoss } from './losses/lifted-structure-loss.js';
 export { type MarginLossOptions, marginLoss } from './losses/margin-loss.js';
 export { type MultiSimilarityLossOptions, multiSimilarityLoss } from './losses/multi-similarity-loss.js';
+export { type NcaLossOptions, ncaLoss } from './losses/nca-loss.js';
 export {
   createNormalizedSoftmaxLoss,
   type NormalizedSoftmaxLossOptions,

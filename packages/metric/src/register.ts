@@ -1,15 +1,21 @@
 import { registry } from '@xent/core';
 import {
+  angularLoss,
   arcFaceLoss,
   circleLoss,
   contrastiveLoss,
   cosFaceLoss,
+  fastApLoss,
+  generalizedLiftedStructureLoss,
   icnnLoss,
+  intraPairVarianceLoss,
   largeMarginSoftmaxLoss,
+  liftedStructureLoss,
   marginLoss,
   metrixContrastiveLoss,
   metrixMultiSimilarityLoss,
   multiSimilarityLoss,
+  ncaLoss,
   normalizedSoftmaxLoss,
   ntXentLoss,
   protoTripletLoss,
@@ -45,6 +51,12 @@ for (const loss of [
   normalizedSoftmaxLoss,
   proxyNcaLoss,
   softTripleLoss,
+  liftedStructureLoss,
+  generalizedLiftedStructureLoss,
+  ncaLoss,
+  angularLoss,
+  intraPairVarianceLoss,
+  fastApLoss,
 ]) {
   registry.register(loss);
 }
