@@ -7,7 +7,7 @@ export type {
   ClassWeightInit,
   TrainableLoss,
 } from './internal/trainable-class-weights.js';
-export type { MiningInfo, TupleOptions } from './internal/tuples.js';
+export type { MiningInfo, ReferenceOptions, TupleOptions } from './internal/tuples.js';
 export { type AngularLossOptions, angularLoss } from './losses/angular-loss.js';
 export { type ArcFaceLossOptions, arcFaceLoss, createArcFaceLoss } from './losses/arc-face-loss.js';
 export { type CircleLossOptions, circleLoss } from './losses/circle-loss.js';
@@ -113,3 +113,10 @@ export {
   thresholdReducer,
   type WeightedLossPart,
 } from './reducers/threshold-reducer.js';
+export {
+  type CrossBatchMemory,
+  type CrossBatchMemoryOptions,
+  type CrossBatchMemoryState,
+  crossBatchMemory,
+  type ReferenceLoss,
+} from './wrappers/cross-batch-memory.js';

@@ -1,17 +1,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairIndices, TripletIndices } from '@xent/core';
 
-/** Every valid triplet of a batch, enumerated on the host (for reducers that need explicit losses). */
-export function allTripletsOf(labels: tf.Tensor): TripletIndices {
+/**
+ * Every valid triplet, enumerated on the host (for reducers that need explicit losses): anchors from the
+ * batch, positives and negatives from the reference labels (default the batch, then j ≠ i).
+ */
+export function allTripletsOf(labels: tf.Tensor, refLabels?: tf.Tensor): TripletIndices {
   const y = labels.dataSync();
+  const r = refLabels ? refLabels.dataSync() : y;
+  const self = refLabels === undefined;
   const a: number[] = [];
   const p: number[] = [];
   const n: number[] = [];
   for (let i = 0; i < y.length; i++)
-    for (let j = 0; j < y.length; j++) {
-      if (j === i || y[j] !== y[i]) continue;
-      for (let k = 0; k < y.length; k++) {
-        if (y[k] === y[i]) continue;
+    for (let j = 0; j < r.length; j++) {
+      if ((self && j === i) || r[j] !== y[i]) continue;
+      for (let k = 0; k < r.length; k++) {
+        if (r[k] === y[i]) continue;
         a.push(i);
         p.push(j);
         n.push(k);

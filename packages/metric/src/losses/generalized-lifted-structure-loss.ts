@@ -7,10 +7,12 @@ import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
@@ -26,6 +28,9 @@ export interface LiftedStructureLossOptions extends TupleOptions {
   /** @defaultValue meanReducer() */
   readonly reducer?: Reducer;
 }
+
+/** Options of {@link generalizedLiftedStructureLoss}: the lifted ones plus a reference set. */
+export interface GeneralizedLiftedStructureLossOptions extends LiftedStructureLossOptions, ReferenceOptions {}
 
 /** Option metadata shared by the two lifted-structure losses. */
 export const liftedOptionSpecs = {
@@ -51,7 +56,7 @@ export const liftedOptionSpecs = {
  */
 export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,
-  LiftedStructureLossOptions,
+  GeneralizedLiftedStructureLossOptions,
   { negMargin: number; posMargin: number }
 >({
   id: 'xent/generalized-lifted-structure',
@@ -65,12 +70,11 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { negMargin: 1, posMargin: 0 },
-  options: liftedOptionSpecs,
+  options: { ...liftedOptionSpecs, ...referenceOptionSpecs },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!);
+    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, refLabels);
     const posTerm = maskedLogSumExpOrZero(marginOf(distance, matrix, options.posMargin), pos);
     const negTerm = maskedLogSumExpOrZero(marginOf(distance, options.negMargin, matrix), neg);
     const losses = tf.relu(tf.add(posTerm, negTerm));

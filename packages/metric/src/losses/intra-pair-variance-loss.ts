@@ -5,16 +5,18 @@ import {
   distanceOptionSpec,
   metricInputs,
   pairWeights,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link intraPairVarianceLoss}. */
-export interface IntraPairVarianceLossOptions extends TupleOptions {
+export interface IntraPairVarianceLossOptions extends TupleOptions, ReferenceOptions {
   /** Slack ε⁺ of the positive pairs. @defaultValue 0.01 */
   readonly posEps?: number;
   /** Slack ε⁻ of the negative pairs. @defaultValue 0.01 */
@@ -61,12 +63,12 @@ export const intraPairVarianceLoss = /* @__PURE__ */ defineLoss<
     distance: distanceOptionSpec,
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
+    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, refLabels);
     const meanOf = (w: tf.Tensor) => tf.div(tf.sum(tf.mul(matrix, w)), tf.maximum(tf.sum(w), 1));
     // "Lagging" is below the mean for a similarity's positives and a distance's negatives.
     const lag = (w: tf.Tensor, eps: number, increase: boolean) =>
