@@ -94,7 +94,16 @@ export {
   type MetrixMultiSimilarityLossOptions,
   metrixMultiSimilarityLoss,
 } from './metrix/metrix-multi-similarity-loss.js';
+export {
+  type BatchEasyHardMinerOptions,
+  batchEasyHardMiner,
+  type EasyHardStrategy,
+} from './miners/batch-easy-hard-miner.js';
 export { type BatchHardMinerOptions, batchHardMiner } from './miners/batch-hard-miner.js';
+export {
+  type DistanceWeightedMinerOptions,
+  distanceWeightedMiner,
+} from './miners/distance-weighted-miner.js';
 export {
   type MultiSimilarityMinerOptions,
   multiSimilarityMiner,
@@ -106,6 +115,20 @@ export {
   tripletMarginMiner,
 } from './miners/triplet-margin-miner.js';
 export {
+  type UniformHistogramMinerOptions,
+  uniformHistogramMiner,
+} from './miners/uniform-histogram-miner.js';
+export {
+  classWeightedReducer,
+  type DivisorReducerOptions,
+  divisorReducer,
+  doNothingReducer,
+  type PerAnchorReducerOptions,
+  perAnchorReducer,
+  type StructuredReducer,
+  sumReducer,
+} from './reducers/structured-reducers.js';
+export {
   avgNonZeroReducer,
   type FilterReducer,
   meanReducer,
@@ -113,6 +136,10 @@ export {
   thresholdReducer,
   type WeightedLossPart,
 } from './reducers/threshold-reducer.js';
+export { centerInvariantRegularizer } from './regularizers/center-invariant-regularizer.js';
+export { type LpRegularizerOptions, lpRegularizer } from './regularizers/lp-regularizer.js';
+export { regularFaceRegularizer } from './regularizers/regular-face-regularizer.js';
+export { type MPerClassBatchesOptions, mPerClassBatches } from './samplers/m-per-class-batches.js';
 export {
   type CrossBatchMemory,
   type CrossBatchMemoryOptions,

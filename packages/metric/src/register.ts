@@ -2,6 +2,7 @@ import { registry } from '@xent/core';
 import {
   angularLoss,
   arcFaceLoss,
+  centerInvariantRegularizer,
   circleLoss,
   contrastiveLoss,
   cosFaceLoss,
@@ -11,6 +12,7 @@ import {
   intraPairVarianceLoss,
   largeMarginSoftmaxLoss,
   liftedStructureLoss,
+  lpRegularizer,
   marginLoss,
   metrixContrastiveLoss,
   metrixMultiSimilarityLoss,
@@ -21,6 +23,7 @@ import {
   protoTripletLoss,
   proxyAnchorLoss,
   proxyNcaLoss,
+  regularFaceRegularizer,
   softTripleLoss,
   sphereFaceLoss,
   subCenterArcFaceLoss,
@@ -57,6 +60,9 @@ for (const loss of [
   angularLoss,
   intraPairVarianceLoss,
   fastApLoss,
+  lpRegularizer,
+  regularFaceRegularizer,
+  centerInvariantRegularizer,
 ]) {
   registry.register(loss);
 }

@@ -69,8 +69,11 @@ export const angularLoss = /* @__PURE__ */ defineLoss<
     const hasNeg = tf.step(tf.sum(neg, 1, true)); // [B, 1]
     const logTerm = tf.add(tf.sub(8 * t, tf.mul(s, 2 * (1 + t))), tf.log(tf.add(inner, tf.sub(1, hasNeg))));
     const losses = tf.mul(tf.softplus(logTerm), hasNeg);
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses, weights: pos, kind: 'pos-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses, weights: pos, kind: 'pos-pair' }],
+      labels,
+    );
   },
 });

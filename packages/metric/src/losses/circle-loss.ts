@@ -66,6 +66,11 @@ export const circleLoss = /* @__PURE__ */ defineLoss<
     const posLogits = tf.mul(tf.mul(tf.relu(tf.sub(1 + m, detached)), tf.sub(s, 1 - m)), -gamma);
     const negLogits = tf.mul(tf.mul(tf.relu(tf.add(detached, m)), tf.sub(s, m)), gamma);
     const losses = tf.softplus(tf.add(maskedLogSumExp(posLogits, pos), maskedLogSumExp(negLogits, neg)));
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [{ losses, kind: 'element' }],
+      labels,
+    );
   },
 });

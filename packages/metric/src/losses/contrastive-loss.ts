@@ -70,9 +70,14 @@ export const contrastiveLoss = /* @__PURE__ */ defineLoss<
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
     const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, refLabels);
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [
-      { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
-      { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [
+        { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
+        { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
+      ],
+      labels,
+    );
   },
 });

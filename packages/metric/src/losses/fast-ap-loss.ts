@@ -69,8 +69,11 @@ export const fastApLoss = /* @__PURE__ */ defineLoss<
     const hasPositive = tf.step(positives);
     const ap = tf.div(tf.sum(terms, 1), tf.maximum(positives, 1));
     const losses = tf.mul(tf.sub(1, ap), hasPositive);
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses, weights: hasPositive, kind: 'element' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses, weights: hasPositive, kind: 'element' }],
+      labels,
+    );
   },
 });

@@ -78,6 +78,6 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
     const posTerm = maskedLogSumExpOrZero(marginOf(distance, matrix, options.posMargin), pos);
     const negTerm = maskedLogSumExpOrZero(marginOf(distance, options.negMargin, matrix), neg);
     const losses = tf.relu(tf.add(posTerm, negTerm));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
   },
 });

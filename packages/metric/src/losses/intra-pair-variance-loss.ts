@@ -77,9 +77,14 @@ export const intraPairVarianceLoss = /* @__PURE__ */ defineLoss<
           increase ? tf.sub(tf.mul(meanOf(w), 1 - eps), matrix) : tf.sub(matrix, tf.mul(meanOf(w), 1 + eps)),
         ),
       );
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses: lag(pos, options.posEps, distance.isInverted), weights: pos, kind: 'pos-pair' },
-      { losses: lag(neg, options.negEps, !distance.isInverted), weights: neg, kind: 'neg-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [
+        { losses: lag(pos, options.posEps, distance.isInverted), weights: pos, kind: 'pos-pair' },
+        { losses: lag(neg, options.negEps, !distance.isInverted), weights: neg, kind: 'neg-pair' },
+      ],
+      labels,
+    );
   },
 });

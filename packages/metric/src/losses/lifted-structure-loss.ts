@@ -69,8 +69,11 @@ export const liftedStructureLoss = /* @__PURE__ */ defineLoss<
       2,
     );
     const anyNeg = tf.step(tf.sum(neg));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses, weights: tf.mul(pos, anyNeg), kind: 'pos-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses, weights: tf.mul(pos, anyNeg), kind: 'pos-pair' }],
+      labels,
+    );
   },
 });

@@ -109,6 +109,6 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
       masks.neg,
     );
     const losses = tf.add(tf.div(posTerm, options.alpha), tf.div(negTerm, options.beta));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
   },
 });

@@ -63,8 +63,11 @@ export const ncaLoss = /* @__PURE__ */ defineLoss<
     const pos = tf.cast(sameLabelMask(labels), 'float32');
     const hasPositive = tf.step(tf.sum(pos, 1));
     const losses = tf.sub(maskedLogSumExpOrZero(logits, others), maskedLogSumExpOrZero(logits, pos));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses: tf.mul(losses, hasPositive), weights: hasPositive, kind: 'element' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses: tf.mul(losses, hasPositive), weights: hasPositive, kind: 'element' }],
+      labels,
+    );
   },
 });

@@ -55,8 +55,11 @@ export const ntXentLoss = /* @__PURE__ */ defineLoss<
     const { neg } = pairMasks(tuples, labels, batch);
     const negatives = maskedLogSumExp(logits, neg, true);
     const losses = tf.softplus(tf.sub(negatives, logits));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses, weights: pos, kind: 'pos-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses, weights: pos, kind: 'pos-pair' }],
+      labels,
+    );
   },
 });

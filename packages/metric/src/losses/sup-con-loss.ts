@@ -59,6 +59,11 @@ export const supConLoss = /* @__PURE__ */ defineLoss<
     const safeLse = tf.where(hasPositive, lse, tf.zerosLike(lse));
     const meanPositive = tf.div(tf.sum(tf.mul(logits, pos), 1), tf.maximum(count, 1));
     const losses = tf.where(hasPositive, tf.sub(safeLse, meanPositive), tf.zerosLike(lse));
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [{ losses, kind: 'element' }],
+      labels,
+    );
   },
 });

@@ -122,6 +122,11 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
           ? pairsToTriplets(tuples)
           : allTripletsOf(labels, refLabels);
     const losses = gatheredTriplets(matrix, triplets, distance, options);
-    return applyReducer(context.fn, reducer, [{ losses, kind: 'triplet' }]);
+    return applyReducer(
+      context.fn,
+      reducer,
+      [{ losses, kind: 'triplet', anchors: triplets.anchors }],
+      labels,
+    );
   },
 });
