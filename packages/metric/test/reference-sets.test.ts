@@ -10,6 +10,7 @@ import {
   multiSimilarityLoss,
   multiSimilarityMiner,
   pairMarginMiner,
+  sumReducer,
   tripletMarginLoss,
   tripletMarginMiner,
 } from '../src/index.js';
@@ -212,5 +213,53 @@ describe('crossBatchMemory', () => {
     });
     xbm.dispose();
     expectXentError(() => xbm.loss(randomNormal([2, 3], 1) as M, [0, 0]), 'INVALID_OPTION');
+  });
+});
+
+describe('positiveMask: a custom label comparison (multi-label data)', () => {
+  const x = randomNormal([6, 3], 75) as M;
+  const labels = [0, 0, 1, 1, 2, 2];
+  const equalMask = labels.map((a) => labels.map((b) => (a === b ? 1 : 0)));
+  const losses = [
+    contrastiveLoss,
+    multiSimilarityLoss,
+    tripletMarginLoss,
+    generalizedLiftedStructureLoss,
+    intraPairVarianceLoss,
+  ] as const;
+  it('the label-equality mask reproduces the default for every loss (triplet: both paths)', () => {
+    for (const loss of losses) {
+      const f = loss as (...args: unknown[]) => tf.Tensor;
+      expectClose(f(x, labels, { positiveMask: equalMask }), f(x, labels), { atol: 1e-6 });
+    }
+    expectClose(
+      tripletMarginLoss(x, labels, { positiveMask: equalMask, reducer: sumReducer() }),
+      tripletMarginLoss(x, labels, { reducer: sumReducer() }),
+      { atol: 1e-5 },
+    );
+  });
+  it('multi-label: positives share a tag; the contrastive loss matches a loop', () => {
+    const tags = [[0], [0, 1], [1], [1, 2], [2], [3]];
+    const mask = tags.map((a) => tags.map((b) => (a.some((t) => b.includes(t)) ? 1 : 0)));
+    const n = normalize(x);
+    const pos: number[] = [];
+    const neg: number[] = [];
+    n.forEach((a, i) => {
+      n.forEach((b, j) => {
+        if (i === j) return;
+        const d = euclid(a, b);
+        if (mask[i]![j]) pos.push(relu(d));
+        else neg.push(relu(1 - d));
+      });
+    });
+    const avgNonZero = (v: number[]) => {
+      const kept = v.filter((t) => t > 0);
+      return kept.length ? kept.reduce((s, t) => s + t, 0) / kept.length : 0;
+    };
+    const dummy = [0, 1, 2, 3, 4, 5]; // labels are not compared when positiveMask is given
+    expectClose(contrastiveLoss(x, dummy, { positiveMask: mask }), avgNonZero(pos) + avgNonZero(neg));
+    expectXentError(() => contrastiveLoss(x, dummy, { positiveMask: [[1, 0]] }), 'SHAPE_MISMATCH', {
+      argument: 'options.positiveMask',
+    });
   });
 });

@@ -1,22 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairIndices, TripletIndices } from '@xent/core';
+import type { Pairing } from './tuples.js';
 
 /**
  * Every valid triplet, enumerated on the host (for reducers that need explicit losses): anchors from the
  * batch, positives and negatives from the reference labels (default the batch, then j ≠ i).
  */
-export function allTripletsOf(labels: tf.Tensor, refLabels?: tf.Tensor): TripletIndices {
+export function allTripletsOf(labels: tf.Tensor, pairing?: Pairing): TripletIndices {
   const y = labels.dataSync();
-  const r = refLabels ? refLabels.dataSync() : y;
-  const self = refLabels === undefined;
+  const r = pairing?.refLabels ? pairing.refLabels.dataSync() : y;
+  const self = pairing?.refLabels === undefined;
+  const custom = pairing?.positiveMask?.dataSync();
+  const same = custom
+    ? (i: number, j: number) => custom[i * r.length + j]! > 0
+    : (i: number, j: number) => r[j] === y[i];
   const a: number[] = [];
   const p: number[] = [];
   const n: number[] = [];
   for (let i = 0; i < y.length; i++)
     for (let j = 0; j < r.length; j++) {
-      if ((self && j === i) || r[j] !== y[i]) continue;
+      if ((self && j === i) || !same(i, j)) continue;
       for (let k = 0; k < r.length; k++) {
-        if (r[k] === y[i]) continue;
+        if (same(i, k) || (self && k === i)) continue;
         a.push(i);
         p.push(j);
         n.push(k);

@@ -53,6 +53,13 @@ export interface ReferenceOptions {
   readonly refEmbeddings?: TensorInput;
   /** int32 `[M]`; with `refEmbeddings`. @defaultValue the batch's labels */
   readonly refLabels?: TensorInput;
+  /**
+   * Custom label comparison for multi-label data (PML #669): `[B, M]` (M = B without a reference),
+   * nonzero where (i, j) is a positive pair, 0 where it is a negative; replaces `labels[i] = ref[j]` for
+   * the all-pairs path (self-pairs stay excluded without a reference). Miners still compare labels.
+   * @defaultValue labels compared for equality
+   */
+  readonly positiveMask?: TensorInput;
 }
 
 /** Option metadata for {@link TupleOptions}. */
@@ -63,10 +70,32 @@ export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpe
 };
 
 /** Option metadata for {@link ReferenceOptions}. */
-export const referenceOptionSpecs: Record<'refEmbeddings' | 'refLabels', OptionSpec> = {
+export const referenceOptionSpecs: Record<'refEmbeddings' | 'refLabels' | 'positiveMask', OptionSpec> = {
   refEmbeddings: { type: 'other', description: 'reference embeddings [M, D] (PML ref_emb)' },
   refLabels: { type: 'other', description: 'reference labels [M] (PML ref_labels)' },
+  positiveMask: { type: 'other', description: 'custom positive-pair mask [B, M] (multi-label)' },
 };
+
+/** How the all-pairs path compares a query with a reference row. */
+export interface Pairing {
+  /** Labels of the reference set; undefined when it is the batch. */
+  readonly refLabels?: tf.Tensor;
+  /** float32 0/1 `[B, M]` custom positives (self-pairs not yet removed). */
+  readonly positiveMask?: tf.Tensor;
+}
+
+function resolvePositiveMask(fn: string, mask: TensorInput | undefined, rows: number, cols: number) {
+  if (mask === undefined) return undefined;
+  const tensor = toTensor(mask, fn, 'options.positiveMask');
+  if (tensor.rank !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== cols)
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument: 'options.positiveMask',
+      expected: `[${rows}, ${cols}] (batch × reference)`,
+      received: `${tensor.dtype} [${tensor.shape.join(', ')}]`,
+    });
+  return tf.cast(tf.notEqual(tensor, 0), 'float32');
+}
 
 /** The set positives and negatives are drawn from: the batch itself, or a separate reference set. */
 export interface ReferenceSet {
@@ -269,6 +298,12 @@ export interface PairWeights {
   readonly neg: tf.Tensor;
 }
 
+/** Same-class (1) / other-class (0) float mask `[B, M]` of the all-pairs path, self-pairs removed. */
+function positivesOf(labels: tf.Tensor, batch: number, pairing: Pairing | undefined): tf.Tensor {
+  if (!pairing?.positiveMask) return tf.cast(sameLabelMask(labels, pairing?.refLabels), 'float32');
+  return pairing.refLabels ? pairing.positiveMask : tf.mul(pairing.positiveMask, tf.sub(1, tf.eye(batch)));
+}
+
 /**
  * Pair multiplicities `[B, M]` from the tuples: every same-label pair (self excluded when the reference
  * is the batch) and every different-label pair for `'all'`; counts of each mined pair otherwise
@@ -279,14 +314,18 @@ export function pairWeights(
   tuples: Tuples,
   labels: tf.Tensor,
   batch: number,
-  refLabels?: tf.Tensor,
+  pairing?: Pairing,
 ): PairWeights {
-  const width = refLabels?.shape[0] ?? batch;
+  const width = pairing?.refLabels?.shape[0] ?? batch;
   if (tuples.kind === 'all') {
-    return {
-      pos: tf.cast(sameLabelMask(labels, refLabels), 'float32'),
-      neg: tf.cast(differentLabelMask(labels, refLabels), 'float32'),
-    };
+    const pos = positivesOf(labels, batch, pairing);
+    const custom = pairing?.positiveMask;
+    const neg = custom
+      ? pairing?.refLabels
+        ? tf.sub(1, custom)
+        : tf.mul(tf.sub(1, custom), tf.sub(1, tf.eye(batch)))
+      : tf.cast(differentLabelMask(labels, pairing?.refLabels), 'float32');
+    return { pos, neg };
   }
   if (tuples.kind === 'pairs') {
     return {
@@ -301,13 +340,8 @@ export function pairWeights(
 }
 
 /** 0/1 float masks of the pair sets (duplicates collapse), for the matrix-based losses. */
-export function pairMasks(
-  tuples: Tuples,
-  labels: tf.Tensor,
-  batch: number,
-  refLabels?: tf.Tensor,
-): PairWeights {
-  const { pos, neg } = pairWeights(tuples, labels, batch, refLabels);
+export function pairMasks(tuples: Tuples, labels: tf.Tensor, batch: number, pairing?: Pairing): PairWeights {
+  const { pos, neg } = pairWeights(tuples, labels, batch, pairing);
   return { pos: tf.cast(tf.greater(pos, 0), 'float32'), neg: tf.cast(tf.greater(neg, 0), 'float32') };
 }
 
@@ -333,9 +367,19 @@ export function tuplesAndMatrix(
   embeddings: tf.Tensor,
   labels: tf.Tensor,
   options: TupleOptions & ReferenceOptions,
-): { tuples: Tuples; matrix: tf.Tensor; refLabels: tf.Tensor | undefined } {
+): { tuples: Tuples; matrix: tf.Tensor; pairing: Pairing } {
   const reference = referenceSet(context.fn, embeddings, labels, options);
   const tuples = selectTuples(context, embeddings, labels, options, reference);
   const other = reference.isBatch ? undefined : reference;
-  return { tuples, matrix: distance.pairwise(embeddings, other?.embeddings), refLabels: other?.labels };
+  const positiveMask = resolvePositiveMask(
+    context.fn,
+    options.positiveMask,
+    embeddings.shape[0]!,
+    reference.embeddings.shape[0]!,
+  );
+  return {
+    tuples,
+    matrix: distance.pairwise(embeddings, other?.embeddings),
+    pairing: { refLabels: other?.labels, positiveMask },
+  };
 }

@@ -68,8 +68,8 @@ export const contrastiveLoss = /* @__PURE__ */ defineLoss<
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, refLabels);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
     return applyReducer(
       context.fn,
       options.reducer ?? avgNonZeroReducer(),

@@ -73,8 +73,8 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   options: { ...liftedOptionSpecs, ...referenceOptionSpecs },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, refLabels);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     const posTerm = maskedLogSumExpOrZero(marginOf(distance, matrix, options.posMargin), pos);
     const negTerm = maskedLogSumExpOrZero(marginOf(distance, options.negMargin, matrix), neg);
     const losses = tf.relu(tf.add(posTerm, negTerm));

@@ -67,8 +67,8 @@ export const intraPairVarianceLoss = /* @__PURE__ */ defineLoss<
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, refLabels);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
     const meanOf = (w: tf.Tensor) => tf.div(tf.sum(tf.mul(matrix, w)), tf.maximum(tf.sum(w), 1));
     // "Lagging" is below the mean for a similarity's positives and a distance's negatives.
     const lag = (w: tf.Tensor, eps: number, increase: boolean) =>

@@ -96,8 +96,8 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    let masks = pairMasks(tuples, labels, embeddings.shape[0]!, refLabels);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    let masks = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     if (options.mining)
       masks = mineMasks(distance.isInverted ? matrix : tf.neg(matrix), masks.pos, masks.neg, options.epsilon);
     const posTerm = logOnePlusSumExp(

@@ -94,8 +94,8 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const reducer = options.reducer ?? avgNonZeroReducer();
-    const { tuples, matrix, refLabels } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    if (refLabels && options.swap)
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    if (pairing.refLabels && options.swap)
       invalidOption(
         context.fn,
         'swap',
@@ -104,7 +104,7 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
       );
     const batch = embeddings.shape[0]!;
     if (tuples.kind === 'all' && isFilterReducer(reducer)) {
-      const { pos, neg } = pairMasks(tuples, labels, batch, refLabels);
+      const { pos, neg } = pairMasks(tuples, labels, batch, pairing);
       const spec = {
         margin: options.margin,
         sign: distance.isInverted ? -1 : 1,
@@ -120,7 +120,7 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
         ? tuples
         : tuples.kind === 'pairs'
           ? pairsToTriplets(tuples)
-          : allTripletsOf(labels, refLabels);
+          : allTripletsOf(labels, pairing);
     const losses = gatheredTriplets(matrix, triplets, distance, options);
     return applyReducer(
       context.fn,
