@@ -75,6 +75,13 @@ export {
 export { type SupConLossOptions, supConLoss } from './losses/sup-con-loss.js';
 export { type TcmLossOptions, tcmLoss } from './losses/tcm-loss.js';
 export { type TripletMarginLossOptions, tripletMarginLoss } from './losses/triplet-margin-loss.js';
+export {
+  type AccuracyCalculatorOptions,
+  type AccuracyMetric,
+  type AccuracyResult,
+  accuracyCalculator,
+} from './metrics/accuracy-calculator.js';
+export { adjustedMutualInformation } from './metrics/ami.js';
 export type { HostInput, RetrievalMetricOptions } from './metrics/neighbours.js';
 export { type NmiOptions, nmi } from './metrics/nmi.js';
 export { type EpsilonOpisOptions, epsilonOpis, type OpisOptions, opis } from './metrics/opis.js';
