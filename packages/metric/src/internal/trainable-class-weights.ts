@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type TensorInput, XentError } from '@xent/core';
+import type { TensorInput } from '@xent/core';
+import { checkPositive } from '../internal/check-number.js';
 
 /** Options of every `create…Loss` factory that owns a class-weight variable. */
 export interface ClassWeightFactoryOptions {
@@ -39,20 +40,9 @@ export function bindClassWeights<O, K extends string>(
   perClass: readonly [option: string, rows: number] = ['rowsPerClass', 1],
 ): TrainableLoss<O, K> {
   const rowsPerClass = perClass[1];
-  for (const [key, value] of [
-    ['numClasses', options.numClasses],
-    ['embeddingSize', options.embeddingSize],
-    perClass,
-  ] as const) {
-    if (!(Number.isInteger(value) && value > 0)) {
-      throw new XentError('INVALID_OPTION', {
-        fn,
-        argument: `options.${key}`,
-        expected: 'a positive integer',
-        received: String(value),
-      });
-    }
-  }
+  checkPositive(fn, 'options.numClasses', options.numClasses);
+  checkPositive(fn, 'options.embeddingSize', options.embeddingSize);
+  checkPositive(fn, `options.${perClass[0]}`, rowsPerClass);
   const rows = options.numClasses * rowsPerClass;
   const shape = [rows, options.embeddingSize];
   const seed = options.seed ?? 0;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, type ReductionOptions, toTensor, XentError } from '@xent/core';
+import { checkPositive } from '../internal/check-number.js';
 import {
   checkClassWeights,
   classCosines,
@@ -139,13 +140,7 @@ export function subCenterArcFaceOutliers(
   const fn = 'subCenterArcFaceOutliers';
   const subCenters = options.subCenters ?? 3;
   const threshold = options.threshold ?? 75;
-  if (!(Number.isInteger(subCenters) && subCenters >= 1))
-    throw new XentError('INVALID_OPTION', {
-      fn,
-      argument: 'options.subCenters',
-      expected: 'a positive integer',
-      received: String(subCenters),
-    });
+  checkPositive(fn, 'options.subCenters', subCenters);
   if (!(threshold >= 0 && threshold <= 180))
     throw new XentError('INVALID_OPTION', {
       fn,

@@ -1,5 +1,6 @@
-import { type Miner, seededRandom, XentError } from '@xent/core';
+import { type Miner, seededRandom } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
+import { checkPositive } from '../internal/check-number.js';
 import { readBatch, tripletIndices } from './host-matrix.js';
 
 /** Options of {@link distanceWeightedMiner}. */
@@ -27,17 +28,8 @@ export interface DistanceWeightedMinerOptions {
 export function distanceWeightedMiner(options: DistanceWeightedMinerOptions = {}): Miner {
   const cutoff = options.cutoff ?? 0.5;
   const nonzero = options.nonzeroLossCutoff ?? 1.4;
-  for (const [name, value] of [
-    ['cutoff', cutoff],
-    ['nonzeroLossCutoff', nonzero],
-  ] as const)
-    if (!(Number.isFinite(value) && value > 0))
-      throw new XentError('INVALID_OPTION', {
-        fn: 'distanceWeightedMiner',
-        argument: `options.${name}`,
-        expected: 'a finite number > 0',
-        received: String(value),
-      });
+  checkPositive('distanceWeightedMiner', 'options.cutoff', cutoff, 'positive');
+  checkPositive('distanceWeightedMiner', 'options.nonzeroLossCutoff', nonzero, 'positive');
   const distance = lpDistance();
   let calls = 0;
   return {

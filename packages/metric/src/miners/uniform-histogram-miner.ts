@@ -1,6 +1,7 @@
-import { type Miner, seededRandom, XentError } from '@xent/core';
+import { type Miner, seededRandom } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
+import { checkPositive } from '../internal/check-number.js';
 import { pairIndices, readBatch } from './host-matrix.js';
 
 /** Options of {@link uniformHistogramMiner}. */
@@ -34,13 +35,7 @@ export function uniformHistogramMiner(options: UniformHistogramMinerOptions = {}
     ['posPerBin', posPerBin],
     ['negPerBin', negPerBin],
   ] as const)
-    if (!(Number.isInteger(value) && value > 0))
-      throw new XentError('INVALID_OPTION', {
-        fn: 'uniformHistogramMiner',
-        argument: `options.${name}`,
-        expected: 'a positive integer',
-        received: String(value),
-      });
+    checkPositive('uniformHistogramMiner', `options.${name}`, value);
   const distance = options.distance ?? lpDistance();
   let calls = 0;
   return {

@@ -1,4 +1,5 @@
 import { seededRandom, XentError } from '@xent/core';
+import { checkPositive } from '../internal/check-number.js';
 
 /** Options of {@link mPerClassBatches}. */
 export interface MPerClassBatchesOptions {
@@ -28,7 +29,7 @@ export function mPerClassBatches(
   const fail = (argument: string, expected: string, received: unknown): never => {
     throw new XentError('INVALID_OPTION', { fn: FN, argument, expected, received: String(received) });
   };
-  if (!(Number.isInteger(m) && m > 0)) fail('m', 'a positive integer', m);
+  checkPositive(FN, 'm', m);
   if (!(Number.isInteger(batchSize) && batchSize > 0 && batchSize % m === 0))
     fail('batchSize', `a positive multiple of m = ${m}`, batchSize);
   const byClass = new Map<number, number[]>();

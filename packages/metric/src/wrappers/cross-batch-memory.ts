@@ -7,6 +7,7 @@ import {
   toTensor,
   XentError,
 } from '@xent/core';
+import { checkPositive } from '../internal/check-number.js';
 import type { ReferenceOptions, TupleOptions } from '../internal/tuples.js';
 import { pairIndices, tripletIndices } from '../miners/host-matrix.js';
 
@@ -55,16 +56,6 @@ export interface CrossBatchMemory<O> {
 }
 
 const FN = 'crossBatchMemory';
-
-function positiveInteger(argument: string, value: number): void {
-  if (!(Number.isInteger(value) && value > 0))
-    throw new XentError('INVALID_OPTION', {
-      fn: FN,
-      argument: `options.${argument}`,
-      expected: 'a positive integer',
-      received: String(value),
-    });
-}
 
 /** Every (query, memory) pair, without each query's own slot: positives and negatives by label. */
 function allPairs(
@@ -136,8 +127,8 @@ export function crossBatchMemory<O extends object>(
 ): CrossBatchMemory<O> {
   const { embeddingSize, miner } = options;
   const memorySize = options.memorySize ?? 1024;
-  positiveInteger('embeddingSize', embeddingSize);
-  positiveInteger('memorySize', memorySize);
+  checkPositive(FN, 'options.embeddingSize', embeddingSize);
+  checkPositive(FN, 'options.memorySize', memorySize);
   if (typeof loss !== 'function')
     throw new XentError('INVALID_OPTION', {
       fn: FN,
