@@ -3,14 +3,17 @@ import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/
 import { describe, expect, it } from 'vitest';
 import {
   batchHardMiner,
+  circleLoss,
   contrastiveLoss,
   crossBatchMemory,
   generalizedLiftedStructureLoss,
   intraPairVarianceLoss,
   multiSimilarityLoss,
   multiSimilarityMiner,
+  ntXentLoss,
   pairMarginMiner,
   sumReducer,
+  supConLoss,
   tripletMarginLoss,
   tripletMarginMiner,
 } from '../src/index.js';
@@ -28,6 +31,9 @@ describe('refEmbeddings / refLabels: queries against a separate reference set (P
     ['tripletMargin', tripletMarginLoss, { margin: 0.1 }],
     ['generalizedLiftedStructure', generalizedLiftedStructureLoss, {}],
     ['intraPairVariance', intraPairVarianceLoss, {}],
+    ['circle', circleLoss, {}],
+    ['supCon', supConLoss, {}],
+    ['ntXent', ntXentLoss, {}],
   ] as const;
   for (const [name, loss, options] of cases) {
     it(`${name}: value and gradients w.r.t. queries and reference`, () => {

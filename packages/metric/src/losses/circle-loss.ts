@@ -5,16 +5,18 @@ import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import {
   metricInputs,
   pairMasks,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link circleLoss}. */
-export interface CircleLossOptions extends TupleOptions {
+export interface CircleLossOptions extends TupleOptions, ReferenceOptions {
   /** Relaxation margin m. @defaultValue 0.4 */
   readonly m?: number;
   /** Scale γ. @defaultValue 80 */
@@ -56,12 +58,16 @@ export const circleLoss = /* @__PURE__ */ defineLoss<
     gamma: { type: 'number', min: 0, exclusiveMin: true, description: 'scale γ' },
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const { m, gamma } = options;
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const s = cosineSimilarity().pairwise(embeddings);
-    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!);
+    const {
+      tuples,
+      matrix: s,
+      pairing,
+    } = tuplesAndMatrix(context, cosineSimilarity(), embeddings, labels, options);
+    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     const detached = stopGradient(s);
     const posLogits = tf.mul(tf.mul(tf.relu(tf.sub(1 + m, detached)), tf.sub(s, 1 - m)), -gamma);
     const negLogits = tf.mul(tf.mul(tf.relu(tf.add(detached, m)), tf.sub(s, m)), gamma);

@@ -108,8 +108,8 @@ function withoutSelf(tuples: PairIndices | TripletIndices, slots: number[]): Pai
  * every call enlarges the pool of pairs with — the batch's rows are the anchors, the memory (which
  * already holds the current batch) the positives and negatives, minus each row's pair with its own
  * copy. Works with the losses that take `refEmbeddings`/`refLabels` and `indices`
- * ({@link contrastiveLoss}, {@link tripletMarginLoss}, {@link multiSimilarityLoss},
- * {@link generalizedLiftedStructureLoss}, {@link intraPairVarianceLoss}). Its state is explicit (two
+ * (contrastive, triplet, multi-similarity, circle, SupCon, NT-Xent, generalized lifted structure,
+ * intra-pair variance). Its state is explicit (two
  * non-trainable variables): calls do not grow `tf.memory().numTensors`; `dispose()` frees it.
  * Reads labels and mined indices on the host (cpu, wasm, webgl; not WebGPU in Node).
  *

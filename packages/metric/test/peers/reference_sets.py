@@ -36,6 +36,9 @@ out["losses"]["multiSimilarity"] = run(losses.MultiSimilarityLoss())
 out["losses"]["tripletMargin"] = run(losses.TripletMarginLoss(margin=0.1))
 out["losses"]["generalizedLiftedStructure"] = run(losses.GeneralizedLiftedStructureLoss())
 out["losses"]["intraPairVariance"] = run(losses.IntraPairVarianceLoss())
+out["losses"]["circle"] = run(losses.CircleLoss())
+out["losses"]["supCon"] = run(losses.SupConLoss())
+out["losses"]["ntXent"] = run(losses.NTXentLoss())
 
 for name, miner in {
     "tripletMargin": miners.TripletMarginMiner(margin=0.2, type_of_triplets="all"),
