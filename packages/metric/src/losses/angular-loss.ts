@@ -65,7 +65,7 @@ export const angularLoss = /* @__PURE__ */ defineLoss<
     const neg = tf.cast(differentLabelMask(labels), 'float32');
     // Σₙ keep_an e^{4t s_an} e^{4t s_pn} = e^{8t} [(keep ⊙ E) Eᵀ]_ap with E = e^{4t(s − 1)} ∈ (0, 1].
     const factors = tf.exp(tf.mul(tf.sub(s, 1), 4 * t));
-    const inner = tf.matMul(tf.mul(neg, factors), factors, false, true);
+    const inner = dotProduct(tf.mul(neg, factors), factors); // (keep ⊙ E) Eᵀ as core's plain-matmul a·bᵀ
     const hasNeg = tf.step(tf.sum(neg, 1, true)); // [B, 1]
     const logTerm = tf.add(tf.sub(8 * t, tf.mul(s, 2 * (1 + t))), tf.log(tf.add(inner, tf.sub(1, hasNeg))));
     const losses = tf.mul(tf.softplus(logTerm), hasNeg);
