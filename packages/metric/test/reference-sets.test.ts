@@ -264,6 +264,28 @@ describe('positiveMask: a custom label comparison (multi-label data)', () => {
     };
     const dummy = [0, 1, 2, 3, 4, 5]; // labels are not compared when positiveMask is given
     expectClose(contrastiveLoss(x, dummy, { positiveMask: mask }), avgNonZero(pos) + avgNonZero(neg));
+    // negativeMask: pairs in neither mask are ignored (here: those sharing a tag only partially).
+    const partial = tags.map((a) =>
+      tags.map((b) => (a.some((t) => b.includes(t)) && a.length !== b.length ? 1 : 0)),
+    );
+    const strictPos = mask.map((row, i) => row.map((v, j) => (v && !partial[i]![j] ? 1 : 0)));
+    const strictNeg = mask.map((row) => row.map((v) => (v ? 0 : 1)));
+    const kept = { pos: [] as number[], neg: [] as number[] };
+    n.forEach((a, i) => {
+      n.forEach((b, j) => {
+        if (i === j) return;
+        const d = euclid(a, b);
+        if (strictPos[i]![j]) kept.pos.push(relu(d));
+        else if (strictNeg[i]![j]) kept.neg.push(relu(1 - d));
+      });
+    });
+    expectClose(
+      contrastiveLoss(x, dummy, { positiveMask: strictPos, negativeMask: strictNeg }),
+      avgNonZero(kept.pos) + avgNonZero(kept.neg),
+    );
+    expectXentError(() => contrastiveLoss(x, dummy, { negativeMask: strictNeg }), 'INVALID_OPTION', {
+      argument: 'options.negativeMask',
+    });
     expectXentError(() => contrastiveLoss(x, dummy, { positiveMask: [[1, 0]] }), 'SHAPE_MISMATCH', {
       argument: 'options.positiveMask',
     });

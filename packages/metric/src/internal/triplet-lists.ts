@@ -14,6 +14,10 @@ export function allTripletsOf(labels: tf.Tensor, pairing?: Pairing): TripletIndi
   const same = custom
     ? (i: number, j: number) => custom[i * r.length + j]! > 0
     : (i: number, j: number) => r[j] === y[i];
+  const customNeg = pairing?.negativeMask?.dataSync();
+  const other = customNeg
+    ? (i: number, k: number) => customNeg[i * r.length + k]! > 0
+    : (i: number, k: number) => !same(i, k);
   const a: number[] = [];
   const p: number[] = [];
   const n: number[] = [];
@@ -21,7 +25,7 @@ export function allTripletsOf(labels: tf.Tensor, pairing?: Pairing): TripletIndi
     for (let j = 0; j < r.length; j++) {
       if ((self && j === i) || !same(i, j)) continue;
       for (let k = 0; k < r.length; k++) {
-        if (same(i, k) || (self && k === i)) continue;
+        if (!other(i, k) || (self && k === i)) continue;
         a.push(i);
         p.push(j);
         n.push(k);

@@ -60,6 +60,12 @@ export interface ReferenceOptions {
    * @defaultValue labels compared for equality
    */
   readonly positiveMask?: TensorInput;
+  /**
+   * With `positiveMask`: `[B, M]`, nonzero where (i, j) is a negative pair; pairs in neither mask are
+   * ignored (partially overlapping multi-labels, or a cross-batch memory's own copies).
+   * @defaultValue every pair that is not positive
+   */
+  readonly negativeMask?: TensorInput;
 }
 
 /** Option metadata for {@link TupleOptions}. */
@@ -70,10 +76,14 @@ export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpe
 };
 
 /** Option metadata for {@link ReferenceOptions}. */
-export const referenceOptionSpecs: Record<'refEmbeddings' | 'refLabels' | 'positiveMask', OptionSpec> = {
+export const referenceOptionSpecs: Record<
+  'refEmbeddings' | 'refLabels' | 'positiveMask' | 'negativeMask',
+  OptionSpec
+> = {
   refEmbeddings: { type: 'other', description: 'reference embeddings [M, D] (PML ref_emb)' },
   refLabels: { type: 'other', description: 'reference labels [M] (PML ref_labels)' },
   positiveMask: { type: 'other', description: 'custom positive-pair mask [B, M] (multi-label)' },
+  negativeMask: { type: 'other', description: 'custom negative-pair mask [B, M], with positiveMask' },
 };
 
 /** How the all-pairs path compares a query with a reference row. */
@@ -82,15 +92,23 @@ export interface Pairing {
   readonly refLabels?: tf.Tensor;
   /** float32 0/1 `[B, M]` custom positives (self-pairs not yet removed). */
   readonly positiveMask?: tf.Tensor;
+  /** float32 0/1 `[B, M]` custom negatives (with `positiveMask`). */
+  readonly negativeMask?: tf.Tensor;
 }
 
-function resolvePositiveMask(fn: string, mask: TensorInput | undefined, rows: number, cols: number) {
+function resolvePairMask(
+  fn: string,
+  name: 'positiveMask' | 'negativeMask',
+  mask: TensorInput | undefined,
+  rows: number,
+  cols: number,
+) {
   if (mask === undefined) return undefined;
-  const tensor = toTensor(mask, fn, 'options.positiveMask');
+  const tensor = toTensor(mask, fn, `options.${name}`);
   if (tensor.rank !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== cols)
     throw new XentError('SHAPE_MISMATCH', {
       fn,
-      argument: 'options.positiveMask',
+      argument: `options.${name}`,
       expected: `[${rows}, ${cols}] (batch × reference)`,
       received: `${tensor.dtype} [${tensor.shape.join(', ')}]`,
     });
@@ -320,11 +338,13 @@ export function pairWeights(
   if (tuples.kind === 'all') {
     const pos = positivesOf(labels, batch, pairing);
     const custom = pairing?.positiveMask;
-    const neg = custom
-      ? pairing?.refLabels
-        ? tf.sub(1, custom)
-        : tf.mul(tf.sub(1, custom), tf.sub(1, tf.eye(batch)))
-      : tf.cast(differentLabelMask(labels, pairing?.refLabels), 'float32');
+    const neg = pairing?.negativeMask
+      ? pairing.negativeMask
+      : custom
+        ? pairing?.refLabels
+          ? tf.sub(1, custom)
+          : tf.mul(tf.sub(1, custom), tf.sub(1, tf.eye(batch)))
+        : tf.cast(differentLabelMask(labels, pairing?.refLabels), 'float32');
     return { pos, neg };
   }
   if (tuples.kind === 'pairs') {
@@ -371,15 +391,19 @@ export function tuplesAndMatrix(
   const reference = referenceSet(context.fn, embeddings, labels, options);
   const tuples = selectTuples(context, embeddings, labels, options, reference);
   const other = reference.isBatch ? undefined : reference;
-  const positiveMask = resolvePositiveMask(
-    context.fn,
-    options.positiveMask,
-    embeddings.shape[0]!,
-    reference.embeddings.shape[0]!,
-  );
+  const [rows, cols] = [embeddings.shape[0]!, reference.embeddings.shape[0]!];
+  const positiveMask = resolvePairMask(context.fn, 'positiveMask', options.positiveMask, rows, cols);
+  const negativeMask = resolvePairMask(context.fn, 'negativeMask', options.negativeMask, rows, cols);
+  if (negativeMask && !positiveMask)
+    invalidOption(
+      context.fn,
+      'negativeMask',
+      'negativeMask together with positiveMask',
+      'negativeMask alone',
+    );
   return {
     tuples,
     matrix: distance.pairwise(embeddings, other?.embeddings),
-    pairing: { refLabels: other?.labels, positiveMask },
+    pairing: { refLabels: other?.labels, positiveMask, negativeMask },
   };
 }

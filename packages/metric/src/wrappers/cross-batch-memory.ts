@@ -57,29 +57,6 @@ export interface CrossBatchMemory<O> {
 
 const FN = 'crossBatchMemory';
 
-/** Every (query, memory) pair, without each query's own slot: positives and negatives by label. */
-function allPairs(
-  queryLabels: ArrayLike<number>,
-  memoryLabels: ArrayLike<number>,
-  slots: number[],
-): PairIndices {
-  const a1: number[] = [];
-  const p: number[] = [];
-  const a2: number[] = [];
-  const n: number[] = [];
-  for (let i = 0; i < queryLabels.length; i++)
-    for (let j = 0; j < memoryLabels.length; j++) {
-      if (memoryLabels[j] !== queryLabels[i]) {
-        a2.push(i);
-        n.push(j);
-      } else if (j !== slots[i]) {
-        a1.push(i);
-        p.push(j);
-      }
-    }
-  return pairIndices(a1, p, a2, n);
-}
-
 /** Drops the positive pairs (and triplets) whose positive is the anchor's own slot (PML's `remove_self_comparisons`). */
 function withoutSelf(tuples: PairIndices | TripletIndices, slots: number[]): PairIndices | TripletIndices {
   const anchors = (tuples.kind === 'pairs' ? tuples.anchorsPositive : tuples.anchors).dataSync();
@@ -194,17 +171,23 @@ export function crossBatchMemory<O extends object>(
         );
         const refEmbeddings = size === memorySize ? memory : tf.slice(memory, 0, size);
         const refLabels = size === memorySize ? memoryLabels : tf.slice(memoryLabels, 0, size);
-        const mined = miner
-          ? withoutSelf(
-              miner.mine(embeddings, labels, { embeddings: refEmbeddings, labels: refLabels }),
-              slots,
-            )
-          : allPairs(labels.dataSync(), refLabels.dataSync(), slots);
+        const reference = { refEmbeddings, refLabels };
+        if (miner) {
+          const mined = miner.mine(embeddings, labels, { embeddings: refEmbeddings, labels: refLabels });
+          return loss(embeddings, labels, {
+            ...(lossOptions as O),
+            ...reference,
+            indices: withoutSelf(mined, slots),
+          });
+        }
+        // Every pair, on the device: same label except each row's own slot; different labels.
+        const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(refLabels, 0)), 'float32');
+        const own = tf.cast(tf.oneHot(tf.tensor1d(slots, 'int32'), refLabels.shape[0]!), 'float32');
         return loss(embeddings, labels, {
           ...(lossOptions as O),
-          indices: mined,
-          refEmbeddings,
-          refLabels,
+          ...reference,
+          positiveMask: tf.mul(same, tf.sub(1, own)),
+          negativeMask: tf.sub(1, same),
         });
       });
     },
