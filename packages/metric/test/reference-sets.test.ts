@@ -162,9 +162,8 @@ describe('crossBatchMemory', () => {
         const grad = tf.grad((t: tf.Tensor) => xbm.loss(t, l as number[], options as never))(x);
         expectClose(grad, expected.grad, tolerance);
         xbm.reset();
-        batches
-          .slice(0, step)
-          .forEach(([pe, pl]) => xbm.loss(pe as M, pl as number[], options as never).dispose());
+        for (const [pe, pl] of batches.slice(0, step))
+          xbm.loss(pe as M, pl as number[], options as never).dispose();
         expectClose(xbm.loss(x, l as number[], options as never), expected.loss, tolerance);
         tf.dispose([x, grad]);
       });
