@@ -3,13 +3,23 @@ import { expectCloseAsync, gradCheckAsync, randomInts, randomNormal } from '@xen
 import { describeBackends } from '@xent/testing/vitest';
 import { expect, it } from 'vitest';
 import {
+  angularLoss,
+  arcFaceLoss,
   contrastiveLoss,
+  fastApLoss,
+  generalizedLiftedStructureLoss,
+  intraPairVarianceLoss,
+  liftedStructureLoss,
   metrixMultiSimilarityLoss,
   multiSimilarityLoss,
+  ncaLoss,
+  softTripleLoss,
   supConLoss,
   tcmLoss,
   tripletMarginLoss,
 } from '../src/index.js';
+import pml from './fixtures/pml-classification.json';
+import pmlPairs from './fixtures/pml-pair-losses.json';
 import { contrastiveRef, metrixMsRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
 
 const x = randomNormal([5, 3], 7) as number[][];
@@ -52,6 +62,40 @@ describeBackends(['wasm', 'webgpu'], () => {
       reference: (e, u) => metrixMsRef(e as number[][], u as number[][], anchors, targets, { beta: 10 }),
       at: [x, mixed],
     });
+  });
+  it('ArcFace and SoftTriple match PML (values, gradients w.r.t. embeddings and class weights)', async () => {
+    const cases = [
+      [arcFaceLoss, pml.classWeights, { scale: 8 }, pml.cases.arcFace],
+      [softTripleLoss, pml.subCenterWeights, { centersPerClass: 3, la: 5 }, pml.cases.softTriple],
+    ] as const;
+    for (const [loss, weights, options, expected] of cases) {
+      const call = (e: tf.Tensor, w: tf.Tensor) =>
+        (loss as (...args: unknown[]) => tf.Tensor)(e, pml.labels, w, { ...options, validate: false });
+      const [ge, gw] = tf.grads(call)([tf.tensor(pml.embeddings), tf.tensor(weights)]);
+      await expectCloseAsync(call(tf.tensor(pml.embeddings), tf.tensor(weights)), expected.loss, {
+        rtol: 1e-4,
+      });
+      await expectCloseAsync(ge!, expected.gradEmbeddings, { atol: 1e-4, rtol: 1e-4 });
+      await expectCloseAsync(gw!, expected.gradClassWeights, { atol: 1e-4, rtol: 1e-4 });
+    }
+  });
+  it('lifted structure (both), NCA, angular, intra-pair variance, FastAP match PML', async () => {
+    const cases = [
+      [liftedStructureLoss, pmlPairs.cases.liftedStructure],
+      [generalizedLiftedStructureLoss, pmlPairs.cases.generalizedLiftedStructure],
+      [ncaLoss, pmlPairs.cases.nca],
+      [intraPairVarianceLoss, pmlPairs.cases.intraPairVariance],
+      [fastApLoss, pmlPairs.cases.fastAp],
+      [angularLoss, pmlPairs.cases.angular],
+    ] as const;
+    for (const [loss, expected] of cases) {
+      const data = loss === angularLoss ? pmlPairs.unitEmbeddings : pmlPairs.embeddings;
+      const f = (e: tf.Tensor) =>
+        (loss as (...args: unknown[]) => tf.Tensor)(e, pmlPairs.labels, { validate: false });
+      await expectCloseAsync(f(tf.tensor(data)), expected.loss, { atol: 1e-5, rtol: 1e-4 });
+      if (loss !== angularLoss)
+        await expectCloseAsync(tf.grad(f)(tf.tensor(data)), expected.grad, { atol: 1e-5, rtol: 1e-4 });
+    }
   });
   it('no positive pairs: 0 with a zero gradient, no NaN', async () => {
     const distinct = [0, 1, 2, 3, 4];

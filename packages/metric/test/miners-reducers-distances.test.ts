@@ -80,6 +80,44 @@ describe('distances', () => {
     );
     expect(() => lpDistance({ p: 0.5 })).toThrow(RangeError);
   });
+  it('lpDistance normalises rows with its own p, as PML does (x / ‖x‖_p), not with L2', () => {
+    const lp = (a: number[], b: number[], p: number) =>
+      a.reduce((s, v, k) => s + Math.abs(v - b[k]!) ** p, 0) ** (1 / p);
+    const normalizeP = (rows: number[][], p: number) =>
+      rows.map((r) => {
+        const norm = Math.max(r.reduce((s, v) => s + Math.abs(v) ** p, 0) ** (1 / p), 1e-12);
+        return r.map((v) => v / norm);
+      });
+    for (const p of [1, 3]) {
+      const distance = lpDistance({ p });
+      expect(distance.normalizationOrder).toBe(p);
+      const n = normalizeP(raw, p);
+      const other = normalizeP(x.slice(3, 6), p);
+      expectClose(
+        distance.pairwise(tf.tensor(raw)),
+        n.map((a) => n.map((b) => lp(a, b, p))),
+        { atol: 1e-5 },
+      );
+      expectClose(
+        distance.paired(tf.tensor(raw), tf.tensor(x.slice(3, 6))),
+        n.map((a, i) => lp(a, other[i]!, p)),
+        { atol: 1e-5 },
+      );
+      // Every row has unit L_p norm, so by the triangle inequality d ≤ 2 — and L2 rows would not.
+      const d = Array.from(distance.pairwise(tf.tensor(x)).dataSync());
+      expect(Math.max(...d)).toBeLessThanOrEqual(2 + 1e-6);
+    }
+    // The gradient goes through the L1 normalisation too.
+    gradCheck({
+      fn: (t) => tf.sum(lpDistance({ p: 1 }).pairwise(t)),
+      reference: (t) => {
+        const n = normalizeP(t as number[][], 1);
+        return n.reduce((s, a) => s + n.reduce((u, b) => u + lp(a, b, 1), 0), 0);
+      },
+      at: [raw],
+    });
+    expect(cosineSimilarity().normalizationOrder).toBe(2);
+  });
   it('cosine and dot product are similarities; dot product does not normalise by default', () => {
     expect(cosineSimilarity().isInverted).toBe(true);
     expectClose(cosineSimilarity().pairwise(tf.tensor(raw)), cosMatrix(raw));

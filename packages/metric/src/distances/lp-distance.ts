@@ -1,31 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { l2Distance, safeSqrt, squaredL2 } from '@xent/core';
+import { l2Distance, squaredL2 } from '@xent/core';
+import { lpNorm } from './lp-norm.js';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /** Options of {@link lpDistance}. */
 export interface LpDistanceOptions {
   /** The norm's order p ≥ 1. @defaultValue 2 */
   readonly p?: number;
-  /** L2-normalise rows first (PML's default for every distance). @defaultValue true */
+  /**
+   * Normalise rows to unit L_p norm first, with the same p as the distance (PML's default for every
+   * distance: `F.normalize(x, p)`), so `{ p: 1 }` scales rows to unit L1 norm. @defaultValue true
+   */
   readonly normalizeEmbeddings?: boolean;
   /** Raise each distance to this power (2 gives squared Euclidean). @defaultValue 1 */
   readonly power?: number;
 }
 
-/** (Σ |x|^p)^(1/p) along the last axis with a zero gradient where the sum is 0. */
-function lpNorm(diff: tf.Tensor, p: number): tf.Tensor {
-  if (p === 1) return tf.sum(tf.abs(diff), -1);
-  if (p === 2) return safeSqrt(tf.sum(tf.square(diff), -1));
-  const sum = tf.sum(tf.pow(tf.abs(diff), p), -1);
-  // step(sum) = 1[sum > 0] with a zero gradient; the root's gradient is infinite at 0, so use 1 there.
-  const positive = tf.step(sum);
-  const safe = tf.add(tf.mul(sum, positive), tf.sub(1, positive));
-  return tf.mul(tf.pow(safe, 1 / p), positive);
-}
-
 /**
  * Minkowski distance ‖aᵢ − bⱼ‖_p (PML's `LpDistance`), by default Euclidean on L2-normalised rows, so
- * d ∈ [0, 2]. The Euclidean path is ‖a‖² + ‖b‖² − 2a·b (one matmul) with a zero gradient at d = 0.
+ * d ∈ [0, 2]. Like PML, rows are normalised with the same p as the distance (x / max(‖x‖_p, 1e-12)),
+ * so d ∈ [0, 2] for every p. The Euclidean path is ‖a‖² + ‖b‖² − 2a·b (one matmul) with a zero gradient at d = 0.
  *
  * @defaultValue `{ p: 2, normalizeEmbeddings: true, power: 1 }`
  * @example const distance = lpDistance({ normalizeEmbeddings: false });
@@ -41,6 +35,7 @@ export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
     name: `lp(p=${p})`,
     isInverted: false,
     normalizeEmbeddings: options.normalizeEmbeddings ?? true,
+    normalizationOrder: p,
     pairwise: (a, b) => {
       if (p === 2) return power === 2 ? squaredL2(a, b) : raise(l2Distance(a, b));
       const other = b ?? a;

@@ -40,7 +40,7 @@ function blockOf(
   start: number,
   rows: number,
 ): Block {
-  const size = matrix.shape[0]!;
+  const size = matrix.shape[1]!; // columns: the reference set (the batch itself, or refEmbeddings)
   const slots = positives.shape[1]!;
   const distances = tf.slice(matrix, [start, 0], [rows, size]);
   // customGrad casts its inputs to float32; the slot indices are exact integers there.
@@ -83,7 +83,8 @@ export function reduceAllTriplets(
   positiveMask: tf.Tensor,
   negativeMask: tf.Tensor,
 ): tf.Tensor {
-  const size = matrix.shape[0]!;
+  // Rows are the anchors, columns the reference set (the batch itself unless refEmbeddings).
+  const [total, size] = matrix.shape as [number, number];
   const maxPositives = tf.tidy(() => tf.max(tf.sum(positiveMask, 1)));
   const read = readSyncIfPossible(maxPositives);
   maxPositives.dispose();
@@ -95,8 +96,8 @@ export function reduceAllTriplets(
       const step = blockRows(size, slots);
       let sum: tf.Tensor = tf.scalar(0);
       let count: tf.Tensor = tf.scalar(0);
-      for (let start = 0; start < size; start += step) {
-        const rows = Math.min(step, size - start);
+      for (let start = 0; start < total; start += step) {
+        const rows = Math.min(step, total - start);
         [sum, count] = tf.tidy(() => {
           const block = blockOf(spec, distances, positives, valid, negatives, start, rows);
           return [tf.add(sum, tf.sum(tf.mul(block.keep, block.loss))), tf.add(count, tf.sum(block.keep))];
@@ -111,8 +112,8 @@ export function reduceAllTriplets(
           const scale = tf.div(dy, den);
           const rowGrads: tf.Tensor[] = [];
           let swapGrad: tf.Tensor = tf.zerosLike(d);
-          for (let start = 0; start < size; start += step) {
-            const rows = Math.min(step, size - start);
+          for (let start = 0; start < total; start += step) {
+            const rows = Math.min(step, total - start);
             const [rowGrad, nextSwap] = tf.tidy(() => {
               const block = blockOf(spec, d, pos, val, neg, start, rows);
               const slope = spec.smooth ? tf.sigmoid(block.x) : tf.step(block.x);

@@ -23,3 +23,15 @@ export function maskedLogSumExp(x: tf.Tensor, mask: tf.Tensor, keepDims = false)
 export function logOnePlusSumExp(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
   return tf.softplus(maskedLogSumExp(x, mask));
 }
+
+/**
+ * Masked log Σ exp along the last axis with 0 (and a zero gradient) for a row whose mask is empty —
+ * PML's `lmu.logsumexp(…, add_one=False)`, which overwrites empty rows with 0.
+ */
+export function maskedLogSumExpOrZero(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const filled = tf.sub(tf.mul(x, mask), tf.mul(tf.sub(1, mask), EXCLUDED));
+    const any = tf.step(tf.sum(mask, -1));
+    return tf.mul(tf.logSumExp(filled, -1), any);
+  });
+}

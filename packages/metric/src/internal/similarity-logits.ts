@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Distance, OptionSpec } from '@xent/core';
-import { distanceOptionSpec, reducerOptionSpec, tupleOptionSpecs } from './tuples.js';
+import { distanceOptionSpec, reducerOptionSpec, referenceOptionSpecs, tupleOptionSpecs } from './tuples.js';
 
 /** Option metadata of the temperature-scaled softmax losses (SupCon, NT-Xent). */
 export const temperatureLossOptions: Record<string, OptionSpec> = {
@@ -8,10 +8,10 @@ export const temperatureLossOptions: Record<string, OptionSpec> = {
   distance: distanceOptionSpec,
   reducer: reducerOptionSpec,
   ...tupleOptionSpecs,
+  ...referenceOptionSpecs,
 };
 
-/** s/τ for a similarity, −d/τ for a distance: `[B, B]` logits of the in-batch softmax losses. */
-export function similarityLogits(distance: Distance, embeddings: tf.Tensor, temperature: number): tf.Tensor {
-  const matrix = distance.pairwise(embeddings);
+/** s/τ for a similarity, −d/τ for a distance: the `[B, M]` logits of the softmax losses from their matrix. */
+export function similarityLogits(distance: Distance, matrix: tf.Tensor, temperature: number): tf.Tensor {
   return tf.div(distance.isInverted ? matrix : tf.neg(matrix), temperature);
 }

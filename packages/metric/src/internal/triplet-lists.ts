@@ -1,17 +1,31 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairIndices, TripletIndices } from '@xent/core';
+import type { Pairing } from './tuples.js';
 
-/** Every valid triplet of a batch, enumerated on the host (for reducers that need explicit losses). */
-export function allTripletsOf(labels: tf.Tensor): TripletIndices {
+/**
+ * Every valid triplet, enumerated on the host (for reducers that need explicit losses): anchors from the
+ * batch, positives and negatives from the reference labels (default the batch, then j ≠ i).
+ */
+export function allTripletsOf(labels: tf.Tensor, pairing?: Pairing): TripletIndices {
   const y = labels.dataSync();
+  const r = pairing?.refLabels ? pairing.refLabels.dataSync() : y;
+  const self = pairing?.refLabels === undefined;
+  const custom = pairing?.positiveMask?.dataSync();
+  const same = custom
+    ? (i: number, j: number) => custom[i * r.length + j]! > 0
+    : (i: number, j: number) => r[j] === y[i];
+  const customNeg = pairing?.negativeMask?.dataSync();
+  const other = customNeg
+    ? (i: number, k: number) => customNeg[i * r.length + k]! > 0
+    : (i: number, k: number) => !same(i, k);
   const a: number[] = [];
   const p: number[] = [];
   const n: number[] = [];
   for (let i = 0; i < y.length; i++)
-    for (let j = 0; j < y.length; j++) {
-      if (j === i || y[j] !== y[i]) continue;
-      for (let k = 0; k < y.length; k++) {
-        if (y[k] === y[i]) continue;
+    for (let j = 0; j < r.length; j++) {
+      if ((self && j === i) || !same(i, j)) continue;
+      for (let k = 0; k < r.length; k++) {
+        if (!other(i, k) || (self && k === i)) continue;
         a.push(i);
         p.push(j);
         n.push(k);

@@ -10,7 +10,9 @@ import {
   type PairIndices,
   readSyncIfPossible,
   sameLabelMask,
+  type TensorInput,
   type TripletIndices,
+  toTensor,
   XentError,
 } from '@xent/core';
 
@@ -40,12 +42,121 @@ export interface TupleOptions {
   readonly validate?: boolean;
 }
 
+/**
+ * A separate reference set (PML's `ref_emb` / `ref_labels`): the batch rows are the anchors (queries),
+ * positives and negatives come from the reference rows, and no self-pair is removed (row i of each set is
+ * a different item). Indices in `indices` / a miner's output then index the reference set for positives
+ * and negatives.
+ */
+export interface ReferenceOptions {
+  /** float32 `[M, D]`; with `refLabels`. @defaultValue the batch itself */
+  readonly refEmbeddings?: TensorInput;
+  /** int32 `[M]`; with `refEmbeddings`. @defaultValue the batch's labels */
+  readonly refLabels?: TensorInput;
+  /**
+   * Custom label comparison for multi-label data (PML #669): `[B, M]` (M = B without a reference),
+   * nonzero where (i, j) is a positive pair, 0 where it is a negative; replaces `labels[i] = ref[j]` for
+   * the all-pairs path (self-pairs stay excluded without a reference). Miners still compare labels.
+   * @defaultValue labels compared for equality
+   */
+  readonly positiveMask?: TensorInput;
+  /**
+   * With `positiveMask`: `[B, M]`, nonzero where (i, j) is a negative pair; pairs in neither mask are
+   * ignored (partially overlapping multi-labels, or a cross-batch memory's own copies).
+   * @defaultValue every pair that is not positive
+   */
+  readonly negativeMask?: TensorInput;
+}
+
 /** Option metadata for {@link TupleOptions}. */
 export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpec> = {
   indices: { type: 'other', description: 'pre-mined PairIndices or TripletIndices' },
   miner: { type: 'other', description: 'a Miner run on the batch' },
   onMined: { type: 'other', description: 'callback receiving MiningInfo' },
 };
+
+/** Option metadata for {@link ReferenceOptions}. */
+export const referenceOptionSpecs: Record<
+  'refEmbeddings' | 'refLabels' | 'positiveMask' | 'negativeMask',
+  OptionSpec
+> = {
+  refEmbeddings: { type: 'other', description: 'reference embeddings [M, D] (PML ref_emb)' },
+  refLabels: { type: 'other', description: 'reference labels [M] (PML ref_labels)' },
+  positiveMask: { type: 'other', description: 'custom positive-pair mask [B, M] (multi-label)' },
+  negativeMask: { type: 'other', description: 'custom negative-pair mask [B, M], with positiveMask' },
+};
+
+/** How the all-pairs path compares a query with a reference row. */
+export interface Pairing {
+  /** Labels of the reference set; undefined when it is the batch. */
+  readonly refLabels?: tf.Tensor;
+  /** float32 0/1 `[B, M]` custom positives (self-pairs not yet removed). */
+  readonly positiveMask?: tf.Tensor;
+  /** float32 0/1 `[B, M]` custom negatives (with `positiveMask`). */
+  readonly negativeMask?: tf.Tensor;
+}
+
+function resolvePairMask(
+  fn: string,
+  name: 'positiveMask' | 'negativeMask',
+  mask: TensorInput | undefined,
+  rows: number,
+  cols: number,
+) {
+  if (mask === undefined) return undefined;
+  const tensor = toTensor(mask, fn, `options.${name}`);
+  if (tensor.rank !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== cols)
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument: `options.${name}`,
+      expected: `[${rows}, ${cols}] (batch × reference)`,
+      received: `${tensor.dtype} [${tensor.shape.join(', ')}]`,
+    });
+  return tf.cast(tf.notEqual(tensor, 0), 'float32');
+}
+
+/** The set positives and negatives are drawn from: the batch itself, or a separate reference set. */
+export interface ReferenceSet {
+  readonly embeddings: tf.Tensor;
+  readonly labels: tf.Tensor;
+  /** True when the reference is the batch (self-pairs excluded). */
+  readonly isBatch: boolean;
+}
+
+/** Resolves and checks `refEmbeddings` / `refLabels` (both or neither). */
+export function referenceSet(
+  fn: string,
+  embeddings: tf.Tensor,
+  labels: tf.Tensor,
+  options: ReferenceOptions,
+): ReferenceSet {
+  const { refEmbeddings, refLabels } = options;
+  if (refEmbeddings === undefined && refLabels === undefined) return { embeddings, labels, isBatch: true };
+  if (refEmbeddings === undefined || refLabels === undefined)
+    invalidOption(
+      fn,
+      refEmbeddings === undefined ? 'refEmbeddings' : 'refLabels',
+      'refEmbeddings and refLabels together',
+      'only one of them',
+    );
+  const ref = toTensor(refEmbeddings, fn, 'options.refEmbeddings', 'float32');
+  const refIds = toTensor(refLabels, fn, 'options.refLabels', 'int32');
+  if (ref.rank !== 2 || ref.shape[1] !== embeddings.shape[1] || ref.shape[0] === 0)
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument: 'options.refEmbeddings',
+      expected: `float32 [M, D] with M ≥ 1, D = ${embeddings.shape[1]}`,
+      received: `${ref.dtype} [${ref.shape.join(', ')}]`,
+    });
+  if (refIds.rank !== 1 || refIds.shape[0] !== ref.shape[0])
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument: 'options.refLabels',
+      expected: `int32 [M] with M = ${ref.shape[0]}`,
+      received: `${refIds.dtype} [${refIds.shape.join(', ')}]`,
+    });
+  return { embeddings: ref, labels: refIds, isBatch: false };
+}
 
 /** Option metadata for `distance` and `reducer`. */
 export const distanceOptionSpec: OptionSpec = { type: 'other', description: 'a Distance' };
@@ -89,6 +200,7 @@ function checkTuples(
   tuples: PairIndices | TripletIndices,
   batch: number,
   validate: boolean,
+  refSize = batch,
 ): void {
   const names =
     tuples?.kind === 'pairs'
@@ -99,7 +211,8 @@ function checkTuples(
   if (!names)
     invalidOption(fn, 'indices', "PairIndices or TripletIndices (kind 'pairs' | 'triplets')", tuples);
   const record = tuples as unknown as Record<string, tf.Tensor>;
-  for (const name of names) checkIndexTensor(fn, name, record[name], batch, validate);
+  for (const name of names)
+    checkIndexTensor(fn, name, record[name], name.startsWith('anchors') ? batch : refSize, validate);
   const sizes = (tuples.kind === 'pairs' ? [names.slice(0, 2), names.slice(2)] : [names]).map((group) =>
     group.map((name) => record[name]!.shape[0]),
   );
@@ -124,7 +237,9 @@ export function selectTuples(
   embeddings: tf.Tensor,
   labels: tf.Tensor,
   options: TupleOptions,
+  reference?: ReferenceSet,
 ): Tuples {
+  const ref = reference && !reference.isBatch ? reference : undefined;
   const { fn } = context;
   if (options.indices !== undefined && options.miner !== undefined)
     invalidOption(fn, 'miner', 'either options.miner or options.indices, not both', 'both');
@@ -133,19 +248,33 @@ export function selectTuples(
   if (options.indices !== undefined) tuples = options.indices;
   else if (options.miner !== undefined) {
     if (typeof options.miner?.mine !== 'function') invalidOption(fn, 'miner', 'a Miner', options.miner);
-    tuples = options.miner.mine(embeddings, labels);
+    tuples = options.miner.mine(
+      embeddings,
+      labels,
+      ref ? { embeddings: ref.embeddings, labels: ref.labels } : undefined,
+    );
   }
-  if (tuples.kind !== 'all') checkTuples(fn, tuples, batch, context.validate);
+  if (tuples.kind !== 'all') checkTuples(fn, tuples, batch, context.validate, ref?.embeddings.shape[0]);
   if (options.onMined) {
     if (typeof options.onMined !== 'function') invalidOption(fn, 'onMined', 'a function', options.onMined);
     options.onMined(
-      miningInfo(tuples, labels, options.indices !== undefined ? 'indices' : options.miner ? 'miner' : 'all'),
+      miningInfo(
+        tuples,
+        labels,
+        options.indices !== undefined ? 'indices' : options.miner ? 'miner' : 'all',
+        ref?.labels,
+      ),
     );
   }
   return tuples;
 }
 
-function miningInfo(tuples: Tuples, labels: tf.Tensor, source: MiningInfo['source']): MiningInfo {
+function miningInfo(
+  tuples: Tuples,
+  labels: tf.Tensor,
+  source: MiningInfo['source'],
+  refLabels?: tf.Tensor,
+): MiningInfo {
   if (tuples.kind === 'triplets') {
     const n = tuples.anchors.shape[0]!;
     return { source, positivePairs: n, negativePairs: n, triplets: n, empty: n === 0 };
@@ -157,8 +286,8 @@ function miningInfo(tuples: Tuples, labels: tf.Tensor, source: MiningInfo['sourc
   }
   const counts = tf.tidy(() =>
     tf.stack([
-      tf.sum(tf.cast(sameLabelMask(labels), 'int32')),
-      tf.sum(tf.cast(differentLabelMask(labels), 'int32')),
+      tf.sum(tf.cast(sameLabelMask(labels, refLabels), 'int32')),
+      tf.sum(tf.cast(differentLabelMask(labels, refLabels), 'int32')),
     ]),
   );
   const values = readSyncIfPossible(counts);
@@ -175,10 +304,10 @@ function miningInfo(tuples: Tuples, labels: tf.Tensor, source: MiningInfo['sourc
   return { source, positivePairs: pos, negativePairs: neg, triplets: undefined, empty: pos + neg === 0 };
 }
 
-function countMatrix(rows: tf.Tensor, cols: tf.Tensor, batch: number): tf.Tensor {
-  if (rows.shape[0] === 0) return tf.zeros([batch, batch]);
+function countMatrix(rows: tf.Tensor, cols: tf.Tensor, batch: number, width: number): tf.Tensor {
+  if (rows.shape[0] === 0) return tf.zeros([batch, width]);
   const indices = tf.stack([rows, cols], 1);
-  return tf.scatterND(indices, tf.cast(tf.onesLike(rows), 'float32'), [batch, batch]);
+  return tf.scatterND(indices, tf.cast(tf.onesLike(rows), 'float32'), [batch, width]);
 }
 
 /** Positive and negative pair multiplicities `[B, B]` (float counts; 0 = not a pair). */
@@ -187,33 +316,52 @@ export interface PairWeights {
   readonly neg: tf.Tensor;
 }
 
+/** Same-class (1) / other-class (0) float mask `[B, M]` of the all-pairs path, self-pairs removed. */
+function positivesOf(labels: tf.Tensor, batch: number, pairing: Pairing | undefined): tf.Tensor {
+  if (!pairing?.positiveMask) return tf.cast(sameLabelMask(labels, pairing?.refLabels), 'float32');
+  return pairing.refLabels ? pairing.positiveMask : tf.mul(pairing.positiveMask, tf.sub(1, tf.eye(batch)));
+}
+
 /**
- * Pair multiplicities from the tuples: every same-label pair (self excluded) and every different-label
- * pair for `'all'`; counts of each mined pair otherwise (triplets give their (a, p) and (a, n) pairs,
- * so a positive pair mined with k negatives counts k times, as in PML).
+ * Pair multiplicities `[B, M]` from the tuples: every same-label pair (self excluded when the reference
+ * is the batch) and every different-label pair for `'all'`; counts of each mined pair otherwise
+ * (triplets give their (a, p) and (a, n) pairs, so a positive pair mined with k negatives counts k
+ * times, as in PML). Columns are the reference set (`refLabels`, default the batch).
  */
-export function pairWeights(tuples: Tuples, labels: tf.Tensor, batch: number): PairWeights {
+export function pairWeights(
+  tuples: Tuples,
+  labels: tf.Tensor,
+  batch: number,
+  pairing?: Pairing,
+): PairWeights {
+  const width = pairing?.refLabels?.shape[0] ?? batch;
   if (tuples.kind === 'all') {
-    return {
-      pos: tf.cast(sameLabelMask(labels), 'float32'),
-      neg: tf.cast(differentLabelMask(labels), 'float32'),
-    };
+    const pos = positivesOf(labels, batch, pairing);
+    const custom = pairing?.positiveMask;
+    const neg = pairing?.negativeMask
+      ? pairing.negativeMask
+      : custom
+        ? pairing?.refLabels
+          ? tf.sub(1, custom)
+          : tf.mul(tf.sub(1, custom), tf.sub(1, tf.eye(batch)))
+        : tf.cast(differentLabelMask(labels, pairing?.refLabels), 'float32');
+    return { pos, neg };
   }
   if (tuples.kind === 'pairs') {
     return {
-      pos: countMatrix(tuples.anchorsPositive, tuples.positives, batch),
-      neg: countMatrix(tuples.anchorsNegative, tuples.negatives, batch),
+      pos: countMatrix(tuples.anchorsPositive, tuples.positives, batch, width),
+      neg: countMatrix(tuples.anchorsNegative, tuples.negatives, batch, width),
     };
   }
   return {
-    pos: countMatrix(tuples.anchors, tuples.positives, batch),
-    neg: countMatrix(tuples.anchors, tuples.negatives, batch),
+    pos: countMatrix(tuples.anchors, tuples.positives, batch, width),
+    neg: countMatrix(tuples.anchors, tuples.negatives, batch, width),
   };
 }
 
 /** 0/1 float masks of the pair sets (duplicates collapse), for the matrix-based losses. */
-export function pairMasks(tuples: Tuples, labels: tf.Tensor, batch: number): PairWeights {
-  const { pos, neg } = pairWeights(tuples, labels, batch);
+export function pairMasks(tuples: Tuples, labels: tf.Tensor, batch: number, pairing?: Pairing): PairWeights {
+  const { pos, neg } = pairWeights(tuples, labels, batch, pairing);
   return { pos: tf.cast(tf.greater(pos, 0), 'float32'), neg: tf.cast(tf.greater(neg, 0), 'float32') };
 }
 
@@ -226,4 +374,36 @@ export function gatherPairs(matrix: tf.Tensor, rows: tf.Tensor, cols: tf.Tensor)
 /** The pairwise matrix of `distance` on the embeddings. */
 export function pairwiseOf(distance: Distance, embeddings: tf.Tensor): tf.Tensor {
   return distance.pairwise(embeddings);
+}
+
+/**
+ * The common start of a pair/triplet loss with reference support: resolve the reference set, select
+ * the tuples (a miner sees the reference too), and compute the `[B, M]` query × reference matrix.
+ * `refLabels` is undefined when the reference is the batch itself.
+ */
+export function tuplesAndMatrix(
+  context: LossContext,
+  distance: Distance,
+  embeddings: tf.Tensor,
+  labels: tf.Tensor,
+  options: TupleOptions & ReferenceOptions,
+): { tuples: Tuples; matrix: tf.Tensor; pairing: Pairing } {
+  const reference = referenceSet(context.fn, embeddings, labels, options);
+  const tuples = selectTuples(context, embeddings, labels, options, reference);
+  const other = reference.isBatch ? undefined : reference;
+  const [rows, cols] = [embeddings.shape[0]!, reference.embeddings.shape[0]!];
+  const positiveMask = resolvePairMask(context.fn, 'positiveMask', options.positiveMask, rows, cols);
+  const negativeMask = resolvePairMask(context.fn, 'negativeMask', options.negativeMask, rows, cols);
+  if (negativeMask && !positiveMask)
+    invalidOption(
+      context.fn,
+      'negativeMask',
+      'negativeMask together with positiveMask',
+      'negativeMask alone',
+    );
+  return {
+    tuples,
+    matrix: distance.pairwise(embeddings, other?.embeddings),
+    pairing: { refLabels: other?.labels, positiveMask, negativeMask },
+  };
 }

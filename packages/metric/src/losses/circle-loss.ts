@@ -5,16 +5,18 @@ import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import {
   metricInputs,
   pairMasks,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link circleLoss}. */
-export interface CircleLossOptions extends TupleOptions {
+export interface CircleLossOptions extends TupleOptions, ReferenceOptions {
   /** Relaxation margin m. @defaultValue 0.4 */
   readonly m?: number;
   /** Scale γ. @defaultValue 80 */
@@ -35,7 +37,11 @@ export interface CircleLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2002.10857
  * @example const loss = circleLoss(embeddings, labels, { m: 0.25, gamma: 256 });
  */
-export const circleLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, CircleLossOptions, { m: number; gamma: number }>({
+export const circleLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  CircleLossOptions,
+  { m: number; gamma: number }
+>({
   id: 'xent/circle',
   name: 'circleLoss',
   family: 'metric',
@@ -52,16 +58,25 @@ export const circleLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, Circle
     gamma: { type: 'number', min: 0, exclusiveMin: true, description: 'scale γ' },
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const { m, gamma } = options;
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const s = cosineSimilarity().pairwise(embeddings);
-    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!);
+    const {
+      tuples,
+      matrix: s,
+      pairing,
+    } = tuplesAndMatrix(context, cosineSimilarity(), embeddings, labels, options);
+    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     const detached = stopGradient(s);
     const posLogits = tf.mul(tf.mul(tf.relu(tf.sub(1 + m, detached)), tf.sub(s, 1 - m)), -gamma);
     const negLogits = tf.mul(tf.mul(tf.relu(tf.add(detached, m)), tf.sub(s, m)), gamma);
     const losses = tf.softplus(tf.add(maskedLogSumExp(posLogits, pos), maskedLogSumExp(negLogits, neg)));
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [{ losses, kind: 'element' }],
+      labels,
+    );
   },
 });

@@ -6,16 +6,18 @@ import {
   distanceOptionSpec,
   metricInputs,
   pairWeights,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link contrastiveLoss}. */
-export interface ContrastiveLossOptions extends TupleOptions {
+export interface ContrastiveLossOptions extends TupleOptions, ReferenceOptions {
   /** Positive pairs are penalised beyond this. @defaultValue 0 */
   readonly posMargin?: number;
   /** Negative pairs are penalised within this. @defaultValue 1 */
@@ -62,15 +64,20 @@ export const contrastiveLoss = /* @__PURE__ */ defineLoss<
     distance: distanceOptionSpec,
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [
-      { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
-      { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
-    ]);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [
+        { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
+        { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
+      ],
+      labels,
+    );
   },
 });

@@ -7,16 +7,18 @@ import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link multiSimilarityLoss}. */
-export interface MultiSimilarityLossOptions extends TupleOptions {
+export interface MultiSimilarityLossOptions extends TupleOptions, ReferenceOptions {
   /** Positive scale α. @defaultValue 2 */
   readonly alpha?: number;
   /** Negative scale β. @defaultValue 50 */
@@ -90,12 +92,12 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
     distance: distanceOptionSpec,
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    let masks = pairMasks(tuples, labels, embeddings.shape[0]!);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    let masks = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     if (options.mining)
       masks = mineMasks(distance.isInverted ? matrix : tf.neg(matrix), masks.pos, masks.neg, options.epsilon);
     const posTerm = logOnePlusSumExp(
@@ -107,6 +109,6 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
       masks.neg,
     );
     const losses = tf.add(tf.div(posTerm, options.alpha), tf.div(negTerm, options.beta));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
   },
 });

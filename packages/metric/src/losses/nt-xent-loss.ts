@@ -3,12 +3,19 @@ import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import { similarityLogits, temperatureLossOptions } from '../internal/similarity-logits.js';
-import { metricInputs, pairMasks, pairWeights, selectTuples, type TupleOptions } from '../internal/tuples.js';
+import {
+  metricInputs,
+  pairMasks,
+  pairWeights,
+  type ReferenceOptions,
+  type TupleOptions,
+  tuplesAndMatrix,
+} from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link ntXentLoss}. */
-export interface NtXentLossOptions extends TupleOptions {
+export interface NtXentLossOptions extends TupleOptions, ReferenceOptions {
   /** Temperature τ. @defaultValue 0.07 */
   readonly temperature?: number;
   /** A distance is negated into a similarity. @defaultValue cosineSimilarity() */
@@ -29,7 +36,11 @@ export interface NtXentLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2002.05709
  * @example const loss = ntXentLoss(embeddings, labels, { temperature: 0.1 });
  */
-export const ntXentLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, NtXentLossOptions, { temperature: number }>({
+export const ntXentLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  NtXentLossOptions,
+  { temperature: number }
+>({
   id: 'xent/nt-xent',
   name: 'ntXentLoss',
   family: 'metric',
@@ -44,15 +55,18 @@ export const ntXentLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, NtXent
   options: temperatureLossOptions,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const logits = similarityLogits(distance, embeddings, options.temperature);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const logits = similarityLogits(distance, matrix, options.temperature);
     const batch = embeddings.shape[0]!;
-    const { pos } = pairWeights(tuples, labels, batch);
-    const { neg } = pairMasks(tuples, labels, batch);
+    const { pos } = pairWeights(tuples, labels, batch, pairing);
+    const { neg } = pairMasks(tuples, labels, batch, pairing);
     const negatives = maskedLogSumExp(logits, neg, true);
     const losses = tf.softplus(tf.sub(negatives, logits));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [
-      { losses, weights: pos, kind: 'pos-pair' },
-    ]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? meanReducer(),
+      [{ losses, weights: pos, kind: 'pos-pair' }],
+      labels,
+    );
   },
 });

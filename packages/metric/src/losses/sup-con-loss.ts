@@ -3,12 +3,18 @@ import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { maskedLogSumExp } from '../internal/log-one-plus.js';
 import { similarityLogits, temperatureLossOptions } from '../internal/similarity-logits.js';
-import { metricInputs, pairMasks, selectTuples, type TupleOptions } from '../internal/tuples.js';
+import {
+  metricInputs,
+  pairMasks,
+  type ReferenceOptions,
+  type TupleOptions,
+  tuplesAndMatrix,
+} from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link supConLoss}. */
-export interface SupConLossOptions extends TupleOptions {
+export interface SupConLossOptions extends TupleOptions, ReferenceOptions {
   /** Temperature τ. @defaultValue 0.1 */
   readonly temperature?: number;
   /** A distance is negated into a similarity. @defaultValue cosineSimilarity() */
@@ -29,7 +35,11 @@ export interface SupConLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2004.11362
  * @example const loss = supConLoss(embeddings, labels, { temperature: 0.1 });
  */
-export const supConLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, SupConLossOptions, { temperature: number }>({
+export const supConLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  SupConLossOptions,
+  { temperature: number }
+>({
   id: 'xent/sup-con',
   name: 'supConLoss',
   family: 'metric',
@@ -44,9 +54,9 @@ export const supConLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, SupCon
   options: temperatureLossOptions,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const logits = similarityLogits(distance, embeddings, options.temperature);
-    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const logits = similarityLogits(distance, matrix, options.temperature);
+    const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
     const any = tf.maximum(pos, neg);
     const count = tf.sum(pos, 1);
     // Rows with no positive: 0 (the LSE may be −∞ there, so select instead of multiplying).
@@ -55,6 +65,11 @@ export const supConLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, SupCon
     const safeLse = tf.where(hasPositive, lse, tf.zerosLike(lse));
     const meanPositive = tf.div(tf.sum(tf.mul(logits, pos), 1), tf.maximum(count, 1));
     const losses = tf.where(hasPositive, tf.sub(safeLse, meanPositive), tf.zerosLike(lse));
-    return applyReducer(context.fn, options.reducer ?? avgNonZeroReducer(), [{ losses, kind: 'element' }]);
+    return applyReducer(
+      context.fn,
+      options.reducer ?? avgNonZeroReducer(),
+      [{ losses, kind: 'element' }],
+      labels,
+    );
   },
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, type Reducer, type TripletIndices } from '@xent/core';
+import { type Distance, defineLoss, invalidOption, type Reducer, type TripletIndices } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { reduceAllTriplets } from '../internal/all-triplets.js';
 import { allTripletsOf, pairsToTriplets } from '../internal/triplet-lists.js';
@@ -8,19 +8,24 @@ import {
   gatherPairs,
   metricInputs,
   pairMasks,
+  type ReferenceOptions,
   reducerOptionSpec,
-  selectTuples,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { avgNonZeroReducer, isFilterReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link tripletMarginLoss}. */
-export interface TripletMarginLossOptions extends TupleOptions {
+export interface TripletMarginLossOptions extends TupleOptions, ReferenceOptions {
   /** Margin m, on the distance's own scale ([0, 2] for normalised L2). @defaultValue 0.05 */
   readonly margin?: number;
-  /** Use the closer of d_an and d_pn as the negative distance (Balntas et al. 2016). @defaultValue false */
+  /**
+   * Use the closer of d_an and d_pn as the negative distance (Balntas et al. 2016); not with
+   * `refEmbeddings`. @defaultValue false
+   */
   readonly swap?: boolean;
   /** softplus(v) instead of [v]₊. @defaultValue false */
   readonly smoothLoss?: boolean;
@@ -84,15 +89,22 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
     distance: distanceOptionSpec,
     reducer: reducerOptionSpec,
     ...tupleOptionSpecs,
+    ...referenceOptionSpecs,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const reducer = options.reducer ?? avgNonZeroReducer();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    if (pairing.refLabels && options.swap)
+      invalidOption(
+        context.fn,
+        'swap',
+        'swap: false with refEmbeddings (d_pn needs reference × reference)',
+        true,
+      );
     const batch = embeddings.shape[0]!;
     if (tuples.kind === 'all' && isFilterReducer(reducer)) {
-      const { pos, neg } = pairMasks(tuples, labels, batch);
+      const { pos, neg } = pairMasks(tuples, labels, batch, pairing);
       const spec = {
         margin: options.margin,
         sign: distance.isInverted ? -1 : 1,
@@ -108,8 +120,13 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
         ? tuples
         : tuples.kind === 'pairs'
           ? pairsToTriplets(tuples)
-          : allTripletsOf(labels);
+          : allTripletsOf(labels, pairing);
     const losses = gatheredTriplets(matrix, triplets, distance, options);
-    return applyReducer(context.fn, reducer, [{ losses, kind: 'triplet' }]);
+    return applyReducer(
+      context.fn,
+      reducer,
+      [{ losses, kind: 'triplet', anchors: triplets.anchors }],
+      labels,
+    );
   },
 });

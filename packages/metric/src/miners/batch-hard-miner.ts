@@ -20,8 +20,16 @@ export function batchHardMiner(options: BatchHardMinerOptions = {}): Miner {
   const distance = options.distance ?? lpDistance();
   return {
     name: 'batchHard',
-    mine(embeddings, labels) {
-      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+    mine(embeddings, labels, reference) {
+      const {
+        size,
+        width,
+        values,
+        labels: y,
+        refLabels: r,
+        self,
+        isInverted,
+      } = readBatch(distance, embeddings, labels, reference);
       // Work in "distance" orientation: larger = farther.
       const sign = isInverted ? -1 : 1;
       const a: number[] = [];
@@ -32,10 +40,10 @@ export function batchHardMiner(options: BatchHardMinerOptions = {}): Miner {
         let hardNeg = -1;
         let posValue = Number.NEGATIVE_INFINITY;
         let negValue = Number.POSITIVE_INFINITY;
-        for (let j = 0; j < size; j++) {
-          if (j === i) continue;
-          const d = sign * values[i * size + j]!;
-          if (y[j] === y[i]) {
+        for (let j = 0; j < width; j++) {
+          if (self && j === i) continue;
+          const d = sign * values[i * width + j]!;
+          if (r[j] === y[i]) {
             if (d > posValue) [posValue, hardPos] = [d, j];
           } else if (d < negValue) [negValue, hardNeg] = [d, j];
         }

@@ -25,8 +25,16 @@ export function multiSimilarityMiner(options: MultiSimilarityMinerOptions = {}):
   const distance = options.distance ?? cosineSimilarity();
   return {
     name: 'multiSimilarity',
-    mine(embeddings, labels) {
-      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+    mine(embeddings, labels, reference) {
+      const {
+        size,
+        width,
+        values,
+        labels: y,
+        refLabels: r,
+        self,
+        isInverted,
+      } = readBatch(distance, embeddings, labels, reference);
       // Similarity orientation: larger = closer.
       const sign = isInverted ? 1 : -1;
       const a1: number[] = [];
@@ -36,16 +44,16 @@ export function multiSimilarityMiner(options: MultiSimilarityMinerOptions = {}):
       for (let i = 0; i < size; i++) {
         let hardestPos = Number.POSITIVE_INFINITY;
         let hardestNeg = Number.NEGATIVE_INFINITY;
-        for (let j = 0; j < size; j++) {
-          if (j === i) continue;
-          const s = sign * values[i * size + j]!;
-          if (y[j] === y[i]) hardestPos = Math.min(hardestPos, s);
+        for (let j = 0; j < width; j++) {
+          if (self && j === i) continue;
+          const s = sign * values[i * width + j]!;
+          if (r[j] === y[i]) hardestPos = Math.min(hardestPos, s);
           else hardestNeg = Math.max(hardestNeg, s);
         }
-        for (let j = 0; j < size; j++) {
-          if (j === i) continue;
-          const s = sign * values[i * size + j]!;
-          if (y[j] === y[i]) {
+        for (let j = 0; j < width; j++) {
+          if (self && j === i) continue;
+          const s = sign * values[i * width + j]!;
+          if (r[j] === y[i]) {
             if (s - epsilon < hardestNeg) {
               a1.push(i);
               p.push(j);

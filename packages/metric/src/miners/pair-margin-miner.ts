@@ -27,17 +27,25 @@ export function pairMarginMiner(options: PairMarginMinerOptions = {}): Miner {
   const distance = options.distance ?? lpDistance();
   return {
     name: 'pairMargin',
-    mine(embeddings, labels) {
-      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+    mine(embeddings, labels, reference) {
+      const {
+        size,
+        width,
+        values,
+        labels: y,
+        refLabels: r,
+        self,
+        isInverted,
+      } = readBatch(distance, embeddings, labels, reference);
       const a1: number[] = [];
       const p: number[] = [];
       const a2: number[] = [];
       const n: number[] = [];
       for (let i = 0; i < size; i++) {
-        for (let j = 0; j < size; j++) {
-          if (j === i) continue;
-          const d = values[i * size + j]!;
-          if (y[j] === y[i]) {
+        for (let j = 0; j < width; j++) {
+          if (self && j === i) continue;
+          const d = values[i * width + j]!;
+          if (r[j] === y[i]) {
             if (isInverted ? d < posMargin : d > posMargin) {
               a1.push(i);
               p.push(j);

@@ -41,19 +41,27 @@ export function tripletMarginMiner(options: TripletMarginMinerOptions = {}): Min
   const accept = keep[type];
   return {
     name: `tripletMargin(${type})`,
-    mine(embeddings, labels) {
-      const { size, values, labels: y, isInverted } = readBatch(distance, embeddings, labels);
+    mine(embeddings, labels, reference) {
+      const {
+        size,
+        width,
+        values,
+        labels: y,
+        refLabels: r,
+        self,
+        isInverted,
+      } = readBatch(distance, embeddings, labels, reference);
       const sign = isInverted ? -1 : 1;
       const a: number[] = [];
       const p: number[] = [];
       const n: number[] = [];
       for (let i = 0; i < size; i++) {
-        const row = i * size;
-        for (let j = 0; j < size; j++) {
-          if (j === i || y[j] !== y[i]) continue;
+        const row = i * width;
+        for (let j = 0; j < width; j++) {
+          if ((self && j === i) || r[j] !== y[i]) continue;
           const ap = values[row + j]!;
-          for (let k = 0; k < size; k++) {
-            if (y[k] === y[i]) continue;
+          for (let k = 0; k < width; k++) {
+            if (r[k] === y[i]) continue;
             if (accept(sign * (values[row + k]! - ap))) {
               a.push(i);
               p.push(j);

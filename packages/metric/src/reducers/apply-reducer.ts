@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherRowsSparse, type LossPart, type Reducer, readSyncIfPossible, XentError } from '@xent/core';
+import { isStructuredReducer } from './structured-reducers.js';
 import { isFilterReducer, type WeightedLossPart } from './threshold-reducer.js';
 
 /**
@@ -25,8 +26,17 @@ function compactPart(fn: string, name: string, part: WeightedLossPart): LossPart
   return { losses: gatherRowsSparse(flat, tf.tensor1d(index, 'int32')), kind: part.kind };
 }
 
-/** Reduces loss parts with `reducer`, honouring multiplicities for this package's reducers. */
-export function applyReducer(fn: string, reducer: Reducer, parts: readonly WeightedLossPart[]): tf.Tensor {
+/**
+ * Reduces loss parts with `reducer`, honouring multiplicities for this package's reducers; `labels`
+ * (the batch's) serve the reducers that weight by the anchor's class.
+ */
+export function applyReducer(
+  fn: string,
+  reducer: Reducer,
+  parts: readonly WeightedLossPart[],
+  labels?: tf.Tensor,
+): tf.Tensor {
   if (isFilterReducer(reducer)) return reducer.reduce(parts);
+  if (isStructuredReducer(reducer)) return reducer.reduceParts(fn, parts, labels);
   return tf.reshape(reducer.reduce(parts.map((part) => compactPart(fn, reducer.name, part))), []);
 }

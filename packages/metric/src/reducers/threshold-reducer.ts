@@ -7,6 +7,11 @@ import type { LossPart, Reducer } from '@xent/core';
  */
 export interface WeightedLossPart extends LossPart {
   readonly weights?: tf.Tensor;
+  /**
+   * int32 `[T]`: the anchor (batch row) of each element, for triplet parts. Pair parts are `[B, M]`
+   * matrices whose row is the anchor; element parts `[B]` are indexed by it.
+   */
+  readonly anchors?: tf.Tensor;
 }
 
 /** The reducers of this package: a mean over the elements whose loss lies in (low, high). */

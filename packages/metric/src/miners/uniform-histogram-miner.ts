@@ -1,0 +1,82 @@
+import { type Miner, seededRandom } from '@xent/core';
+import { lpDistance } from '../distances/lp-distance.js';
+import type { MetricDistance } from '../distances/make-distance.js';
+import { checkPositive } from '../internal/check-number.js';
+import { pairIndices, readBatch } from './host-matrix.js';
+
+/** Options of {@link uniformHistogramMiner}. */
+export interface UniformHistogramMinerOptions {
+  /** Equal-width bins between the smallest and largest pair value, per set. @defaultValue 100 */
+  readonly numBins?: number;
+  /** Positive pairs drawn (with replacement) from each non-empty bin. @defaultValue 10 */
+  readonly posPerBin?: number;
+  /** Negative pairs drawn (with replacement) from each non-empty bin. @defaultValue 10 */
+  readonly negPerBin?: number;
+  /** @defaultValue lpDistance() */
+  readonly distance?: MetricDistance;
+  /** Seed of the sampling. @defaultValue 0 */
+  readonly seed?: number;
+}
+
+/**
+ * Pairs spread uniformly over their distance range (PML's `UniformHistogramMiner`): the positive and
+ * the negative pairs are each binned into `numBins` equal-width bins from their min to max value
+ * (the last bin closed), and `posPerBin` / `negPerBin` pairs are drawn with replacement from every
+ * non-empty bin. Seeded (the n-th call of a miner made with the same seed repeats). Returns pairs.
+ *
+ * @example const loss = contrastiveLoss(embeddings, labels, { miner: uniformHistogramMiner({ numBins: 20 }) });
+ */
+export function uniformHistogramMiner(options: UniformHistogramMinerOptions = {}): Miner {
+  const numBins = options.numBins ?? 100;
+  const posPerBin = options.posPerBin ?? 10;
+  const negPerBin = options.negPerBin ?? 10;
+  for (const [name, value] of [
+    ['numBins', numBins],
+    ['posPerBin', posPerBin],
+    ['negPerBin', negPerBin],
+  ] as const)
+    checkPositive('uniformHistogramMiner', `options.${name}`, value);
+  const distance = options.distance ?? lpDistance();
+  let calls = 0;
+  return {
+    name: 'uniformHistogram',
+    mine(embeddings, labels, reference) {
+      const random = seededRandom((options.seed ?? 0) + 0x9e3779b9 * calls++);
+      const {
+        size,
+        width,
+        values,
+        labels: y,
+        refLabels: r,
+        self,
+      } = readBatch(distance, embeddings, labels, reference);
+      const sets = { pos: [] as number[], neg: [] as number[] };
+      for (let i = 0; i < size; i++)
+        for (let j = 0; j < width; j++)
+          if (!(self && j === i)) (r[j] === y[i] ? sets.pos : sets.neg).push(i * width + j);
+      const sample = (flat: number[], perBin: number) => {
+        if (flat.length === 0) return [];
+        const v = flat.map((f) => values[f]!);
+        const [low, high] = [Math.min(...v), Math.max(...v)];
+        const step = (high - low) / numBins;
+        const bins: number[][] = Array.from({ length: numBins }, () => []);
+        v.forEach((x, k) => {
+          // Bin b holds [low + b·step, low + (b+1)·step), the last one closed at high.
+          const b = step > 0 ? Math.min(numBins - 1, Math.floor((x - low) / step)) : 0;
+          bins[b]!.push(flat[k]!);
+        });
+        return bins.flatMap((bin) =>
+          bin.length ? Array.from({ length: perBin }, () => bin[Math.floor(random() * bin.length)]!) : [],
+        );
+      };
+      const pos = sample(sets.pos, posPerBin);
+      const neg = sample(sets.neg, negPerBin);
+      return pairIndices(
+        pos.map((f) => Math.floor(f / width)),
+        pos.map((f) => f % width),
+        neg.map((f) => Math.floor(f / width)),
+        neg.map((f) => f % width),
+      );
+    },
+  };
+}
