@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from './errors.js';
+import type {
+  InferredBatchSpec,
+  InferredPerExampleSpec,
+  LossFn,
+  OptionSpecs,
+  OptionsOf,
+} from './loss-types.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
 import { reduceLosses } from './reduce.js';
 import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
@@ -81,10 +88,13 @@ export interface LossContext {
   readonly validate: boolean;
 }
 
-/** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
-export interface LossSpec<In extends readonly InputSpec[], O extends object, D extends Partial<O>> {
+/** What every loss spec declares besides its options and formula. */
+export interface LossSpecBase<In extends readonly InputSpec[]> {
   readonly specVersion?: 1;
-  /** `'<package>/<loss>'`, e.g. `'xent/focal'`. */
+  /**
+   * `'<package>/<loss>'`: the package's name (a scoped one as is: `'@acme/losses/taylor'`, an unscoped
+   * one or its short name: `'xent/focal'`) then the loss, in lowercase `a-z 0-9 . _ -`.
+   */
   readonly id: `${string}/${string}`;
   /** The exported function name, used in error messages: `'focalLoss'`. */
   readonly name: string;
@@ -92,6 +102,11 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
   readonly summary: string;
   readonly reference?: LossReference;
   readonly inputs: In;
+}
+
+/** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
+export interface LossSpec<In extends readonly InputSpec[], O extends object, D extends Partial<O>>
+  extends LossSpecBase<In> {
   readonly defaults: D;
   /** Metadata (range, type, description) for each loss-specific option; unknown options are rejected. */
   readonly options?: { readonly [K in keyof O]?: OptionSpec };
@@ -105,19 +120,6 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
   ) => tf.Tensor;
   /** For batch-level losses (reducers, pairs across the batch): the final scalar. */
   batch?(inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext): tf.Tensor;
-}
-
-/** Positional tensor arguments matching the spec's inputs. */
-export type LossArgs<In extends readonly InputSpec[]> = { -readonly [K in keyof In]: TensorInput };
-
-/** A loss: call it with tensors then one options object; it carries its spec. */
-export interface LossFn<
-  In extends readonly InputSpec[] = readonly InputSpec[],
-  O extends object = any,
-  D = any,
-> {
-  (...args: [...LossArgs<In>, O?]): tf.Tensor;
-  readonly spec: LossSpec<In, O, D & Partial<O>>;
 }
 
 /** Any loss, for registries and generic code. */
@@ -251,9 +253,24 @@ function resolveOptions(
  */
 export function defineLoss<
   const In extends readonly InputSpec[],
+  D extends object,
+  const M extends OptionSpecs,
+  const Id extends `${string}/${string}`,
+>(
+  spec: InferredPerExampleSpec<In, D, M, OptionsOf<In, D, M, false>, Id>,
+): LossFn<In, OptionsOf<In, D, M, false>, D>;
+export function defineLoss<
+  const In extends readonly InputSpec[],
+  D extends object,
+  const M extends OptionSpecs,
+  const Id extends `${string}/${string}`,
+>(spec: InferredBatchSpec<In, D, M, OptionsOf<In, D, M, true>, Id>): LossFn<In, OptionsOf<In, D, M, true>, D>;
+export function defineLoss<
+  const In extends readonly InputSpec[],
   O extends object,
   const D extends Partial<O>,
->(spec: LossSpec<In, O, D>): LossFn<In, O, D> {
+>(spec: LossSpec<In, O, D>): LossFn<In, O, D>;
+export function defineLoss(spec: LossSpec<readonly InputSpec[], any, any>): AnyLossFn {
   if ((spec.perExample === undefined) === (spec.batch === undefined)) {
     throw new Error(`defineLoss(${spec.id}): give exactly one of perExample and batch`);
   }
@@ -298,9 +315,9 @@ export function defineLoss<
         }
       }
       const context: LossContext = { fn: spec.name, dims, numClasses, validate };
-      const resolved = options as ResolvedOptions<O, D>;
-      spec.check?.(inputs as InputsOf<In>, resolved, context);
-      if (spec.batch) return spec.batch(inputs as InputsOf<In>, resolved, context);
+      const resolved = options;
+      spec.check?.(inputs, resolved, context);
+      if (spec.batch) return spec.batch(inputs, resolved, context);
 
       const batch = inputs[spec.inputs[0]!.name]!.shape[0]!;
       let weights =
@@ -315,7 +332,7 @@ export function defineLoss<
         const keepFloat = tf.cast(keep, 'float32');
         weights = weights ? tf.mul(weights, keepFloat) : keepFloat;
       }
-      const perExample = spec.perExample!(inputs as InputsOf<In>, resolved, context);
+      const perExample = spec.perExample!(inputs, resolved, context);
       if (perExample.rank !== 1 || perExample.shape[0] !== batch) {
         throw new Error(
           `${spec.name}: perExample returned ${describeTensor(perExample)}, expected [${batch}]`,
@@ -324,5 +341,5 @@ export function defineLoss<
       return reduceLosses(perExample, (options.reduction as Reduction | undefined) ?? 'mean', weights);
     });
   };
-  return Object.assign(loss, { spec }) as unknown as LossFn<In, O, D>;
+  return Object.assign(loss, { spec }) as unknown as AnyLossFn;
 }
