@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs';
+import { defineLoss, isClassIds, logSoftmax, pickClass } from '@xent/core';
+import { LOSS_ID, type Nested } from '@xent/testing';
+import { runLossConformance } from '@xent/testing/vitest';
+import { describe, expect, it } from 'vitest';
+
+// Scaled cross-entropy on ids or float targets, defined without type arguments as a plugin would.
+const scaledCe = defineLoss({
+  id: '@acme/kit-test/scaled-ce',
+  name: 'scaledCe',
+  family: 'classification',
+  summary: 'Scaled cross-entropy, for the conformance suite.',
+  inputs: [
+    { name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'scores' },
+    { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids or targets' },
+  ],
+  defaults: { scale: 1.5 },
+  options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
+  perExample: ({ logits, labels }, { scale }) => {
+    const logp = logSoftmax(logits);
+    const nll = isClassIds(labels)
+      ? tf.neg(pickClass(logp, labels))
+      : tf.neg(tf.sum(tf.mul(labels, logp), -1));
+    return tf.mul(nll, scale);
+  },
+});
+
+// Float64 loops; `scale` read without a fallback: the suite must merge the spec's defaults.
+function reference(inputs: readonly Nested[], options: Record<string, unknown>): number[] {
+  const [logits, labels] = inputs as [number[][], (number | number[])[]];
+  const scale = options.scale as number;
+  return logits.map((row, i) => {
+    const max = Math.max(...row);
+    const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
+    const label = labels[i]!;
+    const targets = typeof label === 'number' ? row.map((_, c) => (c === label ? 1 : 0)) : label;
+    return scale * targets.reduce((s, t, c) => s + t * (lse - row[c]!), 0);
+  });
+}
+
+const logits = [
+  [1, 2, 3],
+  [0.5, -1, 0],
+  [2, 2, -2],
+];
+runLossConformance(
+  scaledCe,
+  [
+    { name: 'defaults', inputs: [logits, [2, 0, 1]], reference },
+    { name: 'scale 0.5', inputs: [logits, [0, 0, 2]], options: { scale: 0.5 }, reference },
+  ],
+  { softTargets: true },
+);
+
+describe('LOSS_ID', () => {
+  it('accepts unscoped and scoped package ids, and rejects others', () => {
+    for (const id of ['xent/focal', 'taylor-ce/taylor', '@acme/x/loss', '@acme/losses.v2/my_loss'])
+      expect(id).toMatch(LOSS_ID);
+    for (const id of ['focal', 'Xent/focal', '@acme/loss', 'a/b/c', '@/x/y', 'xent/'])
+      expect(id).not.toMatch(LOSS_ID);
+  });
+});
