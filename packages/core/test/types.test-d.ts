@@ -173,3 +173,33 @@ expectTypeOf(
 ).toEqualTypeOf<tf.Scalar>();
 readmeLoss(readmeLogits, tf.oneHot(tf.tensor1d([0, 2, 1, 0], 'int32'), 3).toFloat(), { scale: 2 });
 expectTypeOf(readmeLoss(readmeLogits, [0, 2, 1, 0], { reduction: 'none' })).toEqualTypeOf<tf.Tensor1D>();
+
+// docs/writing-a-plugin.md's example loss, verbatim.
+export const taylorLoss = /* @__PURE__ */ defineLoss({
+  id: '@acme/taylor-ce/taylor', // '<package>/<loss>', scoped packages as they are
+  name: 'taylorLoss', // the export's name: errors say "taylorLoss(labels): …"
+  family: 'classification',
+  summary: 'Taylor expansion of cross-entropy, robust to label noise.',
+  reference: {
+    title: 'Can Cross Entropy Loss Be Robust to Label Noise?',
+    url: 'https://www.ijcai.org/proceedings/2020/305',
+    year: 2020,
+  },
+  inputs: [
+    { name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'class scores' },
+    { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids [N] or targets [N, C]' },
+  ],
+  defaults: { order: 2 },
+  options: { order: { type: 'number', min: 1, integer: true, description: 'expansion order t' } },
+  perExample: ({ logits, labels }, { order }) => {
+    const logp = logSoftmax(logits);
+    const logpy = isClassIds(labels) ? pickClass(logp, labels) : tf.sum(tf.mul(labels, logp), -1);
+    const oneMinusP = tf.sub(1, tf.exp(logpy));
+    let sum = tf.zerosLike(oneMinusP);
+    for (let k = 1; k <= order; k++) sum = tf.add(sum, tf.div(tf.pow(oneMinusP, k), k));
+    return sum;
+  },
+});
+export type TaylorLossOptions = LossOptions<typeof taylorLoss>;
+expectTypeOf(taylorLoss(logits, ids, { order: 2 })).toEqualTypeOf<tf.Scalar>();
+toLayersLoss(taylorLoss, { order: 2 });
