@@ -52,6 +52,17 @@ for tarball in "$core" "$testing" "$create"; do
   fi
 done
 
+# npm install with @xent/core and @xent/testing from the tarballs (not published yet), then the
+# scaffold's own ranges back in package.json (publint rejects file: dependencies).
+install_with_tarballs() {
+  local core_range testing_range
+  core_range=$(npm pkg get 'dependencies.@xent/core' | tr -d '"')
+  testing_range=$(npm pkg get 'devDependencies.@xent/testing' | tr -d '"')
+  npm pkg set "dependencies.@xent/core=file:$core" "devDependencies.@xent/testing=file:$testing"
+  npm install
+  npm pkg set "dependencies.@xent/core=$core_range" "devDependencies.@xent/testing=$testing_range"
+}
+
 cd "$tmp/work"
 step "npm create xent-plugin my-loss" npm exec --yes --package "$create" -- create-xent-plugin my-loss
 step "npm create xent-plugin @acme/brier-score" \
@@ -75,8 +86,7 @@ console.log('scaffolds named as expected');
 JS
 
 cd "$tmp/work/my-loss"
-step "npm install (my-loss)" sh -c \
-  "npm pkg set 'dependencies.@xent/core=file:$core' 'devDependencies.@xent/testing=file:$testing' && npm install"
+step "npm install (my-loss)" install_with_tarballs
 step "typecheck (my-loss)" npm run typecheck
 step "tests on cpu and wasm (my-loss)" env XENT_REQUIRE_BACKENDS=cpu,wasm npm test
 step "build (my-loss)" npm run build
@@ -114,8 +124,7 @@ step "ESM consumer (my-loss)" node consumer.mjs
 step "CJS consumer (my-loss)" node consumer.cjs
 
 cd "$tmp/work/brier-score"
-step "npm install (@acme/brier-score)" sh -c \
-  "npm pkg set 'dependencies.@xent/core=file:$core' 'devDependencies.@xent/testing=file:$testing' && npm install"
+step "npm install (@acme/brier-score)" install_with_tarballs
 step "typecheck (@acme/brier-score)" npm run typecheck
 step "tests on cpu and wasm (@acme/brier-score)" env XENT_REQUIRE_BACKENDS=cpu,wasm npm test
 step "build + publint + attw (@acme/brier-score)" sh -c 'npm run build && npm run check-exports'

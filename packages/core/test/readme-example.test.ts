@@ -1,29 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineLoss, isClassIds, logSoftmax, pickClass } from '@xent/core';
 import { expectClose, expectNoLeak } from '@xent/testing';
 import { describe, expect, it } from 'vitest';
-
-// The core README's example, as written there: no type arguments.
-const myLoss = /* @__PURE__ */ defineLoss({
-  id: 'acme/my-loss',
-  name: 'myLoss',
-  family: 'classification',
-  summary: 'Scaled negative log-likelihood.',
-  inputs: [
-    { name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'class scores' },
-    { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids [N] or targets [N, C]' },
-  ],
-  defaults: { scale: 1 },
-  options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
-  perExample: ({ logits, labels }, { scale }) => {
-    const logp = logSoftmax(logits);
-    // int32 class ids [N] pick one log-probability; float targets [N, C] (one-hot, soft) weigh them all.
-    const nll = isClassIds(labels)
-      ? tf.neg(pickClass(logp, labels))
-      : tf.neg(tf.sum(tf.mul(labels, logp), -1));
-    return tf.mul(nll, scale);
-  },
-});
+import { myLoss } from './fixtures/readme-loss.js';
 
 const rows = [
   [1, 2, 3],

@@ -13,6 +13,7 @@ import {
   toLayersLoss,
 } from '@xent/core';
 import { expectTypeOf } from 'vitest';
+import { myLoss as readmeLoss } from './fixtures/readme-loss.js';
 
 // The core README example, as written: no type arguments.
 export const myLoss = defineLoss({
@@ -145,28 +146,7 @@ toLayersLoss(focalish, { gama: 2 });
 // @ts-expect-error wrong type
 toLayersLoss(myLoss, { scale: 'big' });
 
-// The README example, verbatim (ids, one-hot targets, reductions).
-export const readmeLoss = /* @__PURE__ */ defineLoss({
-  id: 'acme/my-loss',
-  name: 'myLoss',
-  family: 'classification',
-  summary: 'Scaled negative log-likelihood.',
-  inputs: [
-    { name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'class scores' },
-    { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids [N] or targets [N, C]' },
-  ],
-  defaults: { scale: 1 },
-  options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
-  perExample: ({ logits, labels }, { scale }) => {
-    const logp = logSoftmax(logits);
-    // int32 class ids [N] pick one log-probability; float targets [N, C] (one-hot, soft) weigh them all.
-    const nll = isClassIds(labels)
-      ? tf.neg(pickClass(logp, labels))
-      : tf.neg(tf.sum(tf.mul(labels, logp), -1));
-    return tf.mul(nll, scale);
-  },
-});
-export type MyLossOptions = LossOptions<typeof readmeLoss>;
+// The README example (test/fixtures/readme-loss.ts holds it verbatim): ids, one-hot targets, reductions.
 const readmeLogits = tf.randomNormal([4, 3]);
 expectTypeOf(
   readmeLoss(readmeLogits, [0, 2, 1, 0], { reduction: 'sum', weights: [1, 1, 2, 0], ignoreIndex: -100 }),
