@@ -8,7 +8,9 @@
 #      --offline), @xent/core and @xent/testing from the tarballs;
 #   4. runs its typecheck, its tests on cpu and wasm (XENT_REQUIRE_BACKENDS: a missing backend fails),
 #      its build, publint --strict and attw --profile node16, and an ESM and a CJS consumer that
-#      import the package and its ./register entry by name.
+#      import the package and its ./register entry by name;
+#   5. removes the wasm backend: the tests skip it loudly (naming the package to install), and fail
+#      with XENT_REQUIRE_BACKENDS=1.
 # Every failing step prints its command and the end of its log. XENT_KEEP_TMP=1 keeps the temp folder.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -128,5 +130,13 @@ step "npm install (@acme/brier-score)" install_with_tarballs
 step "typecheck (@acme/brier-score)" npm run typecheck
 step "tests on cpu and wasm (@acme/brier-score)" env XENT_REQUIRE_BACKENDS=cpu,wasm npm test
 step "build + publint + attw (@acme/brier-score)" sh -c 'npm run build && npm run check-exports'
+# Without the wasm backend: a loud skip naming the package, and a failure under XENT_REQUIRE_BACKENDS.
+step "remove the wasm backend (@acme/brier-score)" npm uninstall @tensorflow/tfjs-backend-wasm
+step "a missing wasm backend is skipped, naming its package" sh -c \
+  'npm test > missing-wasm.log 2>&1; status=$?; cat missing-wasm.log; [ $status = 0 ] &&
+   grep -q "npm install -D @tensorflow/tfjs-backend-wasm" missing-wasm.log'
+step "XENT_REQUIRE_BACKENDS=1 fails on the missing backend" sh -c \
+  'if XENT_REQUIRE_BACKENDS=1 npm test > required.log 2>&1; then cat required.log; exit 1; fi
+   cat required.log; grep -q "required by XENT_REQUIRE_BACKENDS" required.log'
 
-echo "plugin starter: $steps steps passed (npm $(npm -v), node $(node -v))"
+echo "plugin starter: $steps steps passed in ${SECONDS}s (npm $(npm -v), node $(node -v))"

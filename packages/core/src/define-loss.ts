@@ -250,6 +250,23 @@ function resolveOptions(
  * does, in order: argument split, option check and defaults, TensorLike conversion, dtype and symbolic
  * shape checks, empty batch, (with `validate`) finiteness and label range, the spec's `check`, the
  * `ignoreIndex` mask, the spec's formula, weights and reduction — all inside one named tidy scope.
+ *
+ * Without type arguments the options are inferred from `defaults` and `options` metadata (number,
+ * boolean, enum unions; the default's type otherwise) plus the common ones (`reduction`, `weights`,
+ * `validate`, and `ignoreIndex` with a labels input; a `batch` loss: `validate`). With type arguments
+ * `<Inputs, Options, Defaults>` the options are yours. Either way the callable names its parameters
+ * after the inputs and returns `tf.Scalar` (`'mean'`/`'sum'`), `tf.Tensor1D` (`'none'`).
+ *
+ * @example
+ *   export const myLoss = defineLoss({
+ *     id: 'acme/my-loss', name: 'myLoss', family: 'classification', summary: '…',
+ *     inputs: [{ name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'scores' },
+ *              { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids or targets' }],
+ *     defaults: { scale: 1 },
+ *     options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
+ *     perExample: ({ logits, labels }, { scale }, { numClasses }) =>
+ *       tf.mul(tf.neg(tf.sum(tf.mul(classTargets(labels, numClasses!), logSoftmax(logits)), -1)), scale),
+ *   });
  */
 export function defineLoss<
   const In extends readonly InputSpec[],
