@@ -1,40 +1,39 @@
 import * as tf from '@tensorflow/tfjs';
-import { defineLoss, isClassIds, logSoftmax, pickClass } from '@xent/core';
+import { classTargets, defineLoss, logSoftmax } from '@xent/core';
 import { LOSS_ID, type Nested } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import { describe, expect, it } from 'vitest';
 
-// Scaled cross-entropy on ids or float targets, defined without type arguments as a plugin would.
-const scaledCe = defineLoss({
-  id: '@acme/kit-test/scaled-ce',
-  name: 'scaledCe',
+// Label-smoothed cross-entropy on ids or float targets, defined without type arguments as a plugin
+// would: −Σ_c ((1 − ε)·t_c + ε/C)·log p_c.
+const smoothedCe = defineLoss({
+  id: '@acme/kit-test/smoothed-ce',
+  name: 'smoothedCe',
   family: 'classification',
-  summary: 'Scaled cross-entropy, for the conformance suite.',
+  summary: 'Label-smoothed cross-entropy, for the conformance suite.',
   inputs: [
     { name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'scores' },
     { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids or targets' },
   ],
-  defaults: { scale: 1.5 },
-  options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
-  perExample: ({ logits, labels }, { scale }) => {
-    const logp = logSoftmax(logits);
-    const nll = isClassIds(labels)
-      ? tf.neg(pickClass(logp, labels))
-      : tf.neg(tf.sum(tf.mul(labels, logp), -1));
-    return tf.mul(nll, scale);
-  },
+  defaults: { smoothing: 0.2 },
+  options: { smoothing: { type: 'number', min: 0, max: 1, description: 'label smoothing ε' } },
+  perExample: ({ logits, labels }, { smoothing }, { numClasses }) =>
+    tf.neg(tf.sum(tf.mul(classTargets(labels, numClasses!, smoothing), logSoftmax(logits)), -1)),
 });
 
-// Float64 loops; `scale` read without a fallback: the suite must merge the spec's defaults.
+// Float64 loops; `smoothing` read without a fallback: the suite must merge the spec's defaults.
 function reference(inputs: readonly Nested[], options: Record<string, unknown>): number[] {
   const [logits, labels] = inputs as [number[][], (number | number[])[]];
-  const scale = options.scale as number;
+  const smoothing = options.smoothing as number;
   return logits.map((row, i) => {
     const max = Math.max(...row);
     const lse = max + Math.log(row.reduce((s, v) => s + Math.exp(v - max), 0));
     const label = labels[i]!;
     const targets = typeof label === 'number' ? row.map((_, c) => (c === label ? 1 : 0)) : label;
-    return scale * targets.reduce((s, t, c) => s + t * (lse - row[c]!), 0);
+    return targets.reduce(
+      (s, t, c) => s + ((1 - smoothing) * t + smoothing / row.length) * (lse - row[c]!),
+      0,
+    );
   });
 }
 
@@ -44,10 +43,10 @@ const logits = [
   [2, 2, -2],
 ];
 runLossConformance(
-  scaledCe,
+  smoothedCe,
   [
     { name: 'defaults', inputs: [logits, [2, 0, 1]], reference },
-    { name: 'scale 0.5', inputs: [logits, [0, 0, 2]], options: { scale: 0.5 }, reference },
+    { name: 'ε = 0.5', inputs: [logits, [0, 0, 2]], options: { smoothing: 0.5 }, reference },
   ],
   { softTargets: true },
 );
