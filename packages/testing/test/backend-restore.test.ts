@@ -23,6 +23,7 @@ describe('why a backend is unavailable', () => {
     if (saved.XENT_REQUIRE_BACKENDS === undefined) delete process.env.XENT_REQUIRE_BACKENDS;
   });
   it('names the cause, and leaves the active backend alone', async () => {
+    delete process.env.XENT_BACKENDS;
     expect(await backendUnavailableReason('webgl')).toMatch(/browser/);
     process.env.XENT_BACKENDS = 'cpu';
     expect(await backendUnavailableReason('wasm')).toBe('excluded by XENT_BACKENDS=cpu');
