@@ -1,87 +1,93 @@
 #!/usr/bin/env node
-// Scaffolds a loss plugin package from tooling/templates/loss-package.
+// Scaffolds a loss plugin package.
 //
-//   pnpm new-loss-package <name> [--scope @acme] [--dir packages] [--id acme/<name>]
+//   pnpm new-loss-package <name> [--dir packages] [--id xent/<name>] [--loss <camelName>]
+//   pnpm new-loss-package <name|@scope/name> --standalone [--dir .] [--id …] [--loss …]
 //
-// <name> is kebab-case (`brier-score`); the package is `<scope>/<name>` (default scope @xent), the loss
-// `<camelName>Loss` with id `<scope without @>/<name>`, in `<dir>/<name>`. The package builds, tests
-// (the xent conformance suite against a float64 reference) and registers its sample loss as created.
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+// In the repository (the default): `@xent/<name>` in `<dir>/<name>`, on the workspace's shared
+// configs (tooling/templates/loss-package). With --standalone (or any package name outside @xent): a
+// plain npm package, the same as `npm create xent-plugin <name>` (packages/create-xent-plugin), for
+// authors outside the repository. Both get the same sample loss and conformance test, from
+// packages/create-xent-plugin/template: the loss is the camel-cased name with `Loss` appended unless it
+// ends so already (`brier-score` → `brierScoreLoss`, `my-loss` → `myLoss`).
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  fill,
+  pluginNames,
+  sampleFiles,
+  standaloneFiles,
+} from '../../packages/create-xent-plugin/bin/scaffold.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const template = join(root, 'tooling', 'templates', 'loss-package');
 
 function usage(message) {
   console.error(
-    `${message}\nusage: pnpm new-loss-package <kebab-name> [--scope @acme] [--dir packages] [--id acme/name]`,
+    `${message}\nusage: pnpm new-loss-package <kebab-name> [--dir packages] [--id xent/name] [--loss camelName]\n` +
+      '       pnpm new-loss-package <name|@scope/name> --standalone [--dir .] [--id …] [--loss …]',
   );
   process.exit(2);
 }
 
 const args = process.argv.slice(2);
-const name = args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--'));
+const valued = new Set(['--dir', '--id', '--loss', '--scope']);
+const name = args.find((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
 const flag = (key, fallback) => {
   const index = args.indexOf(`--${key}`);
   return index >= 0 ? args[index + 1] : fallback;
 };
-if (!name || !/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
-  usage(`name must be kebab-case, got '${name ?? ''}'`);
-const scope = flag('scope', '@xent');
-if (!/^@[a-z0-9-]+$/.test(scope)) usage(`scope must look like @acme, got '${scope}'`);
-const target = resolve(root, flag('dir', 'packages'), name);
-if (existsSync(target)) usage(`${relative(root, target)} exists already`);
+if (!name) usage('give a package name');
+// --scope @acme my-loss is kept for compatibility: it means the standalone @acme/my-loss.
+const scope = flag('scope');
+const packageName = scope && !name.startsWith('@') ? `${scope}/${name}` : name;
+const inRepo =
+  !args.includes('--standalone') && (!packageName.startsWith('@') || packageName.startsWith('@xent/'));
 
-const camel = name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase());
-const pascal = camel[0].toUpperCase() + camel.slice(1);
-const workspaceVersion = (file) => JSON.parse(readFileSync(join(root, file), 'utf8')).version;
-const tfjs =
-  readFileSync(join(root, 'pnpm-workspace.yaml'), 'utf8').match(/'@tensorflow\/tfjs': (\S+)/)?.[1] ??
-  '^4.22.0';
-const replacements = {
-  __PACKAGE__: `${scope}/${name}`,
-  __NAME__: name,
-  __CAMEL__: camel,
-  __PASCAL__: pascal,
-  __TITLE__: name
-    .split('-')
-    .map((w) => w[0].toUpperCase() + w.slice(1))
-    .join(' '),
-  __ID__: flag('id', `${scope.slice(1)}/${name}`),
-  __CORE_VERSION__: scope === '@xent' ? 'workspace:^' : `^${workspaceVersion('packages/core/package.json')}`,
-  __TESTING_VERSION__:
-    scope === '@xent' ? 'workspace:*' : `^${workspaceVersion('packages/testing/package.json')}`,
-  __TFJS_VERSION__: scope === '@xent' ? 'catalog:' : tfjs,
-};
-const fill = (text) =>
-  Object.entries(replacements).reduce((t, [key, value]) => t.replaceAll(key, value), text);
-
-mkdirSync(target, { recursive: true });
-cpSync(template, target, { recursive: true });
-const walk = (dir) =>
-  readdirSync(dir).flatMap((entry) =>
-    statSync(join(dir, entry)).isDirectory() ? walk(join(dir, entry)) : [join(dir, entry)],
-  );
-for (const file of walk(target)) {
-  writeFileSync(file, fill(readFileSync(file, 'utf8')));
-  if (!file.endsWith('.tmpl')) continue;
-  const base = file.slice(0, -'.tmpl'.length);
-  const leaf = base.slice(dirname(base).length + 1);
-  renameSync(file, leaf.startsWith('loss.') ? join(dirname(base), `${name}-${leaf}`) : base);
+let names;
+try {
+  if (inRepo) {
+    const short = packageName.replace(/^@xent\//, '');
+    if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(short)) usage(`name must be kebab-case, got '${short}'`);
+    names = pluginNames(`@xent/${short}`, { loss: flag('loss'), id: flag('id', `xent/${short}`) });
+  } else {
+    names = pluginNames(packageName, { loss: flag('loss'), id: flag('id') });
+  }
+} catch (error) {
+  usage(error.message);
 }
-console.log(
-  `created ${relative(root, target)} (${replacements.__PACKAGE__}, loss ${camel}Loss, id '${replacements.__ID__}')`,
+
+const target = resolve(
+  inRepo ? root : process.cwd(),
+  flag('dir', inRepo ? 'packages' : '.'),
+  names.directory,
 );
+if (existsSync(target) && readdirSync(target).length > 0) usage(`${target} exists and is not empty`);
+
+const write = (files) => {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(target, path)), { recursive: true });
+    writeFileSync(join(target, path), text);
+  }
+};
+if (inRepo) {
+  mkdirSync(target, { recursive: true });
+  cpSync(template, target, { recursive: true });
+  for (const file of readdirSync(target)) {
+    const path = join(target, file);
+    const text = fill(readFileSync(path, 'utf8'), names).replaceAll('__NAME__', names.directory);
+    writeFileSync(path, text);
+    if (file.endsWith('.tmpl')) renameSync(path, path.slice(0, -'.tmpl'.length));
+  }
+  write(sampleFiles(names));
+} else {
+  write(standaloneFiles(names));
+}
+const where = relative(process.cwd(), target) || '.';
+console.log(`created ${where} (${names.packageName}, loss ${names.lossName}, id '${names.id}')`);
 console.log(
-  `next: pnpm install, then edit src/, run \`pnpm vitest run --project ${name}\`; see CONTRIBUTING.md`,
+  inRepo
+    ? `next: pnpm install, then edit src/, run \`pnpm exec vitest run --project ${names.directory}\`; see CONTRIBUTING.md`
+    : `next: cd ${where} && npm install && npm test && npm run build && npm run check-exports; see docs/writing-a-plugin.md`,
 );

@@ -8,6 +8,13 @@ import {
   readLeadingDims,
   withLeadingDims,
 } from './leading-dims.js';
+import type {
+  InferredBatchSpec,
+  InferredPerExampleSpec,
+  LossFn,
+  OptionSpecs,
+  OptionsOf,
+} from './loss-types.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
 import { reduceLosses } from './reduce.js';
 import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
@@ -97,10 +104,13 @@ export interface LossContext {
   readonly leadingShape?: readonly number[];
 }
 
-/** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
-export interface LossSpec<In extends readonly InputSpec[], O extends object, D extends Partial<O>> {
+/** What every loss spec declares besides its options and formula. */
+export interface LossSpecBase<In extends readonly InputSpec[]> {
   readonly specVersion?: 1;
-  /** `'<package>/<loss>'`, e.g. `'xent/focal'`. */
+  /**
+   * `'<package>/<loss>'`: the package's name (a scoped one as is: `'@acme/losses/taylor'`, an unscoped
+   * one or its short name: `'xent/focal'`) then the loss, in lowercase `a-z 0-9 . _ -`.
+   */
   readonly id: `${string}/${string}`;
   /** The exported function name, used in error messages: `'focalLoss'`. */
   readonly name: string;
@@ -117,6 +127,11 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
    * negatives, batch statistics). @defaultValue undefined (axis 0 is the only leading dim)
    */
   readonly leadingDims?: 'flatten';
+}
+
+/** The plugin contract: everything a loss is, from which {@link defineLoss} builds the callable. */
+export interface LossSpec<In extends readonly InputSpec[], O extends object, D extends Partial<O>>
+  extends LossSpecBase<In> {
   readonly defaults: D;
   /** Metadata (range, type, description) for each loss-specific option; unknown options are rejected. */
   readonly options?: { readonly [K in keyof O]?: OptionSpec };
@@ -130,19 +145,6 @@ export interface LossSpec<In extends readonly InputSpec[], O extends object, D e
   ) => tf.Tensor;
   /** For batch-level losses (reducers, pairs across the batch): the final scalar. */
   batch?(inputs: InputsOf<In>, options: ResolvedOptions<O, D>, context: LossContext): tf.Tensor;
-}
-
-/** Positional tensor arguments matching the spec's inputs. */
-export type LossArgs<In extends readonly InputSpec[]> = { -readonly [K in keyof In]: TensorInput };
-
-/** A loss: call it with tensors then one options object; it carries its spec. */
-export interface LossFn<
-  In extends readonly InputSpec[] = readonly InputSpec[],
-  O extends object = any,
-  D = any,
-> {
-  (...args: [...LossArgs<In>, O?]): tf.Tensor;
-  readonly spec: LossSpec<In, O, D & Partial<O>>;
 }
 
 /** Any loss, for registries and generic code. */
@@ -279,12 +281,44 @@ function resolveOptions(
  * does, in order: argument split, option check and defaults, TensorLike conversion, dtype and symbolic
  * shape checks, empty batch, (with `validate`) finiteness and label range, the spec's `check`, the
  * `ignoreIndex` mask, the spec's formula, weights and reduction — all inside one named tidy scope.
+ *
+ * Without type arguments the options are inferred from `defaults` and `options` metadata (number,
+ * boolean, enum unions; the default's type otherwise) plus the common ones (`reduction`, `weights`,
+ * `validate`, and `ignoreIndex` with a labels input; a `batch` loss: `validate`). With type arguments
+ * `<Inputs, Options, Defaults>` the options are yours. Either way the callable names its parameters
+ * after the inputs and returns `tf.Scalar` (`'mean'`/`'sum'`), `tf.Tensor1D` (`'none'`).
+ *
+ * @example
+ *   export const myLoss = defineLoss({
+ *     id: 'acme/my-loss', name: 'myLoss', family: 'classification', summary: '…',
+ *     inputs: [{ name: 'logits', dtype: 'float32', shape: ['N', 'C'], description: 'scores' },
+ *              { name: 'labels', dtype: 'labels', shape: ['N', 'C'], description: 'ids or targets' }],
+ *     defaults: { scale: 1 },
+ *     options: { scale: { type: 'number', min: 0, description: 'multiplier' } },
+ *     perExample: ({ logits, labels }, { scale }, { numClasses }) =>
+ *       tf.mul(tf.neg(tf.sum(tf.mul(classTargets(labels, numClasses!), logSoftmax(logits)), -1)), scale),
+ *   });
  */
+export function defineLoss<
+  const In extends readonly InputSpec[],
+  D extends object,
+  const M extends OptionSpecs,
+  const Id extends `${string}/${string}`,
+>(
+  spec: InferredPerExampleSpec<In, D, M, OptionsOf<In, D, M, false>, Id>,
+): LossFn<In, OptionsOf<In, D, M, false>, D>;
+export function defineLoss<
+  const In extends readonly InputSpec[],
+  D extends object,
+  const M extends OptionSpecs,
+  const Id extends `${string}/${string}`,
+>(spec: InferredBatchSpec<In, D, M, OptionsOf<In, D, M, true>, Id>): LossFn<In, OptionsOf<In, D, M, true>, D>;
 export function defineLoss<
   const In extends readonly InputSpec[],
   O extends object,
   const D extends Partial<O>,
->(spec: LossSpec<In, O, D>): LossFn<In, O, D> {
+>(spec: LossSpec<In, O, D>): LossFn<In, O, D>;
+export function defineLoss(spec: LossSpec<readonly InputSpec[], any, any>): AnyLossFn {
   if ((spec.perExample === undefined) === (spec.batch === undefined)) {
     throw new Error(`defineLoss(${spec.id}): give exactly one of perExample and batch`);
   }
@@ -350,9 +384,9 @@ export function defineLoss<
         validate,
         ...(leading ? { leadingShape: leading.shape } : {}),
       };
-      const resolved = options as ResolvedOptions<O, D>;
-      spec.check?.(inputs as InputsOf<In>, resolved, context);
-      if (spec.batch) return spec.batch(inputs as InputsOf<In>, resolved, context);
+      const resolved = options;
+      spec.check?.(inputs, resolved, context);
+      if (spec.batch) return spec.batch(inputs, resolved, context);
 
       const batch = inputs[spec.inputs[0]!.name]!.shape[0]!;
       let weights =
@@ -370,7 +404,7 @@ export function defineLoss<
         const keepFloat = tf.cast(keep, 'float32');
         weights = weights ? tf.mul(weights, keepFloat) : keepFloat;
       }
-      const perExample = spec.perExample!(inputs as InputsOf<In>, resolved, context);
+      const perExample = spec.perExample!(inputs, resolved, context);
       if (perExample.rank !== 1 || perExample.shape[0] !== batch) {
         throw new Error(
           `${spec.name}: perExample returned ${describeTensor(perExample)}, expected [${batch}]`,
@@ -383,5 +417,5 @@ export function defineLoss<
         : reduced;
     });
   };
-  return Object.assign(loss, { spec }) as unknown as LossFn<In, O, D>;
+  return Object.assign(loss, { spec }) as unknown as AnyLossFn;
 }

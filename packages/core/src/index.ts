@@ -5,18 +5,33 @@ export {
   type IgnoreIndexOptions,
   type InputSpec,
   type InputsOf,
-  type LossArgs,
   type LossContext,
   type LossFamily,
-  type LossFn,
   type LossReference,
   type LossSpec,
+  type LossSpecBase,
   type ReductionOptions,
   type ResolvedOptions,
 } from './define-loss.js';
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
-export { allowSparseTargets, toLayersLoss } from './layers-loss.js';
+export { allowSparseTargets, type LayersLossOptions, toLayersLoss } from './layers-loss.js';
+export type {
+  BatchLossCall,
+  CommonOptions,
+  InferredBatchSpec,
+  InferredLossSpec,
+  InferredOptions,
+  InferredPerExampleSpec,
+  LossArgs,
+  LossCall,
+  LossFn,
+  LossOptions,
+  NamedInputs,
+  OptionSpecs,
+  OptionsOf,
+  ReducedLossCall,
+} from './loss-types.js';
 export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';

@@ -1,6 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AnyLossFn } from './define-loss.js';
 import { XentError } from './errors.js';
+import type { LossOptions } from './loss-types.js';
+
+/** The options {@link toLayersLoss} passes on: the loss's own, without `reduction` (always `'none'`). */
+export type LayersLossOptions<F> = Omit<LossOptions<F>, 'reduction'>;
 
 /** Marks adapters whose loss takes class ids, for {@link allowSparseTargets}. */
 const SPARSE_LABELS = Symbol.for('xent.layers.sparseLabels');
@@ -12,16 +16,17 @@ const SPARSE_LABELS = Symbol.for('xent.layers.sparseLabels');
  * with a labels input — sparse class ids `[N, 1]` or `[N]` (floats, as tfjs-layers feeds them; cast
  * to int32), also with leading dims (`[B, T, 1]` for `[B, T, C]` outputs). `fit` checks targets
  * against the output's shape and skips that only for its own `'sparseCategoricalCrossentropy'`:
- * call {@link allowSparseTargets}`(model)` after `compile` to feed sparse ids to `fit`. Only losses
+ * call {@link allowSparseTargets}`(model)` after `compile` to feed sparse ids to `fit`. `options` is
+ * typed by the loss (`{ gama: 2 }` does not compile). Only losses
  * whose inputs are (prediction, labels) and that compute per-example values can be adapted.
  *
  * @example
  *   model.compile({ optimizer: 'adam', loss: toLayersLoss(crossEntropyLoss, { labelSmoothing: 0.1 }) });
  *   allowSparseTargets(model); // then model.fit(x, ids [N, 1])
  */
-export function toLayersLoss(
-  loss: AnyLossFn,
-  options: Record<string, unknown> = {},
+export function toLayersLoss<F extends AnyLossFn>(
+  loss: F,
+  options: LayersLossOptions<F> = {} as LayersLossOptions<F>,
 ): (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor {
   const spec = loss.spec;
   if (spec.inputs.length !== 2 || spec.batch) {

@@ -1,4 +1,10 @@
-export { type BackendName, useBackend } from './backends.js';
+export {
+  BACKEND_PACKAGES,
+  type BackendName,
+  backendUnavailableReason,
+  isBackendRequired,
+  useBackend,
+} from './backends.js';
 export { type BadInputCase, badInputCases, expectBadInputErrors } from './bad-inputs.js';
 export {
   expectClose,
@@ -18,4 +24,5 @@ export {
   unflatten,
 } from './grad-check.js';
 export { expectNoLeak, expectNoLeakAsync } from './leaks.js';
+export { LOSS_ID } from './loss-id.js';
 export { randomInts, randomNormal, seededRandom } from './random.js';

@@ -2,11 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-gradient.js';
 
 /**
- * float32 one-hot rows `[N, depth]` for int32 `ids` `[N]`. (tfjs-wasm 4.22 returns bit-cast garbage
- * for `tf.oneHot(ids, depth, 1, 0, 'float32')`; this casts the int32 result instead.)
+ * float32 one-hot rows `[N, depth]` for int32 `ids` `[N]`; `depth` 1 (one class) works too, where
+ * `tf.oneHot` throws. (tfjs-wasm 4.22 returns bit-cast garbage for `tf.oneHot(ids, depth, 1, 0,
+ * 'float32')`; this casts the int32 result instead.)
  */
 export function oneHot(ids: tf.Tensor, depth: number): tf.Tensor {
-  return tf.tidy(() => tf.cast(tf.oneHot(ids, depth), 'float32'));
+  return tf.tidy(() =>
+    depth === 1
+      ? tf.cast(tf.equal(tf.expandDims(ids, -1), 0), 'float32')
+      : tf.cast(tf.oneHot(ids, depth), 'float32'),
+  );
 }
 
 /**
