@@ -1,6 +1,7 @@
 // Per-family evaluation on the test split: accuracy + calibration (+ decision regions on 2-D data),
 // 1-NN accuracy + a 2-D projection of embeddings, recall@1 + ROC of query/doc scores.
 import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '@xent/core';
 import type { Dataset } from './datasets.js';
 import { gather } from './datasets.js';
 import { nearestNeighbourAccuracy, pca2, type ReliabilityBin, reliability, roc } from './metrics.js';
@@ -78,8 +79,7 @@ export async function classificationEval(model: Mlp, dataset: Dataset, step: num
 
 /** L2-normalised embeddings (evaluation compares directions, as most metric and retrieval losses do). */
 function normalised(model: Mlp, x: tf.Tensor): tf.Tensor {
-  const e = model.forward(x).out;
-  return tf.div(e, tf.maximum(tf.norm(e, 2, 1, true), 1e-12));
+  return l2Normalize(model.forward(x).out);
 }
 
 async function embed(model: Mlp, x: Float32Array, rows: number, dim: number): Promise<Float32Array> {

@@ -34,17 +34,17 @@ export const PRESETS: readonly Preset[] = [
     id: 'calibration',
     title: 'Calibration: focal and dual focal vs CE (ECE)',
     expect:
-      'On a small training set cross-entropy grows over-confident: its expected calibration error (ECE) rises while accuracy stays level. Focal (γ = 3) and dual focal keep ECE lower.',
+      'On 300 training rows cross-entropy grows over-confident: its expected calibration error (ECE) settles near 0.08–0.09 at the same accuracy, while focal (γ = 3) and dual focal stay near 0.03. Compare the ECE chart and the reliability diagrams.',
     params: {
       family: 'classification',
       dataset: 'mnist',
       losses: 'crossEntropyLoss,focalLoss,dualFocalLoss',
       'o.focalLoss.gamma': '3',
-      trainSize: '1000',
-      steps: '300',
+      trainSize: '300',
+      steps: '150',
       batch: '64',
-      lr: '0.005',
-      evalEvery: '30',
+      lr: '0.01',
+      evalEvery: '15',
     },
   },
   {

@@ -1,7 +1,7 @@
 // Training runs: one loss, the shared model (same sizes and seed for every run), seeded batches, and
 // per-family evaluation every few steps.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AnyLossFn } from '@xent/core';
+import { type AnyLossFn, cosineSimilarity } from '@xent/core';
 import type { Family, Plan, Role } from './adapters.js';
 import type { Dataset } from './datasets.js';
 import { classificationEval, type Evaluation, metricEval, retrievalEval } from './evaluate.js';
@@ -153,6 +153,7 @@ export class Run {
       queries: () => qd().q,
       docs: () => qd().d,
       scores: () => tf.matMul(qd().q, qd().d, false, true),
+      cosineScores: () => cosineSimilarity(qd().q, qd().d),
       positives: () => tf.range(0, rows, 1, 'int32'),
       relevance: () =>
         tf.cast(
