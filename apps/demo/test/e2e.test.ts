@@ -203,8 +203,13 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.locator('header').screenshot({ path: join(shots, '06-backend.png') });
   });
 
-  it('memory panel: linearCrossEntropy peaks below dense cross-entropy', async () => {
-    await open('?backend=wasm');
+  it('memory panel: refuses a size over the backend limit, then measures in a worker; training still works', async () => {
+    await open('?backend=wasm&steps=4&evalEvery=2');
+    await page.fill('[data-memory=N]', '4096');
+    await page.fill('[data-memory=V]', '50000');
+    expect(await page.locator('[data-testid=memory-estimate]').textContent()).toContain('too large');
+    await page.click('[data-testid=memory-run]');
+    expect(await page.locator('[data-testid=error]').first().textContent()).toContain('over the');
     await page.fill('[data-memory=N]', '256');
     await page.fill('[data-memory=V]', '8192');
     await page.fill('[data-memory=D]', '64');
@@ -225,6 +230,12 @@ describe.skipIf(skip)('playground in chromium', () => {
       'linearCrossEntropy not found: is @xent/cce (packages/cce) in the workspace?',
     ).toBeDefined();
     expect(fused!.peak).toBeLessThan(dense!.peak);
+    expect(await page.locator('[data-testid=memory-results]').textContent()).toContain('(worker)');
+    await trainAndWait();
+    const statuses = await page
+      .locator('[data-testid=run]')
+      .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.status));
+    expect(statuses.every((st) => st === 'done')).toBe(true);
   });
 
   it('metric learning shows the 2-D embedding plot', async () => {
