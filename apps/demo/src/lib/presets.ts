@@ -83,7 +83,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'duplicates',
     title: 'Retrieval with duplicate docs: InfoNCE vs debiased contrastive vs MW',
     expect:
-      'Half of the batch pairs repeat the previous doc, so an identical doc sits among the negatives. Losses that take relevance from labels (MW) or correct for false negatives (debiased) are hurt less than InfoNCE.',
+      'Half of the batch pairs repeat the previous pair’s doc, so an identical doc sits among each query’s negatives. Measured against the same run without duplicates (set duplicate docs to 0): InfoNCE loses about 1 point of recall@1 (89 → 88 %), debiased contrastive about 2 (89 → 87 %), MW about 13 (92 → 79 %) — the loss that wins on clean batches depends most on distinct docs.',
     params: {
       family: 'retrieval',
       dataset: 'mnist',
@@ -140,7 +140,10 @@ export const PURPOSES: Readonly<Record<string, Purpose>> = {
   marginLoss: { scenario: 'open-set metric learning', preset: 'openset' },
   infoNceLoss: { scenario: 'retrieval (baseline; hurt by false negatives)', preset: 'duplicates' },
   debiasedContrastiveLoss: { scenario: 'retrieval with false negatives', preset: 'duplicates' },
-  mwLoss: { scenario: 'retrieval with duplicate / multi-positive docs', preset: 'duplicates' },
+  mwLoss: {
+    scenario: 'retrieval with many relevant docs per query (needs distinct docs)',
+    preset: 'duplicates',
+  },
   decoupledContrastiveLoss: { scenario: 'retrieval with small batches', preset: 'duplicates' },
   sigmoidLoss: { scenario: 'retrieval with many positives (pairwise sigmoid)', preset: 'duplicates' },
   softTopKLoss: { scenario: 'multi-positive retrieval (top-k)', preset: 'duplicates' },
