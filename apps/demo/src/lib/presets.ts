@@ -51,7 +51,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'imbalance',
     title: 'Class imbalance: CE vs focal vs poly-1 (long tail ρ = 50)',
     expect:
-      'Digit 0 keeps all its training rows, digit 9 one fiftieth. The test set is balanced, so test accuracy is balanced accuracy; the “tail classes acc” column (digits 5–9) shows the cost of the long tail — about 15–20 points below the head for every loss here. Focal trades a point of tail accuracy for a calibration error less than half of CE’s.',
+      'Digit 0 keeps all its training rows, digit 9 one fiftieth. The test set is balanced, so test accuracy is balanced accuracy; the “tail classes acc” column (digits 5–9) shows the cost of the long tail — well below the head for every loss. Measured: poly-1 81 % (tail 67 %), CE 78 % (tail 62 %), focal 77 % (tail 57 %) with a calibration error less than half of CE’s.',
     params: {
       family: 'classification',
       dataset: 'mnist',

@@ -96,6 +96,10 @@ export class Plot {
     this.element.dataset.series = String(lines.length);
     this.element.dataset.points = lines.map((l) => l.points.length).join(',');
     this.element.dataset.log = String(log);
+    // uPlot draws axes on the canvas: name them for tests and screen readers.
+    this.element.dataset.yLabel = options.yLabel;
+    this.element.setAttribute('role', 'img');
+    this.element.setAttribute('aria-label', `${title}: ${options.yLabel} against ${options.xLabel}`);
     if (this.chart && key === this.key) {
       this.chart.setData(data);
       return;
