@@ -142,6 +142,21 @@ describe.skipIf(skip)('playground in chromium', () => {
       'test accuracy (%)',
     );
     expect(await page.locator('[data-testid=results-table] tbody tr').count()).toBe(statuses.length);
+    // Hover read-out: the legend shows each run's loss at the step under the cursor.
+    const over = page.locator('[data-chart=loss] .u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    const readout = await page.locator('[data-chart=loss] .u-legend .u-series .u-value').allTextContents();
+    expect(readout[0]).toMatch(/^\d+$/);
+    expect(readout[1]).toMatch(/^\d+\.\d{4}$/);
+    // Legend toggle hides a run; log scale switches the y distribution.
+    await page.locator('[data-chart=loss] .u-legend .u-series').nth(1).click();
+    expect(
+      await page.locator('[data-chart=loss] .u-legend .u-series').nth(1).getAttribute('class'),
+    ).toContain('u-off');
+    await page.check('[data-testid=chart-log]');
+    await page.waitForSelector('[data-chart=loss][data-log=true]');
+    expect(new URL(page.url()).searchParams.get('log')).toBe('1');
     expect(await page.locator('svg[data-chart=reliability]').count()).toBe(statuses.length);
     await page.screenshot({ path: join(shots, '02-classification-mnist.png'), fullPage: true });
   });
@@ -441,7 +456,13 @@ describe.skipIf(skip)('playground in chromium', () => {
         .locator('[data-testid=results]')
         .screenshot({ path: join(shots, '13-narrow-360-results.png') });
       expect(overflow).toBeLessThanOrEqual(0);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      expect(
+        await page.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bg').trim()),
+      ).toBe('#0f172a');
+      await page.screenshot({ path: join(shots, '14-dark-360.png') });
     } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1280, height: 1000 });
     }
   });
