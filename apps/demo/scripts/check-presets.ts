@@ -12,7 +12,7 @@ import type { Dataset, Split } from '../src/lib/datasets.js';
 import { optionFields, readOptions } from '../src/lib/options-form.js';
 import { PRESETS } from '../src/lib/presets.js';
 import { applyScenario } from '../src/lib/scenario.js';
-import { parseState } from '../src/lib/state.js';
+import { parseState, trainConfig } from '../src/lib/state.js';
 import { Run } from '../src/lib/train.js';
 import { dataReady, prepareData, publicDir } from './prepare-data.js';
 
@@ -51,14 +51,7 @@ for (const preset of PRESETS.filter((p) => wanted.length === 0 || wanted.include
   const state = parseState(new URLSearchParams({ ...preset.params }));
   const family: Family = state.family;
   const dataset = applyScenario(mnist, family, state.scenario, state.seed);
-  const config = {
-    steps: state.steps,
-    batchSize: state.batch,
-    learningRate: state.lr,
-    seed: state.seed,
-    evalEvery: state.evalEvery,
-    duplicates: state.scenario.duplicates,
-  };
+  const config = trainConfig(state);
   console.log(`\n${preset.id}: ${preset.title}`);
   for (const name of state.losses) {
     const loss = registry.list({ family }).find((fn) => fn.spec.name === name);

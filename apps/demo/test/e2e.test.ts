@@ -79,8 +79,7 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.waitForSelector('body[data-ready]', { timeout: 90_000 });
   };
 
-  const trainAndWait = async (timeout = 90_000) => {
-    await page.click('[data-testid=train]');
+  const waitDone = async (timeout = 90_000) => {
     await page.waitForSelector('[data-testid=run]', { timeout });
     await page.waitForFunction(
       () => {
@@ -92,6 +91,11 @@ describe.skipIf(skip)('playground in chromium', () => {
       null,
       { timeout, polling: 250 },
     );
+  };
+
+  const trainAndWait = async (timeout = 90_000) => {
+    await page.click('[data-testid=train]');
+    await waitDone(timeout);
   };
 
   it('loads with the active backend shown, losses from the registry, and starts training MNIST', async () => {
@@ -315,20 +319,6 @@ describe.skipIf(skip)('playground in chromium', () => {
     await page.screenshot({ path: join(shots, '05-option-error.png'), fullPage: true });
   });
 
-  const waitDone = async (timeout = 90_000) => {
-    await page.waitForSelector('[data-testid=run]', { timeout });
-    await page.waitForFunction(
-      () => {
-        const runs = [...document.querySelectorAll<HTMLElement>('[data-testid=run]')];
-        return (
-          runs.length > 0 && runs.every((r) => ['done', 'stopped', 'error'].includes(r.dataset.status ?? ''))
-        );
-      },
-      null,
-      { timeout, polling: 250 },
-    );
-  };
-
   const tableRows = () =>
     page.locator('[data-testid=results-table] tbody tr').evaluateAll((els) =>
       els.map((e) => ({
@@ -358,15 +348,16 @@ describe.skipIf(skip)('playground in chromium', () => {
       page.waitForEvent('download'),
       page.click('[data-testid=export-csv]'),
     ]);
-    const csv = readFileSync((await csvDownload.path())!, 'utf8')
+    const [header, ...records] = readFileSync((await csvDownload.path())!, 'utf8')
       .trim()
-      .split('\n');
-    const header = csv.find((l) => !l.startsWith('#'))!;
-    expect(header.split(',')).toContain('finalMetric');
-    const dataLines = csv.slice(csv.indexOf(header) + 1);
-    expect(dataLines).toHaveLength(3);
-    const col = header.split(',').indexOf('finalMetric');
-    expect(Number(dataLines[1]!.split(',')[col])).toBeCloseTo(final.gceLoss!, 6);
+      .split('\n')
+      .filter((l) => !l.startsWith('#'))
+      .map(parseCsvLine);
+    expect(records).toHaveLength(3);
+    const column = (name: string) => header!.indexOf(name);
+    expect(records.map((r) => r[column('loss')]).sort()).toEqual(rows.map((r) => r.loss).sort());
+    const gceRecord = records.find((r) => r[column('loss')] === 'gceLoss')!;
+    expect(Number(gceRecord[column('finalMetric')])).toBeCloseTo(final.gceLoss!, 6);
     const [jsonDownload] = await Promise.all([
       page.waitForEvent('download'),
       page.click('[data-testid=export-json]'),

@@ -2,6 +2,7 @@
 // comparison can be shared and reopened exactly. `o.<loss>.<option>=value` carries loss options.
 import { FAMILIES, type Family } from './adapters.js';
 import { normaliseScenario, type Scenario } from './scenario.js';
+import type { TrainConfig } from './train.js';
 
 export interface ChartSettings {
   /** Logarithmic y-axis on the loss chart. */
@@ -110,4 +111,18 @@ export function stateParams(state: AppState, extra: Record<string, string> = {})
   if (state.chart.ema > 0) p.set('ema', String(state.chart.ema));
   for (const [key, value] of Object.entries(extra)) p.set(key, value);
   return p;
+}
+
+/** The training settings of `state` (duplicates only where the retrieval sampler uses them). */
+export function trainConfig(state: AppState): TrainConfig {
+  return {
+    steps: state.steps,
+    batchSize: state.batch,
+    learningRate: state.lr,
+    seed: state.seed,
+    evalEvery: state.evalEvery,
+    ...(state.family === 'retrieval' && state.scenario.duplicates > 0
+      ? { duplicates: state.scenario.duplicates }
+      : {}),
+  };
 }

@@ -8,7 +8,7 @@ import { activateBackend, BACKENDS, type BackendName, type GpuKind } from '../li
 import { type Dataset, loadMnist, spirals } from '../lib/datasets.js';
 import { PRESETS, presetById } from '../lib/presets.js';
 import { applyScenario, describeScenario, SCENARIO_FIELDS, type Scenario } from '../lib/scenario.js';
-import { type AppState, parseState, stateParams } from '../lib/state.js';
+import { type AppState, parseState, stateParams, trainConfig } from '../lib/state.js';
 import { Run, type Teacher, type TrainConfig, trainTeacher } from '../lib/train.js';
 import { h } from './dom.js';
 import { clearErrors, showError } from './errors.js';
@@ -36,6 +36,20 @@ const KIND_NOTE: Record<GpuKind, string> = {
   software: ' (software)',
   none: ' (unavailable)',
 };
+
+/** `<label>text <select>…</select></label>` with `[value, text]` options. */
+function labelledSelect(
+  text: string,
+  attributes: Record<string, unknown>,
+  options: readonly (readonly [string, string])[],
+): HTMLElement {
+  return h(
+    'label',
+    {},
+    `${text} `,
+    h('select', attributes, ...options.map(([value, label]) => h('option', { value }, label))),
+  );
+}
 
 export function mountApp(root: HTMLElement, info: AppInfo): void {
   const initial = new URLSearchParams(location.search);
@@ -92,17 +106,10 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
   );
   const scenarioFields: Record<keyof Scenario, HTMLElement> = {
     noise: num('sc-noise', 'label noise %', { min: 0, max: 60, step: 5, 'data-scenario': 'noise' }),
-    noiseKind: h(
-      'label',
-      {},
-      'noise kind ',
-      h(
-        'select',
-        { id: 'sc-noiseKind', 'data-scenario': 'noiseKind' },
-        h('option', { value: 'symmetric' }, 'symmetric (any other class)'),
-        h('option', { value: 'asymmetric' }, 'asymmetric (pair flip c → c+1)'),
-      ),
-    ),
+    noiseKind: labelledSelect('noise kind', { id: 'sc-noiseKind', 'data-scenario': 'noiseKind' }, [
+      ['symmetric', 'symmetric (any other class)'],
+      ['asymmetric', 'asymmetric (pair flip c → c+1)'],
+    ]),
     imbalance: num('sc-imbalance', 'long-tail ratio ρ', { min: 1, step: 1, 'data-scenario': 'imbalance' }),
     trainSize: num('sc-trainSize', 'training rows (0 = all)', {
       min: 0,
@@ -132,17 +139,10 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     'div',
     { className: 'row chart-settings' },
     h('strong', {}, 'Charts'),
-    h(
-      'label',
-      {},
-      'loss ',
-      h(
-        'select',
-        { id: 'chart-scale', 'data-testid': 'chart-scale' },
-        h('option', { value: 'raw' }, 'raw values'),
-        h('option', { value: 'relative' }, '÷ |step-1 value|'),
-      ),
-    ),
+    labelledSelect('loss', { id: 'chart-scale', 'data-testid': 'chart-scale' }, [
+      ['raw', 'raw values'],
+      ['relative', '÷ |step-1 value|'],
+    ]),
     h(
       'label',
       {},
@@ -204,8 +204,6 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     info.examples.length ? `Demo examples fill families no package covers: ${info.examples.join(', ')}.` : '',
   );
 
-  const input = (id: string) =>
-    root.querySelector<HTMLInputElement>(`#${id}`) ?? document.createElement('input');
   const byId = <T extends HTMLElement>(parent: HTMLElement, id: string) => parent.querySelector<T>(`#${id}`)!;
 
   const showScenarioFields = () => {
@@ -310,20 +308,8 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
   };
 
   const readConfig = (state: AppState): TrainConfig => {
-    const config = {
-      steps: state.steps,
-      batchSize: state.batch,
-      learningRate: state.lr,
-      seed: state.seed,
-      evalEvery: state.evalEvery,
-      ...(state.family === 'retrieval' && state.scenario.duplicates > 0
-        ? { duplicates: state.scenario.duplicates }
-        : {}),
-    };
-    if (!(config.learningRate > 0)) {
-      throw new Error('training settings: the learning rate must be > 0');
-    }
-    return config;
+    if (!(state.lr > 0)) throw new Error('training settings: the learning rate must be > 0');
+    return trainConfig(state);
   };
 
   const setBusy = (value: boolean) => {
