@@ -1,7 +1,7 @@
 // The playground in Debian's chromium (playwright-core, SwiftShader WebGPU): page load, a two-loss MNIST
 // comparison, the memory panel, metric learning's embedding plot and an option error. Screenshots go to
 // apps/demo/test-results/.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -367,6 +367,15 @@ describe.skipIf(skip)('playground in chromium', () => {
     expect(json.settings.scenario).toContain('40 %');
     expect(json.curves[0].losses).toHaveLength(120);
     expect(new URL(json.url).searchParams.get('noise')).toBe('0.4');
+
+    const [pngDownload] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=export-png]'),
+    ]);
+    const png = readFileSync((await pngDownload.path())!);
+    writeFileSync(join(shots, '15-charts-export.png'), png);
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect(png.readUInt32BE(16)).toBeGreaterThan(600); // IHDR width: three charts side by side
 
     // Changing a setting labels the results stale; switching the task clears them.
     await page.fill('#lr', '0.02');

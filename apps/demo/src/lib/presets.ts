@@ -16,7 +16,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'noise40',
     title: 'CE vs GCE vs NCE+RCE at 40 % label noise',
     expect:
-      '40 % of 1,000 training labels are wrong. Cross-entropy fits them and its test accuracy falls after its early peak; GCE and NCE+RCE (bounded losses) keep about 15 points more.',
+      '40 % of 1,000 training labels are wrong. Cross-entropy fits them and its test accuracy falls after its early peak; GCE and NCE+RCE (bounded losses) end 12–15 points higher.',
     params: {
       family: 'classification',
       dataset: 'mnist',
@@ -34,7 +34,7 @@ export const PRESETS: readonly Preset[] = [
     id: 'calibration',
     title: 'Calibration: focal and dual focal vs CE (ECE)',
     expect:
-      'On 300 training rows cross-entropy grows over-confident: its expected calibration error (ECE) settles near 0.08–0.09 at the same accuracy, while focal (γ = 3) and dual focal stay near 0.03. Compare the ECE chart and the reliability diagrams.',
+      'On 300 training rows cross-entropy grows over-confident: its expected calibration error (ECE) ends near 0.09 at the same accuracy, while focal (γ = 3) and dual focal end near 0.02–0.03. Compare the ECE chart and the reliability diagrams.',
     params: {
       family: 'classification',
       dataset: 'mnist',

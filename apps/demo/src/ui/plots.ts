@@ -137,7 +137,8 @@ export class Plot {
           spanGaps: true,
           show: !this.hidden.has(l.label),
           ...(l.reference ? { dash: [6, 4] } : runDash(l.index) ? { dash: runDash(l.index)! } : {}),
-          points: { show: l.points.length < 40 },
+          // Markers only while few points are in view (evaluation curves, short runs, zoomed in).
+          points: { show: (_u: uPlot, _si: number, i0: number, i1: number) => i1 - i0 < 40 },
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(decimals)}${unit}`),
         })),
       ],
@@ -167,4 +168,58 @@ export class Plot {
     this.chart?.destroy();
     this.chart = undefined;
   }
+}
+
+/**
+ * One PNG of the live charts in `container`: each chart's canvas with its title above and its legend
+ * (colour, dash, name) below, side by side, on white.
+ */
+export async function chartsPng(container: HTMLElement): Promise<Blob> {
+  const boxes = Array.from(container.querySelectorAll<HTMLElement>('.plot-box')).filter((b) =>
+    b.querySelector('canvas'),
+  );
+  if (boxes.length === 0) throw new Error('charts PNG: no chart to export yet');
+  const ratio = window.devicePixelRatio || 1;
+  const parts = boxes.map((box) => {
+    const canvas = box.querySelector('canvas')!;
+    const labels = Array.from(box.querySelectorAll<HTMLElement>('.u-legend .u-series'))
+      .slice(1)
+      .map((row) => ({
+        text: row.querySelector('.u-label')?.textContent ?? '',
+        color: getComputedStyle(row.querySelector<HTMLElement>('.u-marker') ?? row).borderColor,
+      }));
+    return { canvas, title: box.querySelector('.u-title')?.textContent ?? '', labels };
+  });
+  const pad = 12 * ratio;
+  const line = 16 * ratio;
+  const width = parts.reduce((w, p) => w + p.canvas.width + pad, pad);
+  const height =
+    pad * 2 + line + Math.max(...parts.map((p) => p.canvas.height + p.labels.length * line + pad));
+  const out = document.createElement('canvas');
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = `${12 * ratio}px system-ui, sans-serif`;
+  let x = pad;
+  for (const part of parts) {
+    ctx.fillStyle = '#111';
+    ctx.fillText(part.title, x, pad + line * 0.75);
+    ctx.drawImage(part.canvas, x, pad + line);
+    part.labels.forEach((label, i) => {
+      const y = pad + line + part.canvas.height + pad + i * line;
+      ctx.fillStyle = label.color;
+      ctx.fillRect(x, y - line * 0.4, 18 * ratio, 3 * ratio);
+      ctx.fillStyle = '#111';
+      ctx.fillText(label.text, x + 24 * ratio, y);
+    });
+    x += part.canvas.width + pad;
+  }
+  return new Promise((resolve, reject) =>
+    out.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('charts PNG: encoding failed'))),
+      'image/png',
+    ),
+  );
 }

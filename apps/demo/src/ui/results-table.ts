@@ -2,6 +2,8 @@
 // its CSV/JSON export.
 import type { Run } from '../lib/train.js';
 import { h } from './dom.js';
+import { showError } from './errors.js';
+import { chartsPng } from './plots.js';
 import type { Comparison } from './results.js';
 
 /** One exported row per run; numbers stay numbers (NaN becomes null in JSON, empty in CSV). */
@@ -112,8 +114,8 @@ export function toJson(comparison: Comparison): string {
   );
 }
 
-function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+function download(name: string, type: string, data: string | Blob): void {
+  const url = URL.createObjectURL(typeof data === 'string' ? new Blob([data], { type }) : data);
   const a = h('a', { href: url, download: name });
   document.body.append(a);
   a.click();
@@ -163,6 +165,18 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
             onclick: () => download(`xent-results-${stamp}.json`, 'application/json', toJson(comparison)),
           },
           'Export JSON',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            'data-testid': 'export-png',
+            onclick: () =>
+              void chartsPng(box.parentElement ?? box)
+                .then((png) => download(`xent-charts-${stamp}.png`, 'image/png', png))
+                .catch((error) => showError(error, 'charts PNG')),
+          },
+          'Charts PNG',
         ),
       ),
       h(
