@@ -229,6 +229,18 @@ describe.skipIf(skip)('playground in chromium', () => {
     expect(await page.locator('[data-testid=memory-estimate]').textContent()).toContain('too large');
     await page.click('[data-testid=memory-run]');
     expect(await page.locator('[data-testid=error]').first().textContent()).toContain('over the');
+    // A measurement that fails (here: cancelled while running) drops its worker; the next gets a fresh one.
+    await page.fill('[data-memory=N]', '512');
+    await page.fill('[data-memory=V]', '32768');
+    await page.click('[data-testid=memory-run]');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid=memory-status]')?.textContent?.includes('measuring'),
+      null,
+      { timeout: 60_000 },
+    );
+    await page.click('[data-testid=memory-cancel]');
+    await page.waitForSelector('[data-testid=memory-failed]');
+    await page.locator('[data-testid=error]', { hasText: 'cancelled' }).waitFor({ timeout: 5_000 });
     await page.fill('[data-memory=N]', '256');
     await page.fill('[data-memory=V]', '8192');
     await page.fill('[data-memory=D]', '64');

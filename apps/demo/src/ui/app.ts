@@ -444,6 +444,7 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     backendSelect.value = backend;
     activeBadge.textContent = tf.getBackend() ?? backend;
     writeUrl();
+    if (comparison && !busy) staleNote.hidden = false;
   });
   familySelect.addEventListener('change', () => {
     showScenarioFields();
