@@ -262,6 +262,14 @@ describe.skipIf(skip)('playground in chromium', () => {
     ).toBeDefined();
     expect(fused!.peak).toBeLessThan(dense!.peak);
     expect(await page.locator('[data-testid=memory-results]').textContent()).toContain('(worker)');
+    await page.fill('[data-memory=N]', '64');
+    await page.fill('[data-memory=V]', '4096');
+    await page.fill('[data-memory=D]', '16');
+    await page.click('[data-testid=memory-sweep]');
+    await page.waitForSelector('#memory .charts[data-done="5"]', { timeout: 90_000 });
+    const sweepPoints = await page.locator('[data-chart=memory-peak]').getAttribute('data-points');
+    expect(sweepPoints).toBe('5,5');
+    await page.locator('#memory').screenshot({ path: join(shots, '03-memory-sweep.png') });
     await trainAndWait();
     const statuses = await page
       .locator('[data-testid=run]')

@@ -6,6 +6,7 @@ import { estimateDenseBytes, MEMORY_LIMITS, type MemoryResult } from '../lib/mem
 import type { WorkerReply, WorkerRequest } from '../lib/memory-worker.js';
 import { h } from './dom.js';
 import { showError } from './errors.js';
+import { Plot } from './plots.js';
 
 const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
 const size = (bytes: number) => (bytes >= 2 ** 30 ? `${(bytes / 2 ** 30).toFixed(2)} GiB` : mb(bytes));
@@ -66,6 +67,14 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
   const estimate = h('p', { className: 'muted', 'data-testid': 'memory-estimate' });
   const status = h('div', { className: 'row', 'data-testid': 'memory-status', hidden: true });
   const button = h('button', { type: 'button', 'data-testid': 'memory-run' }, 'Measure');
+  const sweepButton = h(
+    'button',
+    { type: 'button', 'data-testid': 'memory-sweep', title: 'V/16, V/8, V/4, V/2 and V at this N and D' },
+    'Sweep V',
+  );
+  const peakPlot = new Plot('memory-peak');
+  const timePlot = new Plot('memory-time');
+  const sweepCharts = h('div', { className: 'charts', hidden: true }, peakPlot.element, timePlot.element);
   const cancel = h('button', { type: 'button', 'data-testid': 'memory-cancel', hidden: true }, 'Cancel');
   const panel = h(
     'section',
@@ -78,10 +87,20 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
       h('code', {}, 'linearCrossEntropy'),
       ' from @xent/cce never does. Peak = live tensor bytes above the inputs (tf.profile).',
     ),
-    h('div', { className: 'row' }, input('N', 256), input('V', 8192), input('D', 64), button, cancel),
+    h(
+      'div',
+      { className: 'row' },
+      input('N', 256),
+      input('V', 8192),
+      input('D', 64),
+      button,
+      sweepButton,
+      cancel,
+    ),
     estimate,
     status,
     out,
+    sweepCharts,
   );
   const read = (name: string) =>
     Number(panel.querySelector<HTMLInputElement>(`[data-memory="${name}"]`)!.value);
@@ -153,6 +172,75 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
     });
 
   cancel.addEventListener('click', () => abandon?.());
+
+  // Sweep: dense vs linearCrossEntropy over V (sizes over the limit are left out), peak and time charts.
+  sweepButton.addEventListener('click', async () => {
+    const [n, v, d] = [read('N'), read('V'), read('D')];
+    if (![n, v, d].every((x) => Number.isInteger(x) && x > 0)) {
+      showError('N, V and D must be positive integers', 'memory panel');
+      return;
+    }
+    const backend = activeBackend();
+    const sizes = [16, 8, 4, 2, 1]
+      .map((k) => Math.max(1, Math.round(v / k)))
+      .filter((size) => estimateDenseBytes(n, size, d) <= limitOf(backend));
+    if (sizes.length === 0) {
+      showError(
+        `no V up to ${v} fits the ${size(limitOf(backend))} limit on ${backend} at N=${n}`,
+        'memory panel',
+      );
+      return;
+    }
+    const points = new Map<string, { peak: [number, number][]; ms: [number, number][] }>();
+    button.disabled = true;
+    sweepButton.disabled = true;
+    cancel.hidden = false;
+    status.hidden = false;
+    sweepCharts.hidden = false;
+    out.replaceChildren();
+    try {
+      for (const vocabulary of sizes) {
+        const reply = await measure({ n, v: vocabulary, d, backend: backend as BackendName });
+        for (const r of reply.results) {
+          const entry = points.get(r.method) ?? { peak: [], ms: [] };
+          entry.peak.push([vocabulary, r.peakBytes / 2 ** 20]);
+          entry.ms.push([vocabulary, r.milliseconds]);
+          points.set(r.method, entry);
+        }
+        const lines = (key: 'peak' | 'ms') =>
+          [...points].map(([method, p], index) => ({ label: method, index, points: p[key] }));
+        peakPlot.update(lines('peak'), {
+          title: `peak memory over V (N=${n}, D=${d}, ${reply.backend})`,
+          xLabel: 'V (classes)',
+          yLabel: 'peak (MiB)',
+          decimals: 2,
+          unit: ' MiB',
+        });
+        timePlot.update(lines('ms'), {
+          title: 'loss + gradients time over V (one run each, incl. warm-up)',
+          xLabel: 'V (classes)',
+          yLabel: 'time (ms)',
+          decimals: 0,
+          unit: ' ms',
+        });
+      }
+      sweepCharts.dataset.done = String(sizes.length);
+    } catch (error) {
+      out.replaceChildren(
+        h(
+          'p',
+          { className: 'warn', 'data-testid': 'memory-failed' },
+          'The sweep failed; the next measurement starts a fresh worker.',
+        ),
+      );
+      showError(error, 'memory panel');
+    } finally {
+      button.disabled = false;
+      sweepButton.disabled = false;
+      cancel.hidden = true;
+      status.hidden = true;
+    }
+  });
   button.addEventListener('click', async () => {
     const [n, v, d] = [read('N'), read('V'), read('D')];
     if (![n, v, d].every((x) => Number.isInteger(x) && x > 0)) {
