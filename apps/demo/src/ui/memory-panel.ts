@@ -173,18 +173,50 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
 
   cancel.addEventListener('click', () => abandon?.());
 
+  /** N, V, D from the inputs, or undefined (with the error shown). */
+  const readSizes = (): [number, number, number] | undefined => {
+    const sizes: [number, number, number] = [read('N'), read('V'), read('D')];
+    if (sizes.every((x) => Number.isInteger(x) && x > 0)) return sizes;
+    showError('N, V and D must be positive integers', 'memory panel');
+    return undefined;
+  };
+
+  /** Runs `work` with the buttons disabled and the progress line shown; a failure is reported. */
+  const busyRun = async (what: string, work: () => Promise<void>) => {
+    button.disabled = true;
+    sweepButton.disabled = true;
+    cancel.hidden = false;
+    status.hidden = false;
+    out.replaceChildren();
+    try {
+      await work();
+    } catch (error) {
+      out.replaceChildren(
+        h(
+          'p',
+          { className: 'warn', 'data-testid': 'memory-failed' },
+          `The ${what} failed; the next measurement starts a fresh worker.`,
+        ),
+      );
+      showError(error, 'memory panel');
+    } finally {
+      button.disabled = false;
+      sweepButton.disabled = false;
+      cancel.hidden = true;
+      status.hidden = true;
+    }
+  };
+
   // Sweep: dense vs linearCrossEntropy over V (sizes over the limit are left out), peak and time charts.
   sweepButton.addEventListener('click', async () => {
-    const [n, v, d] = [read('N'), read('V'), read('D')];
-    if (![n, v, d].every((x) => Number.isInteger(x) && x > 0)) {
-      showError('N, V and D must be positive integers', 'memory panel');
-      return;
-    }
+    const sizes = readSizes();
+    if (!sizes) return;
+    const [n, v, d] = sizes;
     const backend = activeBackend();
-    const sizes = [16, 8, 4, 2, 1]
+    const vocabularies = [16, 8, 4, 2, 1]
       .map((k) => Math.max(1, Math.round(v / k)))
-      .filter((size) => estimateDenseBytes(n, size, d) <= limitOf(backend));
-    if (sizes.length === 0) {
+      .filter((candidate) => estimateDenseBytes(n, candidate, d) <= limitOf(backend));
+    if (vocabularies.length === 0) {
       showError(
         `no V up to ${v} fits the ${size(limitOf(backend))} limit on ${backend} at N=${n}`,
         'memory panel',
@@ -192,14 +224,9 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
       return;
     }
     const points = new Map<string, { peak: [number, number][]; ms: [number, number][] }>();
-    button.disabled = true;
-    sweepButton.disabled = true;
-    cancel.hidden = false;
-    status.hidden = false;
     sweepCharts.hidden = false;
-    out.replaceChildren();
-    try {
-      for (const vocabulary of sizes) {
+    await busyRun('sweep', async () => {
+      for (const vocabulary of vocabularies) {
         const reply = await measure({ n, v: vocabulary, d, backend: backend as BackendName });
         for (const r of reply.results) {
           const entry = points.get(r.method) ?? { peak: [], ms: [] };
@@ -224,29 +251,14 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
           unit: ' ms',
         });
       }
-      sweepCharts.dataset.done = String(sizes.length);
-    } catch (error) {
-      out.replaceChildren(
-        h(
-          'p',
-          { className: 'warn', 'data-testid': 'memory-failed' },
-          'The sweep failed; the next measurement starts a fresh worker.',
-        ),
-      );
-      showError(error, 'memory panel');
-    } finally {
-      button.disabled = false;
-      sweepButton.disabled = false;
-      cancel.hidden = true;
-      status.hidden = true;
-    }
+      sweepCharts.dataset.done = String(vocabularies.length);
+    });
   });
+
   button.addEventListener('click', async () => {
-    const [n, v, d] = [read('N'), read('V'), read('D')];
-    if (![n, v, d].every((x) => Number.isInteger(x) && x > 0)) {
-      showError('N, V and D must be positive integers', 'memory panel');
-      return;
-    }
+    const sizes = readSizes();
+    if (!sizes) return;
+    const [n, v, d] = sizes;
     const backend = activeBackend();
     const bytes = estimateDenseBytes(n, v, d);
     if (bytes > limitOf(backend)) {
@@ -257,29 +269,12 @@ export function memoryPanel(activeBackend: () => string): HTMLElement {
       );
       return;
     }
-    button.disabled = true;
-    cancel.hidden = false;
-    status.hidden = false;
-    out.replaceChildren();
-    try {
+    await busyRun('measurement', async () => {
       const reply = await measure({ n, v, d, backend: backend as BackendName });
       out.replaceChildren(
         ...resultsTable(reply.results, `backend ${reply.backend} (worker), N=${n}, V=${v}, D=${d}`),
       );
-    } catch (error) {
-      out.replaceChildren(
-        h(
-          'p',
-          { className: 'warn', 'data-testid': 'memory-failed' },
-          'The measurement failed; the next one starts a fresh worker.',
-        ),
-      );
-      showError(error, 'memory panel');
-    } finally {
-      button.disabled = false;
-      cancel.hidden = true;
-      status.hidden = true;
-    }
+    });
   });
   return panel;
 }
