@@ -24,6 +24,21 @@ describe('planInputs', () => {
     expect(planInputs(byId('demo/in-batch-hinge'))).toEqual({ supported: true, roles: ['queries', 'docs'] });
   });
 
+  it('feeds cosine scores (normalised embeddings) to inputs described as cosine', () => {
+    const cosine = spec('retrieval', [
+      {
+        name: 'scores',
+        dtype: 'float32',
+        shape: ['N', 'L'],
+        description: 'point × label scores (e.g. cosine)',
+      },
+      input('targets', 'float32', ['N', 'L']),
+    ]);
+    expect(planInputs(cosine)).toEqual({ supported: true, roles: ['cosineScores', 'relevance'] });
+    const raw = spec('retrieval', [input('scores', 'float32', ['N', 'N']), input('labels', 'int32', ['N'])]);
+    expect(planInputs(raw)).toEqual({ supported: true, roles: ['scores', 'positives'] });
+  });
+
   it('feeds a fused linear + cross-entropy loss with hidden features and the head matrix', () => {
     const fused = spec('classification', [
       input('embeddings', 'float32', ['N', 'D']),

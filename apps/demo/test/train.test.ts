@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import type { AnyLossFn, AnyLossSpec } from '@xent/core';
 import { describe, expect, it } from 'vitest';
 import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
 import { planInputs } from '../src/lib/adapters.js';
@@ -52,6 +53,44 @@ describe('Run (cpu, spirals)', () => {
       else expect(last.roc?.auc).toBeGreaterThan(0);
       run.dispose();
     }
+  });
+});
+
+describe('cosine-score adapter', () => {
+  it('feeds scores in [−1, 1] (normalised embeddings) to a spec that asks for cosine scores', async () => {
+    let largest = 0;
+    const spec = {
+      id: 'test/cosine',
+      name: 'cosineSpy',
+      family: 'retrieval',
+      inputs: [
+        {
+          name: 'scores',
+          dtype: 'float32',
+          shape: ['N', 'L'],
+          description: 'point × label scores (e.g. cosine)',
+        },
+        { name: 'targets', dtype: 'float32', shape: ['N', 'L'], description: 'multi-hot relevance' },
+      ],
+    };
+    const spy = Object.assign(
+      (scores: tf.Tensor, targets: tf.Tensor) => {
+        largest = Math.max(
+          largest,
+          tf.tidy(() => tf.max(tf.abs(scores)).dataSync()[0]!),
+        );
+        return tf.neg(tf.mean(tf.mul(scores, targets)));
+      },
+      { spec },
+    ) as unknown as AnyLossFn;
+    const plan = planInputs(spec as unknown as AnyLossSpec);
+    if (!plan.supported) throw new Error(plan.reason);
+    expect(plan.roles).toEqual(['cosineScores', 'relevance']);
+    const run = new Run(spy, {}, plan, 'retrieval', spirals(), { ...config, steps: 3 });
+    while (!run.finished) await run.trainStep();
+    expect(largest).toBeGreaterThan(0.1);
+    expect(largest).toBeLessThanOrEqual(1 + 1e-5);
+    run.dispose();
   });
 });
 

@@ -14,6 +14,7 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  *   (per-class means of the batch embeddings) for metric learning; `groups` `[S, M, D]`: M embeddings
  *   of each of S distinct classes (GE2E-style);
  * - `queries`/`docs` `[N, D]` (doc i is a positive of query i), `scores` `[N, N]` = queries · docsᵀ,
+ *   `cosineScores` `[N, N]` the same with L2-normalised queries and docs (for inputs described as cosine),
  *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
  *   (1 where query and doc share a class).
  */
@@ -33,6 +34,7 @@ export type Role =
   | 'queries'
   | 'docs'
   | 'scores'
+  | 'cosineScores'
   | 'positives'
   | 'relevance';
 
@@ -80,7 +82,10 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
       if (labelish) return 'relevance';
       if (has(name, /quer|anchor/)) return 'queries';
       if (has(name, /doc|passage|positive|key|candidate|target/)) return 'docs';
-      if (has(name, /score|sim|logit/)) return 'scores';
+      // Specs that expect cosine scores (a fixed scale such as 1/τ = 20 assumes |s| ≤ 1) get them from
+      // normalised embeddings; raw dot products of unnormalised embeddings would saturate them.
+      if (has(name, /score|sim|logit/))
+        return /cosine/i.test(input.description ?? '') ? 'cosineScores' : 'scores';
       if (has(name, /embed/)) return 'embeddings';
       return undefined;
   }
@@ -109,7 +114,7 @@ export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
     classification: [['logits'], ['features', 'classifier']],
     distillation: [['student', 'teacher']],
     metric: [['embeddings'], ['groups']],
-    retrieval: [['queries', 'docs'], ['scores'], ['embeddings'], ['groups']],
+    retrieval: [['queries', 'docs'], ['scores'], ['cosineScores'], ['embeddings'], ['groups']],
   };
   if (!need[family].some((set) => set.every((r) => roles.includes(r)))) {
     return {

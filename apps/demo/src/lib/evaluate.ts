@@ -1,6 +1,7 @@
 // Per-family evaluation on the test split: accuracy + calibration (+ decision regions on 2-D data),
 // 1-NN accuracy + a 2-D projection of embeddings, recall@1 + ROC of query/doc scores.
 import * as tf from '@tensorflow/tfjs-core';
+import { l2Normalize } from '@xent/core';
 import type { Dataset } from './datasets.js';
 import { gather } from './datasets.js';
 import { nearestNeighbourAccuracy, pca2, type ReliabilityBin, reliability, roc } from './metrics.js';
@@ -11,6 +12,8 @@ export interface Evaluation {
   /** Test accuracy (classification, distillation), 1-NN accuracy (metric), recall@1 (retrieval). */
   readonly accuracy: number;
   readonly ece?: number;
+  /** Test accuracy per class (classification, distillation). */
+  readonly classAccuracy?: readonly number[];
   readonly bins?: readonly ReliabilityBin[];
   /** 2-D projection of test embeddings, row-major `[n, 2]`, with their labels. */
   readonly projection?: { readonly points: Float64Array; readonly labels: Int32Array };
@@ -32,6 +35,16 @@ export async function classificationEval(model: Mlp, dataset: Dataset, step: num
   const data = await probs.data();
   probs.dispose();
   const result = reliability(data, test.y, dataset.numClasses, 10);
+  const k = dataset.numClasses;
+  const hits = new Array<number>(k).fill(0);
+  const totals = new Array<number>(k).fill(0);
+  for (let i = 0; i < test.count; i++) {
+    let best = 0;
+    for (let c = 1; c < k; c++) if (data[i * k + c]! > data[i * k + best]!) best = c;
+    totals[test.y[i]!]!++;
+    if (best === test.y[i]) hits[best]!++;
+  }
+  const classAccuracy = hits.map((h, c) => (totals[c]! > 0 ? h / totals[c]! : Number.NaN));
   let boundary: Evaluation['boundary'];
   if (dataset.planar) {
     const grid = new Float32Array(GRID * GRID * 2);
@@ -46,7 +59,6 @@ export async function classificationEval(model: Mlp, dataset: Dataset, step: num
     gridProbs.dispose();
     const classes = new Uint8Array(GRID * GRID);
     const confidence = new Float32Array(GRID * GRID);
-    const k = dataset.numClasses;
     for (let i = 0; i < GRID * GRID; i++) {
       let best = 0;
       for (let c = 1; c < k; c++) if (p[i * k + c]! > p[i * k + best]!) best = c;
@@ -59,6 +71,7 @@ export async function classificationEval(model: Mlp, dataset: Dataset, step: num
     step,
     accuracy: result.accuracy,
     ece: result.ece,
+    classAccuracy,
     bins: result.bins,
     ...(boundary ? { boundary } : {}),
   };
@@ -66,8 +79,7 @@ export async function classificationEval(model: Mlp, dataset: Dataset, step: num
 
 /** L2-normalised embeddings (evaluation compares directions, as most metric and retrieval losses do). */
 function normalised(model: Mlp, x: tf.Tensor): tf.Tensor {
-  const e = model.forward(x).out;
-  return tf.div(e, tf.maximum(tf.norm(e, 2, 1, true), 1e-12));
+  return l2Normalize(model.forward(x).out);
 }
 
 async function embed(model: Mlp, x: Float32Array, rows: number, dim: number): Promise<Float32Array> {

@@ -59,8 +59,32 @@ async function measure(method: string, compute: Compute, e: tf.Tensor, c: tf.Ten
 const dense: Compute = (e, c, y) =>
   tf.neg(tf.mean(pickClass(logSoftmax(tf.matMul(e, c, false, true)), y))) as tf.Scalar;
 
+/**
+ * Bytes the dense method is expected to peak at: about six float32 `[N, V]` buffers (logits, their
+ * log-softmax and its intermediates, the gradient; fitted to tf.profile on wasm: 52 MiB measured at
+ * N=256, V=8192, D=64), plus the gradients of E and C. An estimate, to refuse sizes a backend cannot hold
+ * before trying them.
+ */
+export function estimateDenseBytes(n: number, v: number, d: number): number {
+  return 4 * (6 * n * v + 2 * v * d + 2 * n * d);
+}
+
+/** The largest dense estimate the panel runs per backend (wasm's heap is 2 GiB at most; GPUs vary). */
+export const MEMORY_LIMITS: Readonly<Record<string, number>> = {
+  wasm: 1.5 * 2 ** 30,
+  cpu: 1.5 * 2 ** 30,
+  webgl: 1 * 2 ** 30,
+  webgpu: 1 * 2 ** 30,
+};
+
 /** Runs both methods on the same seeded E `[N, D]`, C `[V, D]`, targets `[N]`. */
-export async function compareMemory(n: number, v: number, d: number, seed = 1): Promise<MemoryResult[]> {
+export async function compareMemory(
+  n: number,
+  v: number,
+  d: number,
+  seed = 1,
+  onProgress: (method: string) => void = () => {},
+): Promise<MemoryResult[]> {
   const rng = createRng(seed);
   const e = tf.randomNormal([n, d], 0, 1, 'float32', seed);
   const c = tf.randomNormal([v, d], 0, 1 / Math.sqrt(d), 'float32', seed + 1);
@@ -69,9 +93,11 @@ export async function compareMemory(n: number, v: number, d: number, seed = 1): 
     'int32',
   );
   try {
+    onProgress('dense cross-entropy');
     const results: MemoryResult[] = [await measure('dense cross-entropy', dense, e, c, y)];
     const fused = await findLinearCrossEntropy();
     if (fused) {
+      onProgress('linearCrossEntropy');
       results.push(
         await measure('linearCrossEntropy', (ee, cc, yy) => fused(ee, cc, yy) as tf.Scalar, e, c, y),
       );

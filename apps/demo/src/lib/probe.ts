@@ -28,6 +28,7 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     queries: () => tf.randomNormal([N, D], 0, 1, 'float32', 10),
     docs: () => tf.randomNormal([N, D], 0, 1, 'float32', 11),
     scores: () => tf.randomNormal([N, N], 0, 1, 'float32', 12),
+    cosineScores: () => tf.randomUniform([N, N], -1, 1, 'float32', 14),
     positives: () => tf.range(0, N, 1, 'int32'),
     relevance: () => tf.eye(N),
   };

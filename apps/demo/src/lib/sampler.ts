@@ -21,6 +21,8 @@ export function groupShape(batchSize: number, numClasses: number): { s: number; 
 /**
  * Classification and distillation: uniform rows. Metric learning and retrieval: pairs of same-class rows
  * (anchors then partners; for retrieval the partners are the docs). `grouped`: S distinct classes × M rows.
+ * `duplicates` (retrieval): the probability that a pair reuses the previous pair's doc with another query of
+ * its class, so the batch holds identical docs that a diagonal-positive loss treats as negatives.
  */
 export function sampler(
   dataset: Dataset,
@@ -28,6 +30,7 @@ export function sampler(
   batchSize: number,
   seed: number,
   grouped: boolean,
+  duplicates = 0,
 ): () => Batch {
   const rng = createRng(seed);
   const split = dataset.train;
@@ -57,6 +60,12 @@ export function sampler(
     const anchors: number[] = [];
     const partners: number[] = [];
     for (let i = 0; i < half; i++) {
+      if (i > 0 && duplicates > 0 && rng() < duplicates) {
+        const list = classes.find((l) => l.includes(anchors[i - 1]!))!;
+        anchors.push(list[randomInt(rng, list.length)]!);
+        partners.push(partners[i - 1]!);
+        continue;
+      }
       const list = classes[randomInt(rng, classes.length)]!;
       const a = randomInt(rng, list.length);
       let b = randomInt(rng, list.length - 1);

@@ -1,7 +1,7 @@
 // Training runs: one loss, the shared model (same sizes and seed for every run), seeded batches, and
 // per-family evaluation every few steps.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AnyLossFn } from '@xent/core';
+import { type AnyLossFn, cosineSimilarity } from '@xent/core';
 import type { Family, Plan, Role } from './adapters.js';
 import type { Dataset } from './datasets.js';
 import { classificationEval, type Evaluation, metricEval, retrievalEval } from './evaluate.js';
@@ -19,6 +19,8 @@ export interface TrainConfig {
   readonly learningRate: number;
   readonly seed: number;
   readonly evalEvery: number;
+  /** Retrieval: fraction of batch pairs that repeat the previous pair's doc (see the scenario). */
+  readonly duplicates?: number;
 }
 
 export type RunStatus = 'queued' | 'running' | 'done' | 'stopped' | 'error';
@@ -33,6 +35,11 @@ export class Run {
   status: RunStatus = 'queued';
   error: string | undefined;
   step = 0;
+  /** Milliseconds spent in training steps (evaluation excluded), for steps/s. */
+  trainMs = 0;
+  /** Wall-clock start and end of the run (ms, performance.now()); end stays undefined while it runs. */
+  startedAt: number | undefined;
+  endedAt: number | undefined;
   private readonly model: Mlp;
   private readonly proxies: tf.Variable | undefined;
   /** Second student head `[H, C]` for dual-head distillation losses. */
@@ -66,7 +73,14 @@ export class Run {
         )
       : undefined;
     this.optimizer = tf.train.adam(config.learningRate);
-    this.next = sampler(dataset, family, config.batchSize, config.seed, this.roles.includes('groups'));
+    this.next = sampler(
+      dataset,
+      family,
+      config.batchSize,
+      config.seed,
+      this.roles.includes('groups'),
+      config.duplicates ?? 0,
+    );
   }
 
   get finished(): boolean {
@@ -78,7 +92,21 @@ export class Run {
   }
 
   stop(): void {
-    if (!this.finished) this.status = 'stopped';
+    if (!this.finished) {
+      this.status = 'stopped';
+      this.endedAt = performance.now();
+    }
+  }
+
+  /** Training steps per second so far (NaN before the first step). */
+  get stepsPerSecond(): number {
+    return this.step > 0 && this.trainMs > 0 ? (this.step / this.trainMs) * 1000 : Number.NaN;
+  }
+
+  /** Wall time from the first step to the end (or now), in seconds. */
+  get wallSeconds(): number {
+    if (this.startedAt === undefined) return 0;
+    return ((this.endedAt ?? performance.now()) - this.startedAt) / 1000;
   }
 
   private lossOf(batch: Batch): tf.Scalar {
@@ -125,6 +153,7 @@ export class Run {
       queries: () => qd().q,
       docs: () => qd().d,
       scores: () => tf.matMul(qd().q, qd().d, false, true),
+      cosineScores: () => cosineSimilarity(qd().q, qd().d),
       positives: () => tf.range(0, rows, 1, 'int32'),
       relevance: () =>
         tf.cast(
@@ -145,7 +174,9 @@ export class Run {
   async trainStep(): Promise<number> {
     if (this.finished) return Number.NaN;
     this.status = 'running';
+    this.startedAt ??= performance.now();
     try {
+      const started = performance.now();
       const batch = this.next();
       const vars = [
         ...this.model.params,
@@ -155,14 +186,19 @@ export class Run {
       const value = this.optimizer.minimize(() => this.lossOf(batch), true, vars);
       const loss = (await value!.data())[0]!;
       value!.dispose();
+      this.trainMs += performance.now() - started;
       if (!Number.isFinite(loss)) throw new Error(`the loss became ${loss} at step ${this.step + 1}`);
       this.losses.push(loss);
       this.step++;
       if (this.step % this.config.evalEvery === 0 || this.step === this.config.steps) await this.evaluate();
-      if (this.step >= this.config.steps) this.status = 'done';
+      if (this.step >= this.config.steps) {
+        this.status = 'done';
+        this.endedAt = performance.now();
+      }
       return loss;
     } catch (error) {
       this.status = 'error';
+      this.endedAt = performance.now();
       this.error = error instanceof Error ? error.message : String(error);
       throw error;
     }

@@ -1,7 +1,7 @@
-// Small SVG/canvas charts (no chart library): line charts, reliability diagram, ROC, scatter, regions.
+// Small SVG/canvas charts for per-run diagnostics: reliability diagram, ROC, scatter, decision regions
+// (the live loss and metric curves are uPlot charts, see plots.ts).
 import type { ReliabilityBin } from '../lib/metrics.js';
 
-export const RUN_COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777'];
 export const CLASS_COLORS = [
   '#1f77b4',
   '#ff7f0e',
@@ -85,30 +85,6 @@ function path(
       return `${i === 0 ? 'M' : 'L'}${px.toFixed(1)},${py.toFixed(1)}`;
     })
     .join('');
-}
-
-/** Multi-series line chart; `yRange` fixes the axis (else from the data). */
-export function lineChart(
-  kind: string,
-  title: string,
-  series: readonly Series[],
-  options: { xMax?: number; yRange?: [number, number]; xLabel?: string } = {},
-): string {
-  const all = series.flatMap((s) => s.points).filter(([, y]) => Number.isFinite(y));
-  const xMax = options.xMax ?? Math.max(1, ...all.map(([x]) => x));
-  let [y0, y1] = options.yRange ?? [Math.min(...all.map(([, y]) => y)), Math.max(...all.map(([, y]) => y))];
-  if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
-  if (y0 === y1) [y0, y1] = [y0 - 0.5, y1 + 0.5];
-  const map = scaler(0, xMax, y0, y1);
-  const lines = series
-    .map((s) => {
-      const pts = s.points.filter(([, y]) => Number.isFinite(y));
-      if (pts.length === 0) return '';
-      const d = pts.length === 1 ? `${path(pts, map)}l0.1,0` : path(pts, map);
-      return `<path d="${d}" data-series="${escapeXml(s.id ?? s.label)}" data-points="${pts.length}" stroke="${s.color}" fill="none" stroke-width="1.8"${s.dashed ? ' stroke-dasharray="5 4"' : ''}/>`;
-    })
-    .join('');
-  return frame(title, 0, xMax, y0, y1, options.xLabel ?? 'step', lines, kind);
 }
 
 /** Reliability diagram: accuracy per confidence bin against the diagonal. */

@@ -3,6 +3,7 @@
 import type { AnyLossFn } from '@xent/core';
 import { type Plan, planInputs } from '../lib/adapters.js';
 import { type OptionField, optionFields, rangeLabel, readOptions } from '../lib/options-form.js';
+import { PURPOSES, presetById } from '../lib/presets.js';
 import { probeLoss } from '../lib/probe.js';
 import { h } from './dom.js';
 
@@ -12,7 +13,7 @@ export interface LossChoice {
   readonly options: Record<string, unknown>;
 }
 
-function fieldInput(lossId: string, field: OptionField): HTMLElement {
+function fieldInput(lossId: string, field: OptionField, given: string | undefined): HTMLElement {
   const id = `${lossId}::${field.name}`;
   const label = h('label', { for: id, title: field.description }, field.name);
   let input: HTMLElement;
@@ -26,15 +27,20 @@ function fieldInput(lossId: string, field: OptionField): HTMLElement {
       'data-option': field.name,
       'data-min': field.min,
       'data-max': field.max,
-      value: field.value === undefined ? '' : String(field.value),
+      value: given ?? (field.value === undefined ? '' : String(field.value)),
     });
   } else if (field.kind === 'boolean') {
-    input = h('input', { id, type: 'checkbox', 'data-option': field.name, checked: field.value });
+    input = h('input', {
+      id,
+      type: 'checkbox',
+      'data-option': field.name,
+      checked: given === undefined ? field.value : given === 'true',
+    });
   } else {
     input = h(
       'select',
       { id, 'data-option': field.name },
-      ...field.values.map((v) => h('option', { value: v, selected: v === field.value }, v)),
+      ...field.values.map((v) => h('option', { value: v, selected: v === (given ?? field.value) }, v)),
     );
   }
   return h(
@@ -72,9 +78,18 @@ export class LossPicker {
     form: HTMLElement;
   }[] = [];
 
-  /** Lists `losses`; the first `preselect` supported ones start checked. */
-  /** Lists `losses`; `wanted` names (else the preferred ones, else the first supported) start checked. */
-  show(losses: readonly AnyLossFn[], wanted: readonly string[] = []): void {
+  /** Called when a card's "load the comparison" button is pressed, with the preset id. */
+  onPreset: (id: string) => void = () => {};
+
+  /**
+   * Lists `losses`; `wanted` names (else the preferred ones, else the first supported) start checked, with
+   * option values from `given` (per loss name, as typed) over the spec defaults.
+   */
+  show(
+    losses: readonly AnyLossFn[],
+    wanted: readonly string[] = [],
+    given: Readonly<Record<string, Readonly<Record<string, string>>>> = {},
+  ): void {
     const preselect = 2;
     this.entries = [];
     this.element.replaceChildren();
@@ -108,7 +123,13 @@ export class LossPicker {
         disabled: !plan.supported,
         checked: plan.supported && chosen.includes(spec.name),
       });
-      const form = h('div', { className: 'options' }, ...fields.map((f) => fieldInput(spec.id, f)));
+      const form = h(
+        'div',
+        { className: 'options' },
+        ...fields.map((f) => fieldInput(spec.id, f, given[spec.name]?.[f.name])),
+      );
+      const purpose = PURPOSES[spec.name];
+      const preset = presetById(purpose?.preset);
       const toggle = () => {
         form.hidden = !box.checked;
       };
@@ -128,6 +149,24 @@ export class LossPicker {
             h('code', { className: 'muted' }, spec.id),
           ),
           h('div', { className: 'summary' }, spec.summary),
+          h(
+            'div',
+            { className: 'purpose', 'data-testid': 'purpose' },
+            h('span', { className: 'badge scenario' }, 'for'),
+            ` ${purpose?.scenario ?? 'general use (no scenario of its own here)'} `,
+            preset
+              ? h(
+                  'button',
+                  {
+                    type: 'button',
+                    className: 'link',
+                    'data-preset': preset.id,
+                    onclick: () => this.onPreset(preset.id),
+                  },
+                  `load “${preset.title}”`,
+                )
+              : null,
+          ),
           ref
             ? h(
                 'div',
@@ -153,21 +192,48 @@ export class LossPicker {
     }
   }
 
+  /** Checked loss names and, per checked loss, the option values that differ from the spec's defaults. */
+  state(): { losses: string[]; options: Record<string, Record<string, string>> } {
+    const losses: string[] = [];
+    const options: Record<string, Record<string, string>> = {};
+    for (const entry of this.entries) {
+      if (!entry.box.checked || !entry.plan.supported) continue;
+      const name = entry.loss.spec.name;
+      losses.push(name);
+      for (const [option, value] of Object.entries(rawValues(entry.form))) {
+        const field = entry.fields.find((f) => f.name === option);
+        const fallback = field?.value === undefined ? '' : String(field.value);
+        if (String(value) === fallback) continue;
+        options[name] ??= {};
+        options[name][option] = String(value);
+      }
+    }
+    return { losses, options };
+  }
+
   /** The checked, supported losses with the options read from their forms. */
   selected(): LossChoice[] {
     const out: LossChoice[] = [];
     for (const entry of this.entries) {
       if (!entry.box.checked || !entry.plan.supported) continue;
-      const raw: Record<string, string | boolean> = {};
-      for (const input of Array.from(
-        entry.form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-option]'),
-      )) {
-        const name = input.dataset.option!;
-        raw[name] =
-          input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
-      }
-      out.push({ loss: entry.loss, plan: entry.plan, options: readOptions(entry.fields, raw) });
+      out.push({
+        loss: entry.loss,
+        plan: entry.plan,
+        options: readOptions(entry.fields, rawValues(entry.form)),
+      });
     }
     return out;
   }
+}
+
+/** The option values of a loss's form as typed (checkboxes as booleans). */
+function rawValues(form: HTMLElement): Record<string, string | boolean> {
+  const raw: Record<string, string | boolean> = {};
+  for (const input of Array.from(
+    form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('[data-option]'),
+  )) {
+    raw[input.dataset.option!] =
+      input instanceof HTMLInputElement && input.type === 'checkbox' ? input.checked : input.value;
+  }
+  return raw;
 }

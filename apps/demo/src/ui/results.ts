@@ -1,26 +1,33 @@
-// Live results of a comparison: a card per run (progress, stop, latest numbers, error) and the charts.
+// Live results of a comparison: a card per run (progress, stop, latest numbers, error), uPlot charts of
+// loss and test metrics, a results table with CSV/JSON export, and per-run diagnostics.
 import type { Family } from '../lib/adapters.js';
 import type { Dataset } from '../lib/datasets.js';
 import type { Run, Teacher } from '../lib/train.js';
-import {
-  drawBoundary,
-  drawScatter,
-  lineChart,
-  RUN_COLORS,
-  reliabilityChart,
-  rocChart,
-  type Series,
-} from './charts.js';
+import { drawBoundary, drawScatter, reliabilityChart, rocChart, type Series } from './charts.js';
 import { h } from './dom.js';
+import { ema, type Line, Plot, runColor, runDashCss } from './plots.js';
+import { resultsTable } from './results-table.js';
+
+/** How the loss chart is drawn (from the chart controls). */
+export interface ChartView {
+  readonly log: boolean;
+  readonly ema: number;
+  /** `raw` values, or each run divided by |its step-1 value| (keeps the sign, so direction is kept). */
+  readonly scale: 'raw' | 'relative';
+}
 
 export interface Comparison {
   readonly runs: readonly Run[];
   readonly family: Family;
   readonly dataset: Dataset;
   readonly teacher?: Teacher;
+  /** The settings that produced it, as `name: value` (shown and exported with the results). */
+  readonly settings: Readonly<Record<string, string>>;
+  /** The URL of the configuration. */
+  readonly url: string;
 }
 
-const color = (i: number) => RUN_COLORS[i % RUN_COLORS.length]!;
+const color = runColor;
 const pct = (v: number | undefined) =>
   v === undefined || Number.isNaN(v) ? '–' : `${(v * 100).toFixed(1)}%`;
 
@@ -45,13 +52,7 @@ function card(run: Run, index: number): Card {
   const element = h(
     'div',
     { 'data-testid': 'run', 'data-run': run.id },
-    h(
-      'div',
-      { className: 'run-head' },
-      h('span', { className: 'swatch', style: `background:${color(index)}` }),
-      h('strong', {}, run.loss.spec.name),
-      status,
-    ),
+    h('div', { className: 'run-head' }, swatch(index), h('strong', {}, run.loss.spec.name), status),
     progress,
     stats,
     error,
@@ -78,14 +79,11 @@ function card(run: Run, index: number): Card {
   return { element, update };
 }
 
-function legend(runs: readonly Run[]): HTMLElement {
-  return h(
-    'div',
-    { className: 'legend' },
-    ...runs.map((run, i) =>
-      h('span', {}, h('span', { className: 'swatch', style: `background:${color(i)}` }), run.loss.spec.name),
-    ),
-  );
+function swatch(index: number): HTMLElement {
+  return h('span', {
+    className: 'swatch',
+    style: `border-top: 3px ${runDashCss(index)} ${color(index)}`,
+  });
 }
 
 /** A captioned square canvas drawn by `draw`. */
@@ -102,17 +100,41 @@ function chartBox(svg: string): HTMLElement {
 interface View {
   readonly comparison: Comparison;
   readonly cards: Card[];
-  readonly charts: HTMLElement;
+  readonly lossPlot: Plot;
+  readonly metricPlot: Plot;
+  readonly ecePlot: Plot | undefined;
+  readonly table: HTMLElement;
+  readonly extra: HTMLElement;
   readonly perRun: HTMLElement;
 }
 
 const views = new WeakMap<HTMLElement, View>();
 
-/** Draws `comparison` into `container`: cards are kept and updated, charts redrawn. */
-export function renderComparison(container: HTMLElement, comparison: Comparison): void {
+/** The metric the family is scored on (table column and chart axis). */
+export function metricLabel(family: Family): string {
+  return family === 'metric'
+    ? '1-NN test accuracy'
+    : family === 'retrieval'
+      ? 'recall@1 (test)'
+      : 'test accuracy';
+}
+
+/** Loss curve points of a run as drawn: relative (÷ |first|) or raw, then EMA-smoothed. */
+export function lossPoints(run: Run, view: ChartView): [number, number][] {
+  const first = Math.abs(run.losses[0] ?? 1);
+  const scale = view.scale === 'relative' && first > 1e-8 ? first : 1;
+  return ema(
+    run.losses.map((v) => v / scale),
+    view.ema,
+  ).map((v, step) => [step + 1, v]);
+}
+
+/** Draws `comparison` into `container`: cards are kept and updated, charts get new data. */
+export function renderComparison(container: HTMLElement, comparison: Comparison, chartView: ChartView): void {
   const { runs, family, dataset, teacher } = comparison;
   let view = views.get(container);
   if (view?.comparison !== comparison) {
+    for (const old of [view?.lossPlot, view?.metricPlot, view?.ecePlot]) old?.destroy();
     const teacherLine =
       family === 'distillation' && teacher
         ? h(
@@ -121,71 +143,89 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
             `teacher (${dataset.teacherHidden.join('-')} hidden) test accuracy ${pct(teacher.accuracy)}`,
           )
         : '';
+    const calibrated = family === 'classification' || family === 'distillation';
     view = {
       comparison,
       cards: runs.map(card),
-      charts: h('div', { className: 'charts' }),
+      lossPlot: new Plot('loss'),
+      metricPlot: new Plot(family === 'distillation' ? 'student-teacher' : 'accuracy'),
+      ecePlot: calibrated ? new Plot('ece') : undefined,
+      table: h('div', { className: 'table-box' }),
+      extra: h('div', { className: 'charts' }),
       perRun: h('div', { className: 'per-run' }),
     };
     views.set(container, view);
     container.replaceChildren(
+      h(
+        'div',
+        { className: 'settings-line', 'data-testid': 'settings-line' },
+        h('strong', {}, 'Settings: '),
+        Object.entries(comparison.settings)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' · '),
+      ),
       h('div', { className: 'run-cards' }, ...view.cards.map((c) => c.element)),
-      legend(runs),
       teacherLine,
-      view.charts,
+      h(
+        'div',
+        { className: 'charts' },
+        view.lossPlot.element,
+        view.metricPlot.element,
+        view.ecePlot?.element ?? '',
+      ),
+      view.table,
+      view.extra,
       view.perRun,
     );
   }
   for (const c of view.cards) c.update();
-  const { charts, perRun } = view;
-  const steps = Math.max(...runs.map((r) => r.config.steps));
-  // Losses live on different scales (a triplet hinge near 0.05, proxy-anchor near 10): each curve is
-  // divided by its first value so their shapes compare; the cards show the raw values.
-  const lossSeries: Series[] = runs.map((run, i) => {
-    const first = Math.abs(run.losses[0] ?? 1);
-    const scale = first > 1e-8 ? first : 1;
-    return {
-      id: run.id,
-      label: run.loss.spec.name,
-      color: color(i),
-      points: run.losses.map((v, step) => [step + 1, v / scale] as const),
-    };
-  });
-  const accuracySeries: Series[] = runs.map((run, i) => ({
-    id: run.id,
+  const lossLines: Line[] = runs.map((run, i) => ({
     label: run.loss.spec.name,
-    color: color(i),
-    points: run.evaluations.map((e) => [e.step, e.accuracy] as const),
+    index: i,
+    points: lossPoints(run, chartView),
   }));
-  const accTitle =
-    family === 'metric'
-      ? '1-NN test accuracy'
-      : family === 'retrieval'
-        ? 'recall@1 (test)'
-        : family === 'distillation'
-          ? 'student vs teacher test accuracy'
-          : 'test accuracy';
+  view.lossPlot.update(lossLines, {
+    title: `training loss${chartView.scale === 'relative' ? ' ÷ |step-1 value|' : ''}${chartView.ema > 0 ? `, EMA ${chartView.ema}` : ''}`,
+    xLabel: 'step',
+    yLabel: chartView.scale === 'relative' ? 'loss ÷ |first|' : 'loss',
+    log: chartView.log,
+  });
+  const metricLines: Line[] = runs.map((run, i) => ({
+    label: run.loss.spec.name,
+    index: i,
+    points: run.evaluations.map((e) => [e.step, e.accuracy * 100] as [number, number]),
+  }));
   if (family === 'distillation' && teacher) {
-    accuracySeries.push({
-      id: 'teacher',
+    const last = Math.max(1, ...runs.map((r) => r.step));
+    metricLines.push({
       label: 'teacher',
-      color: '#111',
-      dashed: true,
+      index: runs.length,
+      reference: true,
       points: [
-        [0, teacher.accuracy],
-        [steps, teacher.accuracy],
+        [0, teacher.accuracy * 100],
+        [last, teacher.accuracy * 100],
       ],
     });
   }
-  charts.replaceChildren(
-    chartBox(lineChart('loss', 'training loss ÷ its step-1 value', lossSeries, { xMax: steps })),
-    chartBox(
-      lineChart(family === 'distillation' ? 'student-teacher' : 'accuracy', accTitle, accuracySeries, {
-        xMax: steps,
-        yRange: [0, 1],
-      }),
-    ),
+  view.metricPlot.update(metricLines, {
+    title: family === 'distillation' ? 'student vs teacher test accuracy' : metricLabel(family),
+    xLabel: 'step',
+    yLabel: `${metricLabel(family)} (%)`,
+    yRange: [0, 100],
+    decimals: 1,
+    unit: ' %',
+  });
+  view.ecePlot?.update(
+    runs.map((run, i) => ({
+      label: run.loss.spec.name,
+      index: i,
+      points: run.evaluations.map((e) => [e.step, e.ece ?? Number.NaN] as [number, number]),
+    })),
+    { title: 'expected calibration error (lower is better)', xLabel: 'step', yLabel: 'ECE', decimals: 3 },
   );
+  resultsTable(view.table, comparison);
+  const { extra, perRun } = view;
+  extra.replaceChildren();
   if (family === 'retrieval') {
     const rocs: Series[] = runs.flatMap((run, i) => {
       const r = run.evaluations.at(-1)?.roc;
@@ -201,8 +241,8 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
         : [];
     });
     const aucText = rocs.map((s) => s.label).join(' · ');
-    charts.append(chartBox(rocChart('ROC (same-class query/doc pairs)', rocs)));
-    charts.append(h('div', { className: 'auc', 'data-testid': 'auc' }, aucText));
+    extra.append(chartBox(rocChart('ROC (same-class query/doc pairs)', rocs)));
+    extra.append(h('div', { className: 'auc', 'data-testid': 'auc' }, aucText));
   }
   perRun.replaceChildren();
   runs.forEach((run, i) => {
@@ -233,4 +273,10 @@ export function renderComparison(container: HTMLElement, comparison: Comparison)
     }
     if (cell.childElementCount > 1) perRun.append(cell);
   });
+}
+
+/** Fits the live charts to their containers (after a resize). */
+export function resizeCharts(container: HTMLElement): void {
+  const view = views.get(container);
+  for (const plot of [view?.lossPlot, view?.metricPlot, view?.ecePlot]) plot?.resize();
 }
