@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from '@xent/core';
 import { blocks, type CceEngine, type CceSettings } from './engine.js';
 
-/** Kernel names the fused backends register (`@xent/cce/register`: cpu, `@xent/cce/webgpu`: webgpu). */
+/** Kernel names the fused backends register (`@xent/cce/cpu`: cpu, `@xent/cce/webgpu`: webgpu). */
 export const CCE_FORWARD = 'XentCceForward';
 export const CCE_BACKWARD_EMBEDDINGS = 'XentCceBackwardEmbeddings';
 export const CCE_BACKWARD_CLASSIFIER = 'XentCceBackwardClassifier';

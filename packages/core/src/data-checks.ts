@@ -55,7 +55,11 @@ function position(shape: readonly number[], flat: number): string {
 }
 
 function failure(fn: string, argument: string, rule: ElementRule, value: number, at: string, note?: string) {
-  return new XentError(rule.code, { fn, argument, expected: rule.expected, received: `${value} at ${at}` }, note);
+  return new XentError(
+    rule.code,
+    { fn, argument, expected: rule.expected, received: `${value} at ${at}` },
+    note,
+  );
 }
 
 /**

@@ -1,4 +1,12 @@
 export {
+  checkElements,
+  dataChecksInFlight,
+  type ElementRule,
+  hostReadable,
+  settleDataChecks,
+  throwDeferredFailure,
+} from './data-checks.js';
+export {
   type AnyLossFn,
   type AnyLossSpec,
   defineLoss,
@@ -70,14 +78,6 @@ export {
 export { stopGradient } from './primitives/stop-gradient.js';
 export { seededRandom } from './random.js';
 export { reduceLosses } from './reduce.js';
-export {
-  checkElements,
-  dataChecksInFlight,
-  type ElementRule,
-  hostReadable,
-  settleDataChecks,
-  throwDeferredFailure,
-} from './data-checks.js';
 export { registry } from './registry.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 export {

@@ -92,7 +92,9 @@ describeBackends(['webgpu'], () => {
     checkFinite('probe', 'x', tf.tensor1d([0, 1]));
     await settleDataChecks();
     checkClassIds('probe', 'ids', ids, 2, -100);
-    await expect(settleDataChecks()).rejects.toThrow('probe(ids): expected class ids in [0, 2) or ignoreIndex -100, received 2 at [2]');
+    await expect(settleDataChecks()).rejects.toThrow(
+      'probe(ids): expected class ids in [0, 2) or ignoreIndex -100, received 2 at [2]',
+    );
     ids.dispose();
   });
 });

@@ -170,7 +170,9 @@ describe('defineLoss', () => {
     registry.register(toyLoss);
     expect(registry.get('test/toy')).toBe(toyLoss);
     expect(registry.list({ family: 'classification' })).toContain(toyLoss);
-    expectXentError(() => registry.get('test/tox'), 'UNKNOWN_LOSS', { includes: ['registry.get', "'test/tox'"] });
+    expectXentError(() => registry.get('test/tox'), 'UNKNOWN_LOSS', {
+      includes: ['registry.get', "'test/tox'"],
+    });
     registry.unregister('test/toy');
   });
   it('registers another copy of a loss (ESM and CJS builds in one process) once, and refuses a different loss under its id', () => {

@@ -37,7 +37,11 @@ const inputs = [
  * @see https://arxiv.org/abs/2010.02666
  * @example const loss = marginMseLoss(sPos, sNeg, tf.sub(tPos.expandDims(1), tNeg));
  */
-export const marginMseLoss = /* @__PURE__ */ defineLoss<typeof inputs, MarginMseLossOptions, Record<never, never>>({
+export const marginMseLoss = /* @__PURE__ */ defineLoss<
+  typeof inputs,
+  MarginMseLossOptions,
+  Record<never, never>
+>({
   id: 'xent/margin-mse',
   name: 'marginMseLoss',
   family: 'retrieval',

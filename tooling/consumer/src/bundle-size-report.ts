@@ -17,6 +17,9 @@ names['@xent/cce'] = ['linearCrossEntropy'];
 const rows = await measure(dir, names);
 console.log('| package | import | minified | budget |\n|---|---|---:|---:|');
 for (const r of rows) {
-  const budget = r.what.startsWith('(') || r.what === '/register' ? '' : `${budgetFor(r.pkg) / KIB} KiB${r.bytes > budgetFor(r.pkg) ? ' **over**' : ''}`;
+  const budget =
+    r.what.startsWith('(') || r.what === '/register'
+      ? ''
+      : `${budgetFor(r.pkg) / KIB} KiB${r.bytes > budgetFor(r.pkg) ? ' **over**' : ''}`;
   console.log(`| ${r.pkg} | ${r.what} | ${(r.bytes / KIB).toFixed(1)} KiB | ${budget} |`);
 }

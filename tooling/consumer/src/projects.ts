@@ -1,7 +1,7 @@
 import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Staged } from './stage.js';
 import { run } from './run.js';
+import type { Staged } from './stage.js';
 
 /** The tfjs release the packages are built and tested against. */
 export const TFJS = '4.22.0';
@@ -19,7 +19,10 @@ export function consumerProject(
 ): string {
   const dir = join(staged.dir, `app-${label}`);
   mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), `${JSON.stringify({ name: `consumer-${label}`, private: true, type: 'module' }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'package.json'),
+    `${JSON.stringify({ name: `consumer-${label}`, private: true, type: 'module' }, null, 2)}\n`,
+  );
   const local = [...new Set(['@xent/core', ...packages])].map((name) => {
     const tarball = staged.tarballs[name];
     if (!tarball) throw new Error(`no tarball for ${name}`);

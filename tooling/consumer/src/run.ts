@@ -1,7 +1,12 @@
 import { spawnSync } from 'node:child_process';
 
 /** Runs a command; throws with its whole output (the cause) when it fails. Returns stdout. */
-export function run(command: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): string {
+export function run(
+  command: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): string {
   const result = spawnSync(command, args, {
     cwd,
     env: { ...process.env, ...env },

@@ -37,7 +37,10 @@ export function stage(): Staged {
       throw new Error(`${name} is not built (${pkg}/dist): run \`pnpm exec turbo run build\` first`);
     }
   }
-  const exclude = ['node_modules', '.turbo', 'test-results', '*.tsbuildinfo'].flatMap((p) => ['--exclude', p]);
+  const exclude = ['node_modules', '.turbo', 'test-results', '*.tsbuildinfo'].flatMap((p) => [
+    '--exclude',
+    p,
+  ]);
   run(
     'bash',
     [
@@ -49,7 +52,11 @@ export function stage(): Staged {
   // changesets reads the repository's git state; the copy gets a one-commit history on main.
   run('git', ['init', '-q', '-b', 'main'], workspace);
   run('git', ['-c', 'user.name=xent', '-c', 'user.email=xent@localhost', 'add', '-A'], workspace);
-  run('git', ['-c', 'user.name=xent', '-c', 'user.email=xent@localhost', 'commit', '-qm', 'stage'], workspace);
+  run(
+    'git',
+    ['-c', 'user.name=xent', '-c', 'user.email=xent@localhost', 'commit', '-qm', 'stage'],
+    workspace,
+  );
   run(process.execPath, [join(ROOT, 'node_modules/@changesets/cli/bin.js'), 'version'], workspace);
   linkWorkspaceDependencies(workspace);
   const tarballs: Record<string, string> = {};
@@ -78,7 +85,9 @@ function linkWorkspaceDependencies(workspace: string): void {
     .filter((group) => existsSync(join(workspace, group)))
     .flatMap((group) => readdirSync(join(workspace, group)).map((f) => join(workspace, group, f)))
     .filter((dir) => existsSync(join(dir, 'package.json')));
-  const byName = new Map(folders.map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]));
+  const byName = new Map(
+    folders.map((dir) => [JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')).name, dir]),
+  );
   for (const dir of folders) {
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
     const ranges = { ...manifest.dependencies, ...manifest.devDependencies, ...manifest.peerDependencies };

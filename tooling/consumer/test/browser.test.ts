@@ -33,7 +33,12 @@ interface Report {
 }
 
 /** Float32 agreement between backends: |a − e| ≤ atol + rtol·|e|. */
-function mismatches(actual: readonly number[], expected: readonly number[], atol: number, rtol: number): string[] {
+function mismatches(
+  actual: readonly number[],
+  expected: readonly number[],
+  atol: number,
+  rtol: number,
+): string[] {
   if (actual.length !== expected.length) return [`length ${actual.length} vs ${expected.length}`];
   const out: string[] = [];
   actual.forEach((a, i) => {
@@ -79,9 +84,13 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
     try {
       const page = await browser.context.newPage();
       await page.goto(served.url);
-      await page.waitForFunction(() => (window as { __xentReport?: unknown }).__xentReport !== undefined, undefined, {
-        timeout: 540_000,
-      });
+      await page.waitForFunction(
+        () => (window as { __xentReport?: unknown }).__xentReport !== undefined,
+        undefined,
+        {
+          timeout: 540_000,
+        },
+      );
       report = (await page.evaluate(() => (window as { __xentReport?: unknown }).__xentReport)) as Report;
     } finally {
       await browser.close();
@@ -98,14 +107,17 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
   });
 
   it('every backend is available (SwiftShader gives webgl and webgpu)', () => {
-    for (const [name, entry] of Object.entries(report.backends)) expect(entry.unavailable, name).toBeUndefined();
+    for (const [name, entry] of Object.entries(report.backends))
+      expect(entry.unavailable, name).toBeUndefined();
   });
 
   it('cpu: every registered loss gives a finite value and gradient', () => {
     const cpu = report.backends.cpu!;
     expect(Object.keys(cpu.losses).length).toBeGreaterThan(40);
     const bad = Object.entries(cpu.losses)
-      .filter(([, r]) => r.error !== undefined || !Number.isFinite(r.value) || !r.grad!.every(Number.isFinite))
+      .filter(
+        ([, r]) => r.error !== undefined || !Number.isFinite(r.value) || !r.grad!.every(Number.isFinite),
+      )
       .map(([id, r]) => `${id}: ${r.error ?? r.value}`);
     expect(bad).toEqual([]);
   });

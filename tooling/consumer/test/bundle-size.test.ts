@@ -15,7 +15,9 @@ const METRIC_CEILING = 18 * KIB;
 
 let rows: SizeRow[] = [];
 beforeAll(async () => {
-  const names = lastJson<Record<string, string[]>>(run(process.execPath, [join(dir, 'loss-names.mjs'), ...LOSS_PACKAGES], dir));
+  const names = lastJson<Record<string, string[]>>(
+    run(process.execPath, [join(dir, 'loss-names.mjs'), ...LOSS_PACKAGES], dir),
+  );
   rows = await measure(dir, names);
 });
 
@@ -30,7 +32,9 @@ describe('bundle size of one imported loss (esbuild, minified, tfjs and @xent/co
       // A second copy of the package in /register would double it.
       expect(register).toBeLessThanOrEqual(whole * 1.1);
       const limit = pkg === '@xent/metric' ? METRIC_CEILING : budgetFor(pkg);
-      const over = losses.filter((r) => r.bytes > limit).map((r) => `${r.what} ${(r.bytes / KIB).toFixed(1)} KiB`);
+      const over = losses
+        .filter((r) => r.bytes > limit)
+        .map((r) => `${r.what} ${(r.bytes / KIB).toFixed(1)} KiB`);
       expect(over, `over ${(limit / KIB).toFixed(0)} KiB`).toEqual([]);
       // Tree-shaking works: one loss is well below the whole package.
       expect(Math.min(...losses.map((r) => r.bytes))).toBeLessThan(whole / 2);

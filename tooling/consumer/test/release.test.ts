@@ -8,14 +8,24 @@ const staged = inject('staged');
 function tarball(name: string) {
   const path = staged.tarballs[name]!;
   const files = execFileSync('tar', ['-tzf', path], { encoding: 'utf8' }).trim().split('\n');
-  const manifest = JSON.parse(execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }));
+  const manifest = JSON.parse(
+    execFileSync('tar', ['-xzOf', path, 'package/package.json'], { encoding: 'utf8' }),
+  );
   return { files, manifest };
 }
 
 describe('release tarballs', () => {
   it('packs every publishable package', () => {
     expect(Object.keys(staged.tarballs).sort()).toEqual(
-      expect.arrayContaining(['@xent/cce', '@xent/core', '@xent/distill', '@xent/losses', '@xent/metric', '@xent/retrieval', '@xent/testing']),
+      expect.arrayContaining([
+        '@xent/cce',
+        '@xent/core',
+        '@xent/distill',
+        '@xent/losses',
+        '@xent/metric',
+        '@xent/retrieval',
+        '@xent/testing',
+      ]),
     );
   });
   for (const name of Object.keys(staged.tarballs).sort()) {
@@ -24,12 +34,25 @@ describe('release tarballs', () => {
       expect(manifest.version).toBe(staged.versions[name]);
       expect(manifest.version).not.toBe('0.0.0');
       expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
-      const ranges = JSON.stringify([manifest.dependencies, manifest.peerDependencies, manifest.optionalDependencies]);
+      const ranges = JSON.stringify([
+        manifest.dependencies,
+        manifest.peerDependencies,
+        manifest.optionalDependencies,
+      ]);
       expect(ranges).not.toMatch(/workspace:|catalog:/);
       for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@xent/'))) {
         expect(manifest.dependencies[dep]).toBe(`^${staged.versions[dep]}`);
       }
-      for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', 'dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts']) {
+      for (const file of [
+        'LICENSE',
+        'README.md',
+        'CHANGELOG.md',
+        'package.json',
+        'dist/index.js',
+        'dist/index.cjs',
+        'dist/index.d.ts',
+        'dist/index.d.cts',
+      ]) {
         expect(files).toContain(`package/${file}`);
       }
       expect(files.some((f) => f.endsWith('.test.ts'))).toBe(false);

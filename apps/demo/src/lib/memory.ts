@@ -18,6 +18,11 @@ type Fused = (embeddings: tf.Tensor, classifier: tf.Tensor, targets: tf.Tensor) 
 // @xent/cce's entry, when the workspace has it (its `linearCrossEntropy` is a plain function, not a
 // registry spec).
 const cceModules = import.meta.glob<{ linearCrossEntropy?: Fused }>('../../../../packages/cce/src/index.ts');
+// Its side-effect entries that register the fused kernels (`@xent/cce/cpu`, `@xent/cce/webgpu`).
+const cceKernelModules = import.meta.glob([
+  '../../../../packages/cce/src/cpu.ts',
+  '../../../../packages/cce/src/webgpu.ts',
+]);
 
 /** `linearCrossEntropy`: from the registry if a package registered it, else from @xent/cce's source. */
 export async function findLinearCrossEntropy(): Promise<Fused | undefined> {
@@ -31,7 +36,13 @@ export async function findLinearCrossEntropy(): Promise<Fused | undefined> {
       registered(...plan.roles.map((role) => (role === 'features' ? e : role === 'classifier' ? c : y)));
   }
   const load = Object.values(cceModules)[0];
-  return load ? (await load()).linearCrossEntropy : undefined;
+  if (!load) return undefined;
+  for (const [path, loadKernels] of Object.entries(cceKernelModules)) {
+    // The webgpu entry needs tfjs's webgpu backend module; it is loaded only when that backend is active.
+    if (path.endsWith('webgpu.ts') && tf.getBackend() !== 'webgpu') continue;
+    await loadKernels();
+  }
+  return (await load()).linearCrossEntropy;
 }
 
 type Compute = (e: tf.Tensor, c: tf.Tensor, y: tf.Tensor) => tf.Scalar;
