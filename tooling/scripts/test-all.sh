@@ -14,6 +14,8 @@ echo "== scaffolder creates a package that builds, tests and registers (empty np
 fresh=$(mktemp -d)
 npm_config_cache="$fresh/npm" XDG_CACHE_HOME="$fresh/xdg" bash tooling/scripts/scaffold-smoke-test.sh
 rm -rf "$fresh"
+echo "== plugin author outside the repository: npm create xent-plugin, install, test, build, publish checks"
+bash tooling/scripts/plugin-starter-test.sh
 echo "== tests (sources, and the consumer matrix: released tarballs in Node and in Chromium)"
 mkdir -p .cache
 status=0

@@ -23,7 +23,7 @@ export function setup(project: TestProject): void {
     consumerProject(
       staged,
       'all',
-      Object.keys(staged.tarballs),
+      Object.keys(staged.tarballs).filter((name) => name.startsWith('@xent/')),
       [
         `@tensorflow/tfjs@${TFJS}`,
         `@tensorflow/tfjs-backend-wasm@${TFJS}`,

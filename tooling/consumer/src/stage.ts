@@ -33,7 +33,8 @@ export function stage(): Staged {
   const workspace = join(dir, 'workspace');
   mkdirSync(workspace);
   for (const { name, dir: pkg } of publishable()) {
-    if (!existsSync(join(pkg, 'dist', 'index.js'))) {
+    const built = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).scripts?.build !== undefined;
+    if (built && !existsSync(join(pkg, 'dist', 'index.js'))) {
       throw new Error(`${name} is not built (${pkg}/dist): run \`pnpm exec turbo run build\` first`);
     }
   }

@@ -43,23 +43,18 @@ describe('release tarballs', () => {
       for (const dep of Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@xent/'))) {
         expect(manifest.dependencies[dep]).toBe(`^${staged.versions[dep]}`);
       }
-      for (const file of [
-        'LICENSE',
-        'README.md',
-        'CHANGELOG.md',
-        'package.json',
-        'dist/index.js',
-        'dist/index.cjs',
-        'dist/index.d.ts',
-        'dist/index.d.cts',
-      ]) {
+      // Library packages ship both builds with types; create-xent-plugin ships its bin and template.
+      const builds = manifest.bin
+        ? []
+        : ['dist/index.js', 'dist/index.cjs', 'dist/index.d.ts', 'dist/index.d.cts'];
+      for (const file of ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json', ...builds]) {
         expect(files).toContain(`package/${file}`);
       }
       expect(files.some((f) => f.endsWith('.test.ts'))).toBe(false);
       expect(manifest.license).toBe('MIT');
       expect(manifest.homepage).toMatch(/^https:\/\//);
       expect(manifest.bugs?.url).toMatch(/^https:\/\//);
-      expect(manifest.repository?.directory).toBe(`packages/${name.slice('@xent/'.length)}`);
+      expect(manifest.repository?.directory).toBe(`packages/${name.replace('@xent/', '')}`);
       expect(manifest.publishConfig?.access).toBe('public');
     });
   }
