@@ -13,15 +13,9 @@ import {
   XentError,
 } from '@xent/core';
 import { chunkedEngine } from './chunked-engine.js';
-import { DENSE_LIMIT, denseRows } from './dense-path.js';
 import type { CceEngine, CceSettings } from './engine.js';
 import { fusedEngineFor } from './fused-engine.js';
-import {
-  type CceImpl,
-  type LinearCrossEntropyOptions,
-  type ResolvedCceOptions,
-  resolveOptions,
-} from './options.js';
+import { type LinearCrossEntropyOptions, type ResolvedCceOptions, resolveOptions } from './options.js';
 
 const FN = 'linearCrossEntropy';
 
@@ -85,19 +79,10 @@ export function linearCrossEntropy(
       if (b) checkFinite(FN, 'options.bias', b);
       checkClassIds(FN, 'targets', y, v, resolved.ignoreIndex);
     }
+    const engine = chooseEngine(resolved);
+    const rows = rowLosses(engine, settingsOf(resolved), resolved, v);
     const valid = tf.cast(tf.notEqual(y, resolved.ignoreIndex), 'float32') as tf.Tensor1D;
-    const path = choosePath(resolved.impl, fusedEngineFor(tf.getBackend()) !== undefined, e.shape[0], v);
-    let perRow: tf.Tensor1D;
-    if (path === 'dense') perRow = denseRows(e, c, y, valid, b, resolved);
-    else {
-      const rows = rowLosses(
-        path === 'fused' ? fusedEngine() : chunkedEngine,
-        settingsOf(resolved),
-        resolved,
-        v,
-      );
-      perRow = (b ? rows(e, c, y, valid, b) : rows(e, c, y, valid)) as tf.Tensor1D;
-    }
+    const perRow = b ? rows(e, c, y, valid, b) : rows(e, c, y, valid);
     if (resolved.reduction === 'none') return perRow;
     const total = tf.sum(perRow);
     if (resolved.reduction === 'sum') return total;
@@ -115,19 +100,11 @@ function settingsOf(options: ResolvedCceOptions): CceSettings {
   };
 }
 
-/** Which computation runs (see {@link choosePath}). */
-export type CcePath = 'fused' | 'chunked' | 'dense';
-
-/**
- * The path for `impl` on a backend with or without registered fused kernels, at `N` tokens and `V`
- * classes. `'auto'` takes the fused kernels where registered, else the chunked composite, and computes
- * densely when the whole `N × V` is at most {@link DENSE_LIMIT} logits (smaller than one chunked tile).
- * `impl: 'fused'` without kernels throws `BACKEND_UNAVAILABLE`.
- */
-export function choosePath(impl: CceImpl, hasFused: boolean, n: number, v: number): CcePath {
-  if (impl === 'chunked' || impl === 'dense') return impl;
-  if (hasFused) return 'fused';
-  if (impl === 'fused') {
+function chooseEngine(options: ResolvedCceOptions): CceEngine {
+  if (options.impl === 'chunked') return chunkedEngine;
+  const fused = fusedEngineFor(tf.getBackend());
+  if (fused) return fused;
+  if (options.impl === 'fused') {
     throw new XentError('BACKEND_UNAVAILABLE', {
       fn: FN,
       argument: 'options.impl',
@@ -136,11 +113,7 @@ export function choosePath(impl: CceImpl, hasFused: boolean, n: number, v: numbe
       received: `'fused' on backend '${tf.getBackend()}'`,
     });
   }
-  return n * v <= DENSE_LIMIT ? 'dense' : 'chunked';
-}
-
-function fusedEngine(): CceEngine {
-  return fusedEngineFor(tf.getBackend())!;
+  return chunkedEngine;
 }
 
 /**

@@ -1,11 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { checkOption, invalidOption, type OptionSpec, type Reduction } from '@xent/core';
 
-/**
- * Which implementation runs: the fused kernels of the active backend, the chunked tfjs composite, or
- * plain dense tfjs ops over the full `[N, V]` logits (what `'auto'` picks for tiny problems).
- */
-export type CceImpl = 'auto' | 'fused' | 'chunked' | 'dense';
+/** Which implementation runs: the fused kernels of the active backend, or the chunked tfjs composite. */
+export type CceImpl = 'auto' | 'fused' | 'chunked';
 
 /** Options for {@link linearCrossEntropy}. */
 export interface LinearCrossEntropyOptions {
@@ -27,19 +24,11 @@ export interface LinearCrossEntropyOptions {
    * @defaultValue 2⁻²⁸ (CCE's float32 choice: ε/32)
    */
   readonly gradFilterEps?: number;
-  /**
-   * Vocabulary rows per block.
-   * @defaultValue per path: chunked from the shape (tiles of ≤ 256 Ki logits, classifier blocks of ≤ 1 Mi
-   * floats, at least 32 rows), 64 cpu kernel, 32 WGSL tiles
-   */
+  /** Vocabulary rows per block. @defaultValue per path: 2048 chunked, 64 cpu kernel, 32 WGSL tiles */
   readonly vocabBlock?: number;
-  /** Tokens per block. @defaultValue per path: min(N, 2048) chunked, 32 cpu kernel, 32 WGSL tiles */
+  /** Tokens per block. @defaultValue per path: 1024 chunked, 32 cpu kernel, 32 WGSL tiles */
   readonly tokenBlock?: number;
-  /**
-   * `'auto'`: the fused kernel where one is registered for the backend (cpu, webgpu), else dense when
-   * N·V ≤ 65,536 (below one chunked tile), else chunked. `'dense'` materialises the `[N, V]` logits.
-   * @defaultValue 'auto'
-   */
+  /** `'auto'`: the fused kernel where one is registered for the backend (cpu, webgpu), else chunked. @defaultValue 'auto' */
   readonly impl?: CceImpl;
   /** Check targets against `[0, V)` and inputs for NaN/Inf (reads the data). @defaultValue true */
   readonly validate?: boolean;
@@ -71,7 +60,7 @@ const SPECS: Record<Exclude<keyof LinearCrossEntropyOptions, 'bias'>, OptionSpec
   gradFilterEps: { type: 'number', min: 0, max: 1, description: 'gradient filter threshold (0 = off)' },
   vocabBlock: { type: 'number', integer: true, min: 1, description: 'vocabulary rows per block' },
   tokenBlock: { type: 'number', integer: true, min: 1, description: 'tokens per block' },
-  impl: { type: 'enum', values: ['auto', 'fused', 'chunked', 'dense'], description: 'implementation' },
+  impl: { type: 'enum', values: ['auto', 'fused', 'chunked'], description: 'implementation' },
   validate: { type: 'boolean', description: 'check targets and finiteness' },
 };
 

@@ -10,7 +10,6 @@ import {
   TILE_BUDGET,
 } from '../src/chunk-plan.js';
 import { linearCrossEntropy } from '../src/index.js';
-import { choosePath } from '../src/linear-cross-entropy.js';
 import { denseLoss, expectMatchesDense } from './dense.js';
 
 describe('chunkPlan (block sizes of the chunked path)', () => {
@@ -51,25 +50,6 @@ describe('chunkPlan (block sizes of the chunked path)', () => {
       vocabBlock: 13,
     });
     expect(chunkPlan(7, 13, 5, { vocabBlock: 2 })).toEqual({ tokenBlock: 7, vocabBlock: 2 });
-  });
-});
-
-describe('choosePath (which computation for which shape and backend)', () => {
-  it("'auto': fused kernels where registered, dense up to 65,536 logits, chunked beyond", () => {
-    expect(choosePath('auto', true, 16, 1000)).toBe('fused');
-    expect(choosePath('auto', true, 8192, 256_000)).toBe('fused');
-    expect(choosePath('auto', false, 16, 1000)).toBe('dense');
-    expect(choosePath('auto', false, 64, 1024)).toBe('dense'); // exactly 2^16
-    expect(choosePath('auto', false, 64, 1025)).toBe('chunked');
-    expect(choosePath('auto', false, 2048, 32_000)).toBe('chunked');
-  });
-  it('explicit choices win; fused without kernels throws BACKEND_UNAVAILABLE', () => {
-    expect(choosePath('chunked', true, 16, 1000)).toBe('chunked');
-    expect(choosePath('dense', true, 8192, 256_000)).toBe('dense');
-    expect(choosePath('fused', true, 16, 1000)).toBe('fused');
-    expect(() => choosePath('fused', false, 16, 1000)).toThrowError(
-      expect.objectContaining({ code: 'BACKEND_UNAVAILABLE' }),
-    );
   });
 });
 

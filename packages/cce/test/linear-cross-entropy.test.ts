@@ -45,9 +45,9 @@ const CASES: readonly Case[] = [
   },
 ];
 
-const IMPLS: Record<string, readonly ('fused' | 'chunked' | 'dense')[]> = {
-  cpu: ['fused', 'chunked', 'dense'],
-  wasm: ['chunked', 'dense'],
+const IMPLS: Record<string, readonly ('fused' | 'chunked')[]> = {
+  cpu: ['fused', 'chunked'],
+  wasm: ['chunked'],
   webgpu: ['fused', 'chunked'],
 };
 
