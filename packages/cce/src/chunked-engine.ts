@@ -49,6 +49,16 @@ function forwardTile(
   return finishLogits(z, bias, softcap);
 }
 
+/** Rows `[start, end)` of `x`: `x` itself when that is all of it (no copy; see {@link release}). */
+function rowsOf<T extends tf.Tensor>(x: T, start: number, end: number): T {
+  return start === 0 && end === x.shape[0] ? x : takeRows(x, start, end - start);
+}
+
+/** Disposes the blocks of {@link rowsOf} that are copies. */
+function release(whole: tf.Tensor | undefined, ...blocks: Array<tf.Tensor | undefined>): void {
+  for (const block of blocks) if (block && block !== whole) block.dispose();
+}
+
 /** The token blocks of E (E itself when there is one: no copy). */
 function tokenRows(e: tf.Tensor2D, tokenBlocks: Ranges): tf.Tensor2D[] {
   if (tokenBlocks.length === 1) return [e];
@@ -143,8 +153,8 @@ export const chunkedEngine: CceEngine = {
     const logitSums: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
     const tileMax: tf.Tensor[][] = tokenBlocks.map(() => []);
     for (const [v0, v1] of vocabBlocks) {
-      const cBlock = takeRows(c, v0, v1 - v0);
-      const bc = bias ? takeRows(bias, v0, v1 - v0) : undefined;
+      const cBlock = rowsOf(c, v0, v1);
+      const bc = bias ? rowsOf(bias, v0, v1) : undefined;
       tokenBlocks.forEach(([t0, t1], i) => {
         const zh = forwardTile(eRows[i]!, eT?.[i], cBlock, bc, settings.softcap);
         const m = tf.max(zh, 1);
@@ -171,7 +181,8 @@ export const chunkedEngine: CceEngine = {
         [maxima[i], sums[i], logitSums[i]] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
         tileMax[i]!.push(m);
       });
-      tf.dispose([cBlock, bc]);
+      release(c, cBlock);
+      release(bias, bc);
     }
     disposeRows(e, eRows);
     if (eT) tf.dispose(eT);
@@ -227,10 +238,10 @@ export const chunkedEngine: CceEngine = {
     const dB: tf.Tensor[] = [];
     vocabBlocks.forEach(([v0, v1], j) => {
       const width = v1 - v0;
-      const cBlock = takeRows(c, v0, width);
+      const cBlock = rowsOf(c, v0, v1);
       // dE = G·C_j needs one transpose: of the classifier block when D is below the token block.
       const ct = dETransposed ? (tf.transpose(cBlock) as tf.Tensor2D) : undefined;
-      const bc = bias ? tf.tidy(() => tf.reshape(takeRows(bias, v0, width), [width, 1])) : undefined;
+      const bc = bias ? tf.tidy(() => tf.reshape(rowsOf(bias, v0, v1), [width, 1])) : undefined;
       let dCBlock: tf.Tensor | undefined;
       let dBBlock: tf.Tensor | undefined;
       tokenBlocks.forEach((_, i) => {
@@ -271,7 +282,8 @@ export const chunkedEngine: CceEngine = {
           gT.dispose();
         }
       });
-      tf.dispose([cBlock, ct, bc]);
+      release(c, cBlock);
+      tf.dispose([ct, bc]);
       dC.write(v0, dCBlock ?? tf.zeros([width, d]));
       dB.push(dBBlock ?? tf.zeros([width]));
     });

@@ -39,6 +39,13 @@ describeBackends(['cpu', 'wasm', 'webgpu'], () => {
       const all = out.finish();
       expect(all.shape).toEqual([7, 3]);
       await expectCloseAsync(all, rows, { atol: 0, rtol: 0 });
+      // One block of every row is the result itself.
+      const single = rowBlockWriter(7, [3]);
+      const piece = tf.tensor2d(rows);
+      single.write(0, piece);
+      const same = single.finish();
+      expect(same).toBe(piece);
+      same.dispose();
       return all;
     }).then((all) => all.dispose());
   });

@@ -51,7 +51,8 @@ export interface RowBlockWriter {
  * Assembles a `[rows, …rest]` float32 tensor from disjoint row blocks without holding the blocks and
  * the result at once (which `tf.concat` does: 2× the result at its peak).
  *
- * On tfjs-wasm the result is allocated once in the wasm heap and each block copied into it there. On
+ * On tfjs-wasm the result is allocated once in the wasm heap (at the first block; a single block of all
+ * rows is the result itself) and each block copied into it there. On
  * other backends with synchronous reads the blocks go through one host array (host memory instead of
  * a second device copy); on asynchronous backends (webgpu) they are concatenated at the end.
  *
@@ -68,19 +69,31 @@ export function rowBlockWriter(rows: number, rest: readonly number[]): RowBlockW
   const shape = [rows, ...rest];
   if (tf.getBackend() === 'wasm') {
     const heap = tf.backend() as unknown as WasmHeap;
-    const out = heap.makeOutput(shape, 'float32');
+    let out: tf.TensorInfo | undefined;
+    let whole: tf.Tensor | undefined;
     return {
       write(start, piece) {
+        // One block with every row: it is the result (no second copy).
+        if (!out && !whole && start === 0 && piece.shape[0] === rows) {
+          whole = piece;
+          return;
+        }
+        out ??= heap.makeOutput(shape, 'float32');
         heap.typedArrayFromHeap(out).set(heap.typedArrayFromHeap(piece), start * rowSize);
         piece.dispose();
       },
-      finish: () => tf.engine().makeTensorFromTensorInfo(out),
+      finish: () => whole ?? tf.engine().makeTensorFromTensorInfo(out ?? heap.makeOutput(shape, 'float32')),
     };
   }
   const pieces: Array<readonly [number, tf.Tensor]> = [];
   let host: Float32Array | undefined;
+  let whole: tf.Tensor | undefined;
   return {
     write(start, piece) {
+      if (!host && !whole && pieces.length === 0 && start === 0 && piece.shape[0] === rows) {
+        whole = piece;
+        return;
+      }
       if (!host && pieces.length === 0 && tf.getBackend() !== 'webgpu')
         host = new Float32Array(rows * rowSize);
       if (host) {
@@ -89,6 +102,7 @@ export function rowBlockWriter(rows: number, rest: readonly number[]): RowBlockW
       } else pieces.push([start, piece]);
     },
     finish() {
+      if (whole) return whole;
       if (host) return tf.tensor(host, shape, 'float32');
       const ordered = [...pieces].sort((a, b) => a[0] - b[0]).map(([, piece]) => piece);
       if (ordered.length === 1) return ordered[0]!;
