@@ -130,7 +130,7 @@ function targetTile(
 
 /**
  * The chunked composite path: tfjs ops over `[tokenBlock, vocabBlock]` tiles (sizes from
- * {@link chunkPlan}), merged by online log-sum-exp. Forward keeps per-tile row maxima (`aux [N, tiles]`)
+ * {@link chunkPlan}), merged by online log-sum-exp. Forward keeps each tile's largest log-softmax value (`aux`)
  * so the backward pass can skip tiles whose softmax is below the filter threshold without recomputing
  * them. Peak extra memory is a few tiles and one classifier block plus the gradients.
  *
@@ -193,10 +193,17 @@ export const chunkedEngine: CceEngine = {
       const dot = tf.sum(tf.mul(e, tf.gather(c, ids)), 1);
       const zy = capped(bias ? tf.add(dot, tf.gather(bias, ids)) : dot, settings.softcap);
       const inRange = tf.logicalAnd(tf.greaterEqual(targets, 0), tf.less(targets, v));
-      const aux = tf.concat(
-        tileMax.map((row) => tf.stack(row, 1)),
+      // Per tile (i, j): max over its rows of (row max − LSE), its largest log-softmax value: T·J numbers
+      // (not N·J), packed column-major into ⌈T·J / N⌉ columns of N rows for the op's [N, 2 + k] value.
+      const top = tf.concat(
+        tileMax.map((row, i) => {
+          const [t0, t1] = tokenBlocks[i]!;
+          return tf.max(tf.sub(tf.stack(row, 1), tf.expandDims(tf.slice(lse, [t0], [t1 - t0]), 1)), 0);
+        }),
         0,
       );
+      const columns = Math.ceil(top.size / n);
+      const aux = tf.transpose(tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [columns, n]));
       return {
         lse,
         targetLogit: tf.where(inRange, zy, tf.zerosLike(zy)) as tf.Tensor1D,
@@ -214,7 +221,7 @@ export const chunkedEngine: CceEngine = {
     const plan = chunkPlan(n, v, d, settings);
     const tokenBlocks = blocks(n, plan.tokenBlock);
     const vocabBlocks = blocks(v, plan.vocabBlock);
-    const skip = skippedTiles(targets, lse, coef, aux, tokenBlocks, vocabBlocks, settings);
+    const skip = skippedTiles(targets, coef, aux, tokenBlocks, vocabBlocks, settings);
     const cells = targetCells(targets, tokenBlocks, vocabBlocks);
     const eRows = tokenRows(e, tokenBlocks);
     // Per token block, once: Eᵢᵀ and the row vectors as [1, rows] rows of the transposed tiles.
@@ -304,13 +311,13 @@ export const chunkedEngine: CceEngine = {
 };
 
 /**
- * `skip[i][j]`: in token block i × vocab block j every row that carries gradient (non-zero
- * coefficients) has all softmax values below ε (by the forward pass's tile maxima) and no target.
+ * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's
+ * per-tile largest log-softmax value) and no row that carries gradient (non-zero coefficients) has its
+ * target there.
  * Undefined when filtering is off or reads are asynchronous.
  */
 function skippedTiles(
   targets: tf.Tensor1D,
-  lse: tf.Tensor1D,
   coef: tf.Tensor2D,
   aux: tf.Tensor | undefined,
   tokenBlocks: ReadonlyArray<readonly [number, number]>,
@@ -319,19 +326,21 @@ function skippedTiles(
 ): boolean[][] | undefined {
   if (settings.filterEps <= 0 || !aux) return undefined;
   const y = readSyncIfPossible(targets);
-  const l = readSyncIfPossible(lse);
   const m = readSyncIfPossible(aux);
   const k = readSyncIfPossible(coef);
-  if (!y || !l || !m || !k) return undefined;
+  if (!y || !m || !k) return undefined;
   const logEps = Math.log(settings.filterEps);
   const tiles = vocabBlocks.length;
-  return tokenBlocks.map(([t0, t1]) =>
+  const [n, columns] = aux.shape as [number, number];
+  return tokenBlocks.map(([t0, t1], i) =>
     vocabBlocks.map(([v0, v1], j) => {
+      // The tile's largest log-softmax value (forward: packed column-major, see there).
+      const flat = i * tiles + j;
+      if (m[(flat % n) * columns + Math.floor(flat / n)]! >= logEps) return false;
       for (let r = t0; r < t1; r++) {
         if (k[3 * r] === 0 && k[3 * r + 1] === 0 && k[3 * r + 2] === 0) continue;
         const target = y[r]!;
         if (target >= v0 && target < v1) return false;
-        if (m[r * tiles + j]! - l[r]! >= logEps) return false;
       }
       return true;
     }),
