@@ -11,7 +11,7 @@
  * Points whose dense work 6·N·V·D exceeds the backend's cap are listed as not run (raise --max-gflop to
  * include them); points whose dense logits cannot fit (≈ 8 live N×V float32 tensors over the heap
  * limit) are listed as "dense cannot run". The default grid takes a few minutes on 2 cores (the
- * recorded one, with --n=16,256,2048,8192 --d=64,512,4096, took 11 minutes under a load average of ~16). Time is process CPU
+ * recorded one, with --n=16,256,2048,8192 --d=64,512,4096, took 227 s under a load average of 5–10). Time is process CPU
  * time (one thread: the ratios hold on a shared machine where wall time does not).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
