@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readSyncIfPossible } from '@xent/core';
+import { readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
+import { chunkPlan } from './chunk-plan.js';
 import { blocks, type CceEngine, type CceForward, type CceGradients, type CceSettings } from './engine.js';
 
-const DEFAULT_VOCAB_BLOCK = 512;
-const DEFAULT_TOKEN_BLOCK = 2048;
+type Ranges = ReadonlyArray<readonly [number, number]>;
 
 function capped(z: tf.Tensor, softcap: number): tf.Tensor {
   return softcap > 0 ? tf.mul(tf.tanh(tf.div(z, softcap)), softcap) : z;
@@ -16,78 +16,176 @@ function then<T extends tf.Tensor>(x: tf.Tensor, f: (x: tf.Tensor) => T): T {
   return y;
 }
 
-/** Logits of one tile, `[tokens, vocab]`, from a pre-transposed classifier chunk `[D, vocab]`. */
-function tileLogits(e: tf.Tensor2D, ct: tf.Tensor2D, bias: tf.Tensor1D | undefined, softcap: number) {
-  let z: tf.Tensor = tf.matMul(e, ct); // no transposes: XNNPACK on wasm
-  if (bias) z = then(z, (x) => tf.add(x, bias));
-  return softcap > 0 ? then(z, (x) => capped(x, softcap)) : z;
+/** `sum + x` (disposing both), or `x` when there is no sum yet. */
+function accumulate(sum: tf.Tensor | undefined, x: tf.Tensor): tf.Tensor {
+  if (!sum) return x;
+  const next = tf.add(sum, x);
+  tf.dispose([sum, x]);
+  return next;
 }
 
-/** Copies row blocks into one tensor: through the host where reads are synchronous (no 2× peak). */
-function assembleRows(pieces: tf.Tensor2D[], rows: number, cols: number): tf.Tensor2D {
-  if (pieces.length === 1) return pieces[0]!;
-  const host = new Float32Array(rows * cols);
-  let offset = 0;
-  for (const [i, piece] of pieces.entries()) {
-    const data = readSyncIfPossible(piece);
-    if (data === undefined) {
-      const joined = tf.concat(pieces.slice(i), 0);
-      tf.dispose(pieces.slice(i));
-      if (offset === 0) return joined as tf.Tensor2D;
-      const head = tf.tensor2d(host.subarray(0, offset), [offset / cols, cols]);
-      const all = tf.concat([head, joined], 0) as tf.Tensor2D;
-      tf.dispose([head, joined]);
-      return all;
-    }
-    host.set(data as Float32Array, offset);
-    offset += data.length;
-    piece.dispose();
-  }
-  return tf.tensor2d(host, [rows, cols]);
+/** Bias and soft-cap applied to raw logits (disposes `z` when it changes it). */
+function finishLogits(z: tf.Tensor, bias: tf.Tensor | undefined, softcap: number): tf.Tensor {
+  const biased = bias ? then(z, (x) => tf.add(x, bias)) : z;
+  return softcap > 0 ? then(biased, (x) => capped(x, softcap)) : biased;
 }
 
 /**
- * The chunked composite path: tfjs ops over `[tokenBlock, vocabBlock]` tiles, merged by online
- * log-sum-exp. Forward keeps per-tile row maxima (`aux [N, tiles]`) so the backward pass can skip
- * tiles whose softmax is below the filter threshold without recomputing them. Peak extra memory is a
- * few `tokenBlock × vocabBlock` tiles plus the gradients.
+ * Logits of one tile `[tokens, vocab]` for the forward pass, with no transpose of the classifier block
+ * when the batch is narrower than D: then `(C_j·E_iᵀ)ᵀ` (E_iᵀ made once per token block, the transpose
+ * is of the tile), else `E_i·C_jᵀ` through a transposed classifier block. Both feed XNNPACK plain
+ * (untransposed) operands; tfjs-wasm's transpose costs about as much per float either way.
+ */
+function forwardTile(
+  eBlock: tf.Tensor2D,
+  eT: tf.Tensor2D | undefined,
+  cBlock: tf.Tensor2D,
+  bias: tf.Tensor1D | undefined,
+  softcap: number,
+): tf.Tensor {
+  const z = eT
+    ? then(tf.matMul(cBlock, eT), (x) => tf.transpose(x))
+    : tf.tidy(() => tf.matMul(eBlock, tf.transpose(cBlock) as tf.Tensor2D));
+  return finishLogits(z, bias, softcap);
+}
+
+/** Rows `[start, end)` of `x`: `x` itself when that is all of it (no copy; see {@link release}). */
+function rowsOf<T extends tf.Tensor>(x: T, start: number, end: number): T {
+  return start === 0 && end === x.shape[0] ? x : takeRows(x, start, end - start);
+}
+
+/** Disposes the blocks of {@link rowsOf} that are copies. */
+function release(whole: tf.Tensor | undefined, ...blocks: Array<tf.Tensor | undefined>): void {
+  for (const block of blocks) if (block && block !== whole) block.dispose();
+}
+
+/** The token blocks of E (E itself when there is one: no copy). */
+function tokenRows(e: tf.Tensor2D, tokenBlocks: Ranges): tf.Tensor2D[] {
+  if (tokenBlocks.length === 1) return [e];
+  return tokenBlocks.map(([t0, t1]) => takeRows(e, t0, t1 - t0));
+}
+
+function disposeRows(e: tf.Tensor2D, rows: tf.Tensor2D[]): void {
+  if (rows.length > 1 || rows[0] !== e) tf.dispose(rows);
+}
+
+/**
+ * Where host reads are synchronous: per (token block i, vocabulary block j), the targets inside the
+ * tile as `[vocab row, token row]` pairs local to the tile (undefined: none).
+ */
+function targetCells(
+  targets: tf.Tensor1D,
+  tokenBlocks: Ranges,
+  vocabBlocks: Ranges,
+): number[][][][] | undefined {
+  const y = readSyncIfPossible(targets);
+  if (!y) return undefined;
+  const width = vocabBlocks[0]![1] - vocabBlocks[0]![0];
+  const v = vocabBlocks[vocabBlocks.length - 1]![1];
+  return tokenBlocks.map(([t0, t1]) => {
+    const cells: number[][][] = [];
+    for (let r = t0; r < t1; r++) {
+      const target = y[r]!;
+      if (target < 0 || target >= v) continue;
+      const j = Math.floor(target / width);
+      const cell = [target - j * width, r - t0];
+      if (cells[j]) cells[j].push(cell);
+      else cells[j] = [cell];
+    }
+    return cells;
+  });
+}
+
+/**
+ * `b_n` at `(y_n, n)` of a transposed `[vocab, tokens]` tile, else 0: a scatter of the tile's targets
+ * where they are known on the host (a broadcast `equal` costs ~50× a plain op on tfjs-wasm), else a
+ * comparison.
+ */
+function targetTile(
+  cells: number[][] | undefined,
+  known: boolean,
+  v0: number,
+  v1: number,
+  y: tf.Tensor,
+  b: tf.Tensor,
+) {
+  const width = v1 - v0;
+  const rows = b.shape[1]!;
+  return tf.tidy(() => {
+    if (!known) {
+      const hot = tf.cast(tf.equal(tf.reshape(tf.range(v0, v1, 1, 'int32'), [width, 1]), y), 'float32');
+      return tf.mul(hot, b);
+    }
+    const at = tf.tensor2d(cells!.flat(), [cells!.length, 2], 'int32');
+    const values = tf.gather(
+      tf.reshape(b, [rows]),
+      tf.tensor1d(
+        cells!.map((cell) => cell[1]!),
+        'int32',
+      ),
+    );
+    return tf.scatterND(at, values, [width, rows]);
+  });
+}
+
+/**
+ * The chunked composite path: tfjs ops over `[tokenBlock, vocabBlock]` tiles (sizes from
+ * {@link chunkPlan}), merged by online log-sum-exp. Forward keeps each tile's largest log-softmax value (`aux`)
+ * so the backward pass can skip tiles whose softmax is below the filter threshold without recomputing
+ * them. Peak extra memory is a few tiles and one classifier block plus the gradients.
+ *
+ * On tfjs-wasm every block is cut with core's `takeRows` (wasm's `slice` copies the whole input through
+ * the host: V²·D for the classifier), E is cut into token blocks once, and the backward pass works on
+ * transposed tiles `Gᵀ = f(C_j·E_iᵀ)` so that `dC_j = Gᵀ·E_i` needs no transpose and the classifier block
+ * is never transposed (only the tile, once, for `dE_i = G·C_j`).
  */
 export const chunkedEngine: CceEngine = {
   forward(e, c, targets, bias, settings): CceForward {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const tokenBlocks = blocks(n, settings.tokenBlock ?? DEFAULT_TOKEN_BLOCK);
-    const vocabBlocks = blocks(v, settings.vocabBlock ?? DEFAULT_VOCAB_BLOCK);
+    const plan = chunkPlan(n, v, d, settings);
+    const tokenBlocks = blocks(n, plan.tokenBlock);
+    const vocabBlocks = blocks(v, plan.vocabBlock);
+    const eRows = tokenRows(e, tokenBlocks);
+    const eT = plan.tokenBlock < d ? eRows.map((x) => tf.transpose(x) as tf.Tensor2D) : undefined;
     const maxima: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
     const sums: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
     const logitSums: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
     const tileMax: tf.Tensor[][] = tokenBlocks.map(() => []);
     for (const [v0, v1] of vocabBlocks) {
-      const ct = tf.tidy(() => tf.transpose(tf.slice(c, [v0, 0], [v1 - v0, d])) as tf.Tensor2D);
-      const bc = bias ? tf.slice(bias, [v0], [v1 - v0]) : undefined;
+      const cBlock = rowsOf(c, v0, v1);
+      const bc = bias ? rowsOf(bias, v0, v1) : undefined;
       tokenBlocks.forEach(([t0, t1], i) => {
-        const eBlock = tf.slice(e, [t0, 0], [t1 - t0, d]) as tf.Tensor2D;
-        const zh = tileLogits(eBlock, ct, bc, settings.softcap);
-        eBlock.dispose();
+        const zh = forwardTile(eRows[i]!, eT?.[i], cBlock, bc, settings.softcap);
+        const m = tf.max(zh, 1);
+        // exp(ẑ − m) summed per row, one tile alive at a time besides ẑ.
+        const s = then(
+          then(
+            tf.tidy(() => tf.sub(zh, tf.expandDims(m, 1))),
+            (x) => tf.exp(x),
+          ),
+          (x) => tf.sum(x, 1),
+        );
+        const z = settings.needSum ? tf.sum(zh, 1) : tf.zeros([t1 - t0]);
+        zh.dispose();
         const next = tf.tidy(() => {
-          const m = tf.max(zh, 1);
-          const s = tf.tidy(() => tf.sum(tf.exp(tf.sub(zh, tf.expandDims(m, 1))), 1));
-          const z = settings.needSum ? tf.sum(zh, 1) : tf.zeros([t1 - t0]);
-          if (v0 === 0) return [m, s, z, tf.clone(m)];
+          if (v0 === 0) return [tf.clone(m), tf.clone(s), tf.clone(z)];
           const mm = tf.maximum(maxima[i]!, m);
           const ss = tf.add(
             tf.mul(sums[i]!, tf.exp(tf.sub(maxima[i]!, mm))),
             tf.mul(s, tf.exp(tf.sub(m, mm))),
           );
-          return [mm, ss, tf.add(logitSums[i]!, z), m];
+          return [mm, ss, tf.add(logitSums[i]!, z)];
         });
-        zh.dispose();
-        tf.dispose([maxima[i]!, sums[i]!, logitSums[i]!]);
+        tf.dispose([s, z, maxima[i]!, sums[i]!, logitSums[i]!]);
         [maxima[i], sums[i], logitSums[i]] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
-        tileMax[i]!.push(next[3]!);
+        tileMax[i]!.push(m);
       });
-      tf.dispose([ct, bc]);
+      release(c, cBlock);
+      release(bias, bc);
     }
+    disposeRows(e, eRows);
+    if (eT) tf.dispose(eT);
     const result = tf.tidy(() => {
       const m = tf.concat(maxima, 0);
       const lse = tf.add(m, tf.log(tf.concat(sums, 0))) as tf.Tensor1D;
@@ -95,10 +193,17 @@ export const chunkedEngine: CceEngine = {
       const dot = tf.sum(tf.mul(e, tf.gather(c, ids)), 1);
       const zy = capped(bias ? tf.add(dot, tf.gather(bias, ids)) : dot, settings.softcap);
       const inRange = tf.logicalAnd(tf.greaterEqual(targets, 0), tf.less(targets, v));
-      const aux = tf.concat(
-        tileMax.map((row) => tf.stack(row, 1)),
+      // Per tile (i, j): max over its rows of (row max − LSE), its largest log-softmax value: T·J numbers
+      // (not N·J), packed column-major into ⌈T·J / N⌉ columns of N rows for the op's [N, 2 + k] value.
+      const top = tf.concat(
+        tileMax.map((row, i) => {
+          const [t0, t1] = tokenBlocks[i]!;
+          return tf.max(tf.sub(tf.stack(row, 1), tf.expandDims(tf.slice(lse, [t0], [t1 - t0]), 1)), 0);
+        }),
         0,
       );
+      const columns = Math.ceil(top.size / n);
+      const aux = tf.transpose(tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [columns, n]));
       return {
         lse,
         targetLogit: tf.where(inRange, zy, tf.zerosLike(zy)) as tf.Tensor1D,
@@ -113,61 +218,92 @@ export const chunkedEngine: CceEngine = {
   backward(e, c, targets, bias, lse, coef, aux, settings): CceGradients {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const tokenBlocks = blocks(n, settings.tokenBlock ?? DEFAULT_TOKEN_BLOCK);
-    const vocabBlocks = blocks(v, settings.vocabBlock ?? DEFAULT_VOCAB_BLOCK);
-    const skip = skippedTiles(targets, lse, coef, aux, tokenBlocks, vocabBlocks, settings);
-    const [a, b, cc] = tf.split(coef, 3, 1) as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
-    const dE: tf.Tensor[] = tokenBlocks.map(([t0, t1]) => tf.zeros([t1 - t0, d]));
-    const dC: tf.Tensor2D[] = [];
+    const plan = chunkPlan(n, v, d, settings);
+    const tokenBlocks = blocks(n, plan.tokenBlock);
+    const vocabBlocks = blocks(v, plan.vocabBlock);
+    const skip = skippedTiles(targets, coef, aux, tokenBlocks, vocabBlocks, settings);
+    const cells = targetCells(targets, tokenBlocks, vocabBlocks);
+    const eRows = tokenRows(e, tokenBlocks);
+    // Per token block, once: Eᵢᵀ and the row vectors as [1, rows] rows of the transposed tiles.
+    const perRow = tokenBlocks.map(([t0, t1], i) =>
+      tf.tidy(() => {
+        const rows = t1 - t0;
+        const k = tf.transpose(tf.slice(coef, [t0, 0], [rows, 3]));
+        return {
+          eT: tf.transpose(eRows[i]!) as tf.Tensor2D,
+          lse: tf.reshape(tf.slice(lse, [t0], [rows]), [1, rows]),
+          a: tf.slice(k, [0, 0], [1, rows]),
+          b: tf.slice(k, [1, 0], [1, rows]),
+          c: tf.slice(k, [2, 0], [1, rows]),
+          y: tf.reshape(tf.slice(targets, [t0], [rows]), [1, rows]),
+        };
+      }),
+    );
+    const dETransposed = d < plan.tokenBlock;
+    const dE: Array<tf.Tensor | undefined> = tokenBlocks.map(() => undefined);
+    const dC = rowBlockWriter(v, [d]);
     const dB: tf.Tensor[] = [];
     vocabBlocks.forEach(([v0, v1], j) => {
       const width = v1 - v0;
-      const cBlock = tf.slice(c, [v0, 0], [width, d]);
-      const ct = tf.transpose(cBlock) as tf.Tensor2D;
-      const bc = bias ? tf.slice(bias, [v0], [width]) : undefined;
-      let dCBlock: tf.Tensor = tf.zeros([width, d]);
-      let dBBlock: tf.Tensor = tf.zeros([width]);
-      tokenBlocks.forEach(([t0, t1], i) => {
+      const cBlock = rowsOf(c, v0, v1);
+      // dE = G·C_j needs one transpose: of the classifier block when D is below the token block.
+      const ct = dETransposed ? (tf.transpose(cBlock) as tf.Tensor2D) : undefined;
+      const bc = bias ? tf.tidy(() => tf.reshape(rowsOf(bias, v0, v1), [width, 1])) : undefined;
+      let dCBlock: tf.Tensor | undefined;
+      let dBBlock: tf.Tensor | undefined;
+      tokenBlocks.forEach((_, i) => {
         if (skip?.[i]?.[j]) return;
-        const rows = t1 - t0;
-        const eBlock = tf.slice(e, [t0, 0], [rows, d]) as tf.Tensor2D;
-        const zh = tileLogits(eBlock, ct, bc, settings.softcap);
-        let g = tf.tidy(() =>
-          tf.mul(
-            tf.exp(tf.sub(zh, tf.expandDims(tf.slice(lse, [t0], [rows]), 1))),
-            tf.slice(a, [t0, 0], [rows, 1]),
+        const row = perRow[i]!;
+        // Gᵀ = (a·p − c − b·onehot)·(1 − (ẑ/s)²) as a [vocab, tokens] tile, at most two tiles alive
+        // besides ẑᵀ.
+        const zh = finishLogits(tf.matMul(cBlock, row.eT), bc, settings.softcap);
+        let g = then(
+          then(
+            tf.tidy(() => tf.sub(zh, row.lse)),
+            (x) => tf.exp(x),
           ),
+          (x) => tf.mul(x, row.a),
         );
-        if (settings.needSum) g = then(g, (x) => tf.sub(x, tf.slice(cc, [t0, 0], [rows, 1])));
-        g = then(g, (x) => {
-          const ids = tf.expandDims(tf.slice(targets, [t0], [rows]), 1);
-          const hot = tf.cast(tf.equal(ids, tf.range(v0, v1, 1, 'int32')), 'float32');
-          return tf.sub(x, tf.mul(hot, tf.slice(b, [t0, 0], [rows, 1])));
-        });
+        if (settings.needSum) g = then(g, (x) => tf.sub(x, row.c));
+        const here = cells?.[i]?.[j];
+        if (here || !cells) {
+          const hot = targetTile(here, cells !== undefined, v0, v1, row.y, row.b);
+          g = then(g, (x) => tf.sub(x, hot));
+          hot.dispose();
+        }
         if (settings.softcap > 0) {
           const s = settings.softcap;
-          g = then(g, (x) => tf.mul(x, tf.sub(1, tf.square(tf.div(zh, s)))));
+          const factor = tf.tidy(() => tf.sub(1, tf.square(tf.div(zh, s))));
+          g = then(g, (x) => tf.mul(x, factor));
+          factor.dispose();
         }
         zh.dispose();
-        const gT = tf.transpose(g) as tf.Tensor2D;
-        const dEi = tf.tidy(() => tf.add(dE[i]!, tf.matMul(g as tf.Tensor2D, cBlock)));
-        const dBj = tf.tidy(() => tf.add(dBBlock, tf.sum(g, 0)));
-        g.dispose();
-        const dCj = tf.tidy(() => tf.add(dCBlock, tf.matMul(gT, eBlock)));
-        tf.dispose([gT, eBlock]);
-        tf.dispose([dE[i]!, dCBlock, dBBlock]);
-        dE[i] = dEi;
-        dCBlock = dCj;
-        dBBlock = dBj;
+        dCBlock = accumulate(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
+        if (bias) dBBlock = accumulate(dBBlock, tf.sum(g, 1));
+        if (ct) {
+          dE[i] = accumulate(dE[i], tf.matMul(ct, g as tf.Tensor2D)); // dEᵀ
+          g.dispose();
+        } else {
+          const gT = then(g, (x) => tf.transpose(x) as tf.Tensor2D);
+          dE[i] = accumulate(dE[i], tf.matMul(gT, cBlock));
+          gT.dispose();
+        }
       });
-      tf.dispose([cBlock, ct, bc]);
-      dC.push(dCBlock as tf.Tensor2D);
-      dB.push(dBBlock);
+      release(c, cBlock);
+      tf.dispose([ct, bc]);
+      dC.write(v0, dCBlock ?? tf.zeros([width, d]));
+      dB.push(dBBlock ?? tf.zeros([width]));
     });
-    tf.dispose([a, b, cc]);
-    const dEmbeddings = (dE.length === 1 ? dE[0]! : tf.concat(dE, 0)) as tf.Tensor2D;
-    if (dE.length > 1) tf.dispose(dE);
-    const dClassifier = assembleRows(dC, v, d);
+    disposeRows(e, eRows);
+    tf.dispose(perRow.flatMap((r) => [r.eT, r.lse, r.a, r.b, r.c, r.y]));
+    const dEBlocks = dE.map((x, i) => {
+      const rows = tokenBlocks[i]![1] - tokenBlocks[i]![0];
+      if (!x) return tf.zeros([rows, d]);
+      return dETransposed ? then(x, (t) => tf.transpose(t)) : x;
+    });
+    const dEmbeddings = (dEBlocks.length === 1 ? dEBlocks[0]! : tf.concat(dEBlocks, 0)) as tf.Tensor2D;
+    if (dEBlocks.length > 1) tf.dispose(dEBlocks);
+    const dClassifier = dC.finish() as tf.Tensor2D;
     const dBias = bias ? (tf.concat(dB, 0) as tf.Tensor1D) : undefined;
     if (dB.length > 1 || !bias) tf.dispose(dB);
     return dBias ? { dEmbeddings, dClassifier, dBias } : { dEmbeddings, dClassifier };
@@ -175,13 +311,13 @@ export const chunkedEngine: CceEngine = {
 };
 
 /**
- * `skip[i][j]`: in token block i × vocab block j every row that carries gradient (non-zero
- * coefficients) has all softmax values below ε (by the forward pass's tile maxima) and no target.
+ * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's
+ * per-tile largest log-softmax value) and no row that carries gradient (non-zero coefficients) has its
+ * target there.
  * Undefined when filtering is off or reads are asynchronous.
  */
 function skippedTiles(
   targets: tf.Tensor1D,
-  lse: tf.Tensor1D,
   coef: tf.Tensor2D,
   aux: tf.Tensor | undefined,
   tokenBlocks: ReadonlyArray<readonly [number, number]>,
@@ -190,19 +326,21 @@ function skippedTiles(
 ): boolean[][] | undefined {
   if (settings.filterEps <= 0 || !aux) return undefined;
   const y = readSyncIfPossible(targets);
-  const l = readSyncIfPossible(lse);
   const m = readSyncIfPossible(aux);
   const k = readSyncIfPossible(coef);
-  if (!y || !l || !m || !k) return undefined;
+  if (!y || !m || !k) return undefined;
   const logEps = Math.log(settings.filterEps);
   const tiles = vocabBlocks.length;
-  return tokenBlocks.map(([t0, t1]) =>
+  const [n, columns] = aux.shape as [number, number];
+  return tokenBlocks.map(([t0, t1], i) =>
     vocabBlocks.map(([v0, v1], j) => {
+      // The tile's largest log-softmax value (forward: packed column-major, see there).
+      const flat = i * tiles + j;
+      if (m[(flat % n) * columns + Math.floor(flat / n)]! >= logEps) return false;
       for (let r = t0; r < t1; r++) {
         if (k[3 * r] === 0 && k[3 * r + 1] === 0 && k[3 * r + 2] === 0) continue;
         const target = y[r]!;
         if (target >= v0 && target < v1) return false;
-        if (m[r * tiles + j]! - l[r]! >= logEps) return false;
       }
       return true;
     }),

@@ -7,6 +7,7 @@ import {
   customGradient,
   type DimBindings,
   describeTensor,
+  saveShared,
   type TensorInput,
   toTensor,
   XentError,
@@ -137,7 +138,8 @@ function rowLosses(engine: CceEngine, settings: CceSettings, options: ResolvedCc
     if (lambda > 0) loss = tf.add(loss, tf.mul(tf.square(lse), lambda));
     const columns = [tf.mul(loss, valid), lse].map((x) => tf.expandDims(x, 1));
     const value = tf.concat(aux ? [...columns, aux] : columns, 1);
-    save([e, c, y, valid, value, ...(bias ? [bias] : [])]);
+    // Views, not copies: tfjs-wasm's clone would duplicate the [V, D] classifier.
+    saveShared(save, [e, c, y, valid, value, ...(bias ? [bias] : [])]);
     return {
       value,
       gradFunc: (dy, saved) => {

@@ -24,9 +24,13 @@ export interface LinearCrossEntropyOptions {
    * @defaultValue 2⁻²⁸ (CCE's float32 choice: ε/32)
    */
   readonly gradFilterEps?: number;
-  /** Vocabulary rows per block. @defaultValue per path: 2048 chunked, 64 cpu kernel, 32 WGSL tiles */
+  /**
+   * Vocabulary rows per block.
+   * @defaultValue per path: chunked from the shape (tiles of ≤ 256 Ki logits, classifier blocks of ≤ 1 Mi
+   * floats, at least 32 rows; see `chunkPlan`), 64 cpu kernel, 32 WGSL tiles
+   */
   readonly vocabBlock?: number;
-  /** Tokens per block. @defaultValue per path: 1024 chunked, 32 cpu kernel, 32 WGSL tiles */
+  /** Tokens per block. @defaultValue per path: min(N, 2048) chunked, 32 cpu kernel, 32 WGSL tiles */
   readonly tokenBlock?: number;
   /** `'auto'`: the fused kernel where one is registered for the backend (cpu, webgpu), else chunked. @defaultValue 'auto' */
   readonly impl?: CceImpl;

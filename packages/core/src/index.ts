@@ -68,6 +68,7 @@ export {
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
+export { saveShared } from './primitives/save-shared.js';
 export { segmentSum } from './primitives/segment-sum.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';
 export {
@@ -76,6 +77,7 @@ export {
   sparseSoftmaxCrossEntropy,
 } from './primitives/sparse-cross-entropy.js';
 export { stopGradient } from './primitives/stop-gradient.js';
+export { type RowBlockWriter, rowBlockWriter, takeRows } from './primitives/take-rows.js';
 export { seededRandom } from './random.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
