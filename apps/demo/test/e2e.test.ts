@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from '../scripts/server.js';
 import { PRESETS } from '../src/lib/presets.js';
-import { launchBrowser, missingBrowser } from './browser.js';
+import { launchBrowser, missingBrowser } from '@xent/consumer/chromium';
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 const skip = process.env.XENT_SKIP_BROWSER === '1';
