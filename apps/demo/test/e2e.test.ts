@@ -5,11 +5,11 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { launchBrowser, missingBrowser } from '@xent/consumer/chromium';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoServer, startDemoServer } from '../scripts/server.js';
 import { PRESETS } from '../src/lib/presets.js';
-import { launchBrowser, missingBrowser } from '@xent/consumer/chromium';
 
 const shots = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
 const skip = process.env.XENT_SKIP_BROWSER === '1';
