@@ -17,7 +17,7 @@ export {
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
 export { toLayersLoss } from './layers-loss.js';
-export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
+export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
@@ -50,6 +50,14 @@ export { stopGradient } from './primitives/stop-gradient.js';
 export { seededRandom } from './random.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
+export {
+  closestName,
+  type OptionSchema,
+  optionsObject,
+  rejectUnknownOptions,
+  resolveOptions,
+  type WithDefaults,
+} from './resolve-options.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 export {
   checkClassIds,
