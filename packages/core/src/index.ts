@@ -16,6 +16,7 @@ export {
 } from './define-loss.js';
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
+export { hostTidy } from './host-tidy.js';
 export { toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
@@ -56,8 +57,10 @@ export {
   optionsObject,
   rejectUnknownOptions,
   resolveOptions,
+  type SchemaEntry,
   type WithDefaults,
 } from './resolve-options.js';
+export { seededNormal } from './seeded-normal.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 export {
   checkClassIds,

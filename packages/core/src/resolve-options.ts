@@ -2,8 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from './errors.js';
 import { checkOption, type OptionSpec } from './options.js';
 
+/** One entry of an {@link OptionSchema}: an {@link OptionSpec}, optionally required (no default). */
+export type SchemaEntry = OptionSpec & {
+  /** Missing (or `undefined`) → `INVALID_OPTION`. @defaultValue false */
+  readonly required?: boolean;
+};
+
 /** Option metadata for every option of a factory, miner, reducer, distance, metric or helper. */
-export type OptionSchema<O> = { readonly [K in keyof O]-?: OptionSpec };
+export type OptionSchema<O> = { readonly [K in keyof O]-?: SchemaEntry };
 
 /** Options with defaults filled in (`D`'s keys become required). */
 export type WithDefaults<O, D> = Readonly<
@@ -26,7 +32,7 @@ function editDistance(a: string, b: string): number {
 
 /**
  * The known name closest to `name` (case-insensitive edit distance at most a third of its length,
- * at least 2, or a prefix of one another), for a "did you mean" hint; `undefined` when none is close.
+ * at least 2, to the name or to its prefix of the same length, or a prefix of one another), for a "did you mean" hint; `undefined` when none is close.
  */
 export function closestName(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase();
@@ -34,7 +40,10 @@ export function closestName(name: string, known: readonly string[]): string | un
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of known) {
     const other = candidate.toLowerCase();
-    const distance = other.startsWith(lower) || lower.startsWith(other) ? 0.5 : editDistance(lower, other);
+    const distance =
+      other.startsWith(lower) || lower.startsWith(other)
+        ? 0.5
+        : Math.min(editDistance(lower, other), editDistance(lower, other.slice(0, lower.length)) + 0.5);
     if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
   }
   return bestDistance <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
@@ -98,10 +107,20 @@ export function resolveOptions<O extends object, const D extends Partial<O> = Re
   defaults?: D,
 ): WithDefaults<O, D> {
   const given = optionsObject(fn, user);
-  const specs = schema as Readonly<Record<string, OptionSpec>>;
+  const specs = schema as Readonly<Record<string, SchemaEntry>>;
   rejectUnknownOptions(fn, given, Object.keys(specs));
   const merged: Record<string, unknown> = { ...(defaults ?? {}) };
   for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;
-  for (const [key, spec] of Object.entries(specs)) checkOption(fn, key, merged[key], spec);
+  for (const [key, spec] of Object.entries(specs)) {
+    if (spec.required && merged[key] === undefined) {
+      throw new XentError('INVALID_OPTION', {
+        fn,
+        argument: `options.${key}`,
+        expected: `${spec.description} (required)`,
+        received: 'nothing',
+      });
+    }
+    checkOption(fn, key, merged[key], spec);
+  }
   return merged as WithDefaults<O, D>;
 }

@@ -4,7 +4,7 @@ export { type LpDistanceOptions, lpDistance } from './distances/lp-distance.js';
 export { type MetricDistance, marginOf } from './distances/make-distance.js';
 export type { MiningInfo, TupleOptions } from './internal/tuples.js';
 export { type CircleLossOptions, circleLoss } from './losses/circle-loss.js';
-export { classPrototypes } from './losses/class-prototypes.js';
+export { type ClassPrototypesOptions, classPrototypes } from './losses/class-prototypes.js';
 export { type ContrastiveLossOptions, contrastiveLoss } from './losses/contrastive-loss.js';
 export {
   type CreateMarginLossOptions,

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { l2Distance, safeSqrt, squaredL2 } from '@xent/core';
+import { l2Distance, type OptionSchema, resolveOptions, safeSqrt, squaredL2 } from '@xent/core';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /** Options of {@link lpDistance}. */
@@ -11,6 +11,12 @@ export interface LpDistanceOptions {
   /** Raise each distance to this power (2 gives squared Euclidean). @defaultValue 1 */
   readonly power?: number;
 }
+
+const LP_OPTIONS: OptionSchema<LpDistanceOptions> = {
+  p: { type: 'number', min: 1, description: "the norm's order p" },
+  normalizeEmbeddings: { type: 'boolean', description: 'L2-normalise rows first' },
+  power: { type: 'number', min: 0, exclusiveMin: true, description: 'exponent applied to each distance' },
+};
 
 /** (Σ |x|^p)^(1/p) along the last axis with a zero gradient where the sum is 0. */
 function lpNorm(diff: tf.Tensor, p: number): tf.Tensor {
@@ -25,22 +31,22 @@ function lpNorm(diff: tf.Tensor, p: number): tf.Tensor {
 
 /**
  * Minkowski distance ‖aᵢ − bⱼ‖_p (PML's `LpDistance`), by default Euclidean on L2-normalised rows, so
- * d ∈ [0, 2]. The Euclidean path is ‖a‖² + ‖b‖² − 2a·b (one matmul) with a zero gradient at d = 0.
+ * d ∈ [0, 2]. Unknown, non-finite or out-of-range options throw `INVALID_OPTION`. The Euclidean path is ‖a‖² + ‖b‖² − 2a·b (one matmul) with a zero gradient at d = 0.
  *
  * @defaultValue `{ p: 2, normalizeEmbeddings: true, power: 1 }`
  * @example const distance = lpDistance({ normalizeEmbeddings: false });
  */
 export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
-  const p = options.p ?? 2;
-  const power = options.power ?? 1;
-  if (!(p >= 1) || !Number.isFinite(p)) throw new RangeError(`lpDistance: p must be ≥ 1, received ${p}`);
-  if (!(power > 0) || !Number.isFinite(power))
-    throw new RangeError(`lpDistance: power must be > 0, received ${power}`);
+  const { p, power, normalizeEmbeddings } = resolveOptions('lpDistance', LP_OPTIONS, options, {
+    p: 2,
+    power: 1,
+    normalizeEmbeddings: true,
+  });
   const raise = (d: tf.Tensor) => (power === 1 ? d : tf.pow(d, power));
   return makeDistance({
     name: `lp(p=${p})`,
     isInverted: false,
-    normalizeEmbeddings: options.normalizeEmbeddings ?? true,
+    normalizeEmbeddings,
     pairwise: (a, b) => {
       if (p === 2) return power === 2 ? squaredL2(a, b) : raise(l2Distance(a, b));
       const other = b ?? a;

@@ -43,13 +43,17 @@ export interface TupleOptions {
 /** Option metadata for {@link TupleOptions}. */
 export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpec> = {
   indices: { type: 'other', description: 'pre-mined PairIndices or TripletIndices' },
-  miner: { type: 'other', description: 'a Miner run on the batch' },
-  onMined: { type: 'other', description: 'callback receiving MiningInfo' },
+  miner: { type: 'other', plugin: 'miner', description: 'a Miner run on the batch' },
+  onMined: { type: 'other', plugin: 'function', description: 'callback receiving MiningInfo' },
 };
 
 /** Option metadata for `distance` and `reducer`. */
-export const distanceOptionSpec: OptionSpec = { type: 'other', description: 'a Distance' };
-export const reducerOptionSpec: OptionSpec = { type: 'other', description: 'a Reducer' };
+export const distanceOptionSpec: OptionSpec = {
+  type: 'other',
+  plugin: 'distance',
+  description: 'a Distance',
+};
+export const reducerOptionSpec: OptionSpec = { type: 'other', plugin: 'reducer', description: 'a Reducer' };
 
 /** The inputs every batch-level metric loss takes. */
 export const metricInputs = [

@@ -35,7 +35,11 @@ export interface CircleLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2002.10857
  * @example const loss = circleLoss(embeddings, labels, { m: 0.25, gamma: 256 });
  */
-export const circleLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, CircleLossOptions, { m: number; gamma: number }>({
+export const circleLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  CircleLossOptions,
+  { m: number; gamma: number }
+>({
   id: 'xent/circle',
   name: 'circleLoss',
   family: 'metric',

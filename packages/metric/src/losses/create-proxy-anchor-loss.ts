@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type OptionSchema, resolveOptions, seededNormal } from '@xent/core';
 import { type ProxyAnchorLossOptions, proxyAnchorLoss } from './proxy-anchor-loss.js';
 
 /** Options of {@link createProxyAnchorLoss}. */
@@ -20,6 +21,12 @@ export interface ProxyAnchorLossWithProxies {
   readonly variables: { readonly proxies: tf.Variable };
 }
 
+const OPTIONS: OptionSchema<CreateProxyAnchorLossOptions> = {
+  numClasses: { type: 'number', min: 1, integer: true, required: true, description: 'number of classes' },
+  embeddingSize: { type: 'number', min: 1, integer: true, required: true, description: 'embedding size' },
+  seed: { type: 'number', integer: true, description: 'seed of the proxies (0 is a seed)' },
+};
+
 /**
  * Proxy-Anchor loss with trainable proxies, initialised like PML (Kaiming normal, fan-out:
  * N(0, 2/numClasses)). Train them with the same optimizer as the model (the paper uses a 100× larger
@@ -31,23 +38,12 @@ export interface ProxyAnchorLossWithProxies {
  * optimizer.minimize(() => loss(model.predict(x) as tf.Tensor, y) as tf.Scalar);
  */
 export function createProxyAnchorLoss(options: CreateProxyAnchorLossOptions): ProxyAnchorLossWithProxies {
-  const { numClasses, embeddingSize } = options;
-  for (const [name, value] of [
-    ['numClasses', numClasses],
-    ['embeddingSize', embeddingSize],
-  ] as const) {
-    if (!(Number.isInteger(value) && value > 0))
-      throw new RangeError(`createProxyAnchorLoss: ${name} must be a positive integer, received ${value}`);
-  }
-  const init = tf.randomNormal(
-    [numClasses, embeddingSize],
-    0,
-    Math.sqrt(2 / numClasses),
-    'float32',
-    options.seed ?? 0,
+  const { numClasses, embeddingSize, seed } = resolveOptions('createProxyAnchorLoss', OPTIONS, options, {
+    seed: 0,
+  });
+  const proxies = tf.tidy(() =>
+    tf.variable(seededNormal([numClasses, embeddingSize], seed, 0, Math.sqrt(2 / numClasses)), true),
   );
-  const proxies = tf.variable(init, true, undefined, 'float32');
-  init.dispose();
   return {
     loss: (embeddings, labels, lossOptions) => proxyAnchorLoss(embeddings, labels, proxies, lossOptions),
     variables: { proxies },

@@ -29,7 +29,11 @@ export interface NtXentLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2002.05709
  * @example const loss = ntXentLoss(embeddings, labels, { temperature: 0.1 });
  */
-export const ntXentLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, NtXentLossOptions, { temperature: number }>({
+export const ntXentLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  NtXentLossOptions,
+  { temperature: number }
+>({
   id: 'xent/nt-xent',
   name: 'ntXentLoss',
   family: 'metric',

@@ -30,7 +30,11 @@ const EXCLUDED = 1e9;
  * @see https://arxiv.org/abs/2305.09062
  * @example const loss = protoTripletLoss(queries, queryLabels, classPrototypes(support, supportLabels, 5));
  */
-export const protoTripletLoss = /* @__PURE__ */ defineLoss<typeof inputs, ProtoTripletLossOptions, { margin: number }>({
+export const protoTripletLoss = /* @__PURE__ */ defineLoss<
+  typeof inputs,
+  ProtoTripletLossOptions,
+  { margin: number }
+>({
   id: 'xent/proto-triplet',
   name: 'protoTripletLoss',
   family: 'metric',

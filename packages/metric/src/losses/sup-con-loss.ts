@@ -29,7 +29,11 @@ export interface SupConLossOptions extends TupleOptions {
  * @see https://arxiv.org/abs/2004.11362
  * @example const loss = supConLoss(embeddings, labels, { temperature: 0.1 });
  */
-export const supConLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, SupConLossOptions, { temperature: number }>({
+export const supConLoss = /* @__PURE__ */ defineLoss<
+  typeof metricInputs,
+  SupConLossOptions,
+  { temperature: number }
+>({
   id: 'xent/sup-con',
   name: 'supConLoss',
   family: 'metric',

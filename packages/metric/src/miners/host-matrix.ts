@@ -1,5 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Distance, PairIndices, TripletIndices } from '@xent/core';
+import {
+  checkFinite,
+  checkShape,
+  type DimBindings,
+  type Distance,
+  hostTidy,
+  type OptionSpec,
+  type PairIndices,
+  type TensorInput,
+  type TripletIndices,
+  toTensor,
+} from '@xent/core';
 
 /** A pairwise matrix and the labels read to the host, for mining (no gradient flows through mining). */
 export interface HostBatch {
@@ -9,17 +20,35 @@ export interface HostBatch {
   readonly isInverted: boolean;
 }
 
-/** Computes the distance matrix and reads it with the labels (needs synchronous reads: cpu, wasm, webgl). */
-export function readBatch(distance: Distance, embeddings: tf.Tensor, labels: tf.Tensor): HostBatch {
-  const matrix = tf.tidy(() => distance.pairwise(embeddings));
-  const values = matrix.dataSync() as Float32Array;
-  matrix.dispose();
-  return {
-    size: embeddings.shape[0]!,
-    values,
-    labels: Int32Array.from(labels.dataSync()),
-    isInverted: distance.isInverted,
-  };
+/** The `distance` option of a miner. */
+export const minerDistanceSpec: OptionSpec = { type: 'other', plugin: 'distance', description: 'a Distance' };
+
+/**
+ * Checks a miner's inputs (float32 finite `[B, D]` embeddings, int32 `[B]` labels: `SHAPE_MISMATCH`,
+ * `DTYPE_MISMATCH`, `NON_FINITE_INPUT`), computes the distance matrix and reads it with the labels
+ * (exact int32 ids) on the host (needs synchronous reads: cpu, wasm, webgl). Leaks nothing.
+ */
+export function readBatch(
+  fn: string,
+  distance: Distance,
+  embeddings: TensorInput,
+  labels: TensorInput,
+): HostBatch {
+  return hostTidy(() => {
+    const x = toTensor(embeddings, fn, 'embeddings', 'float32');
+    const y = toTensor(labels, fn, 'labels', 'int32');
+    const dims: DimBindings = new Map();
+    checkShape(fn, 'embeddings', x, ['B', 'D'], dims);
+    checkShape(fn, 'labels', y, ['B'], dims);
+    checkFinite(fn, 'embeddings', x);
+    const values = distance.pairwise(x).dataSync() as Float32Array;
+    return {
+      size: x.shape[0]!,
+      values,
+      labels: Int32Array.from(y.dataSync()),
+      isInverted: distance.isInverted,
+    };
+  });
 }
 
 /** Triplet indices from three host arrays. */
