@@ -48,7 +48,8 @@ function diagonalCrossEntropy(logits: tf.Tensor): tf.Tensor {
  * With `symmetric`, ℓᵢ = ½(ℓᵢ^{q→d} + ℓᵢ^{d→q}), the second scoring document i against all queries.
  *
  * @param queries float32 `[N, D]`.  @param docs float32 `[N, D]`, row i relevant to query i.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. N = 1 without hard negatives: 0 (the only candidate
+ * is the positive) with a zero gradient.
  * @see https://arxiv.org/abs/1807.03748
  * @example const loss = infoNceLoss(q, d, { scale: 20, hardNegatives: negatives });
  */
