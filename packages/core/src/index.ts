@@ -1,3 +1,4 @@
+export { checkMinClasses } from './check-classes.js';
 export {
   type AnyLossFn,
   type AnyLossSpec,

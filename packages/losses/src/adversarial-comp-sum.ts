@@ -7,6 +7,7 @@ import {
   pickClass,
   type ReductionOptions,
   safeSqrt,
+  seededNormal,
   stopGradient,
   XentError,
 } from '@xent/core';
@@ -25,7 +26,7 @@ export interface AdversarialCompSumLossOptions extends ReductionOptions {
   readonly nu?: number;
   /** Radius ε ≥ 0 of the perturbation ball ‖x′ − x‖ ≤ ε (the paper's γ). @defaultValue 8/255 */
   readonly epsilon?: number;
-  /** PGD steps. @defaultValue 10 */
+  /** PGD steps, an integer in [0, 1000] (a bound, so a typo cannot loop for hours). @defaultValue 10 */
   readonly steps?: number;
   /** PGD step size. @defaultValue ε/4 */
   readonly stepSize?: number;
@@ -84,7 +85,11 @@ function rowNorm(x: tf.Tensor): tf.Tensor {
  * const model = (x: tf.Tensor) => tf.matMul(x, w);
  * optimizer.minimize(() => adversarialCompSumLoss(x, y, { model, epsilon: 0.1, steps: 5 }) as tf.Scalar);
  */
-export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<typeof inputs, AdversarialCompSumLossOptions, Defaults>({
+export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
+  typeof inputs,
+  AdversarialCompSumLossOptions,
+  Defaults
+>({
   id: 'xent/adversarial-comp-sum',
   name: 'adversarialCompSumLoss',
   family: 'classification',
@@ -104,7 +109,7 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<typeof inputs, 
     rho: { type: 'number', min: 0, exclusiveMin: true, description: 'margin scale ρ' },
     nu: { type: 'number', min: 0, description: 'weight ν of the smooth term' },
     epsilon: { type: 'number', min: 0, description: 'perturbation radius ε' },
-    steps: { type: 'number', min: 0, integer: true, description: 'PGD steps' },
+    steps: { type: 'number', min: 0, max: 1000, integer: true, description: 'PGD steps (≤ 1000)' },
     stepSize: { type: 'number', min: 0, description: 'PGD step size (default ε/4)' },
     norm: { type: 'enum', values: ['linf', 'l2'], description: 'perturbation norm' },
     seed: { type: 'number', integer: true, description: 'seed of the PGD random start' },
@@ -143,7 +148,7 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<typeof inputs, 
       norm === 'linf'
         ? tf.clipByValue(delta, -epsilon, epsilon)
         : tf.mul(delta, tf.minimum(1, tf.div(epsilon, tf.maximum(rowNorm(delta), 1e-12))));
-    let delta = project(tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', seed), 0.001));
+    let delta = project(tf.mul(seededNormal(x.shape, seed), 0.001));
     const objective = (d: tf.Tensor) => tf.sum(marginShift(logitsOf(tf.add(x, d)), target, labels));
     for (let step = 0; step < steps; step++) {
       const previous = delta;
