@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from './errors.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
+import { clampIds } from './primitives/clamp-ids.js';
 import { reduceLosses } from './reduce.js';
 import { rejectUnknownOptions } from './resolve-options.js';
 import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
@@ -303,6 +304,9 @@ export function defineLoss<
         const keepFloat = tf.cast(keep, 'float32');
         weights = weights ? tf.mul(weights, keepFloat) : keepFloat;
       }
+      // Unchecked ids must not index out of bounds on any backend (wasm does not check).
+      if (labels && labels.dtype === 'int32' && !validate)
+        inputs[labelsSpec!.name] = clampIds(inputs[labelsSpec!.name]!, numClasses!);
       const perExample = spec.perExample!(inputs as InputsOf<In>, resolved, context);
       if (perExample.rank !== 1 || perExample.shape[0] !== batch) {
         throw new Error(

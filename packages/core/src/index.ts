@@ -21,6 +21,7 @@ export { hostTidy } from './host-tidy.js';
 export { toLayersLoss } from './layers-loss.js';
 export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
+export { clampIds } from './primitives/clamp-ids.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { detached } from './primitives/detached.js';

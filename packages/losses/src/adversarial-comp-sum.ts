@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkClassIds,
+  clampIds,
   defineLoss,
   describeTensor,
   invalidOption,
@@ -104,7 +105,7 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
   inputs,
   defaults: { tau: 1, rho: 1, nu: 1, epsilon: 8 / 255, steps: 10, norm: 'linf', seed: 0 },
   options: {
-    model: { type: 'other', description: 'function inputs [N, D] → logits [N, C]' },
+    model: { type: 'other', plugin: 'function', description: 'function inputs [N, D] → logits [N, C]' },
     tau: { type: 'number', min: 0, description: 'comp-sum parameter τ' },
     rho: { type: 'number', min: 0, exclusiveMin: true, description: 'margin scale ρ' },
     nu: { type: 'number', min: 0, description: 'weight ν of the smooth term' },
@@ -118,7 +119,8 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
     if (typeof model !== 'function')
       invalidOption(fn, 'model', 'a function inputs [N, D] → logits [N, C]', model);
   },
-  perExample: ({ inputs: x, labels }, options, { fn, validate }) => {
+  perExample: ({ inputs: x, labels: givenLabels }, options, { fn, validate }) => {
+    let labels = givenLabels;
     const { model, tau, rho, nu, epsilon, steps, norm, seed } = options;
     const logitsOf = (input: tf.Tensor) => {
       const out = model!(input);
@@ -139,6 +141,8 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
     };
     const clean = logitsOf(x);
     if (validate) checkClassIds(fn, 'labels', labels, clean.shape[1]!);
+    // Unchecked ids must not index out of bounds on any backend (wasm): clamp on device.
+    if (!validate) labels = clampIds(labels, clean.shape[1]!);
     const compSum = trueClassLoss(tf.div(clean, rho), labels, (nll) => boxCox(nll, tau - 1));
     if (nu === 0 || epsilon === 0) return compSum;
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   checkMinClasses,
   checkOption,
+  clampIds,
   customGradient,
   defineLoss,
   type IgnoreIndexOptions,
@@ -148,10 +149,12 @@ export const aldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, AldrK
   perExample: (
     { logits, labels },
     { state, indices, lambda, alpha, margin, normalization, update },
-    { fn },
+    { fn, validate },
   ) => {
-    const ids = toTensor(indices!, fn, 'options.indices', 'int32');
     const lambdas = state!.lambdas;
+    const given = toTensor(indices!, fn, 'options.indices', 'int32');
+    // Unchecked indices must not gather or scatter out of bounds (wasm): clamp on device.
+    const ids = validate ? given : clampIds(given, lambdas.shape[0]!);
     const C = logits.shape[1]!;
     const logC = Math.log(C);
     const scores = normalizeScores(logits, normalization);

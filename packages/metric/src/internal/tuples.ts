@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  clampIds,
   type Distance,
   differentLabelMask,
   gatherRowsSparse,
@@ -139,7 +140,11 @@ export function selectTuples(
     if (typeof options.miner?.mine !== 'function') invalidOption(fn, 'miner', 'a Miner', options.miner);
     tuples = options.miner.mine(embeddings, labels);
   }
-  if (tuples.kind !== 'all') checkTuples(fn, tuples, batch, context.validate);
+  if (tuples.kind !== 'all') {
+    checkTuples(fn, tuples, batch, context.validate);
+    // Unchecked indices must not read out of bounds on any backend: clamp them on device.
+    if (!context.validate) tuples = clampTuples(tuples, batch);
+  }
   if (options.onMined) {
     if (typeof options.onMined !== 'function') invalidOption(fn, 'onMined', 'a function', options.onMined);
     options.onMined(
@@ -147,6 +152,24 @@ export function selectTuples(
     );
   }
   return tuples;
+}
+
+function clampTuples(tuples: PairIndices | TripletIndices, batch: number): PairIndices | TripletIndices {
+  const c = (t: tf.Tensor) => clampIds(t, batch);
+  return tuples.kind === 'pairs'
+    ? {
+        kind: 'pairs',
+        anchorsPositive: c(tuples.anchorsPositive),
+        positives: c(tuples.positives),
+        anchorsNegative: c(tuples.anchorsNegative),
+        negatives: c(tuples.negatives),
+      }
+    : {
+        kind: 'triplets',
+        anchors: c(tuples.anchors),
+        positives: c(tuples.positives),
+        negatives: c(tuples.negatives),
+      };
 }
 
 function miningInfo(tuples: Tuples, labels: tf.Tensor, source: MiningInfo['source']): MiningInfo {
