@@ -20,6 +20,8 @@ export interface FuzzConfig {
   readonly numRuns?: number;
   /** fast-check seed (reproduce a failure with the seed it prints). @defaultValue 1 */
   readonly seed?: number;
+  /** Float inputs that are 0/1 masks or multi-hot targets (drawn as 0/1, never NaN-mutated). */
+  readonly binaryInputs?: readonly string[];
   /** Options not to mutate into invalid values (e.g. ones checked only when another is set). */
   readonly skipOptions?: readonly string[];
   /** Valid random calls that must be accepted (not rejected with an XentError). @defaultValue 1 */
@@ -78,7 +80,11 @@ function classDim(inputs: readonly InputSpec[]): number | string | undefined {
 }
 
 /** Host values of one generated call: nested arrays per input. */
-function generateInputs(loss: AnyLossFn, g: Generated): { values: tf.TensorLike[]; dtypes: string[] } {
+function generateInputs(
+  loss: AnyLossFn,
+  g: Generated,
+  binary: readonly string[],
+): { values: tf.TensorLike[]; dtypes: string[] } {
   const next = uniformFrom(g.seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const values: tf.TensorLike[] = [];
@@ -93,7 +99,10 @@ function generateInputs(loss: AnyLossFn, g: Generated): { values: tf.TensorLike[
   };
   for (const input of loss.spec.inputs) {
     const shape = input.shape.map(sizeOf);
-    if (input.dtype === 'float32') {
+    if (input.dtype === 'float32' && binary.includes(input.name)) {
+      values.push(fill(shape, () => (next() < 0.5 ? 1 : 0)) as tf.TensorLike);
+      dtypes.push('float32');
+    } else if (input.dtype === 'float32') {
       // `ties`: one value per row except an outlier in the last column (equal scores + outlier).
       values.push(
         fill(shape, (index) => {
@@ -214,7 +223,7 @@ export function fuzzLoss(loss: AnyLossFn, config: FuzzConfig = {}): FuzzReport {
   };
 
   const property = (g: Generated) => {
-    const { values, dtypes } = generateInputs(loss, g);
+    const { values, dtypes } = generateInputs(loss, g, config.binaryInputs ?? []);
     const before = tf.memory().numTensors;
     let outcome: 'accepted' | 'rejected' = 'accepted';
     try {
@@ -324,7 +333,8 @@ function checkInvalid(
         run: withValue(index, ragged as tf.TensorLike),
       });
     }
-    if (dtype === 'float32' && input.dtype === 'float32' && input.finite !== false) {
+    const binary = config.binaryInputs?.includes(input.name) ?? false;
+    if (dtype === 'float32' && input.dtype === 'float32' && input.finite !== false && !binary) {
       for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
         cases.push({
           name: `${input.name}: ${bad}`,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, useBackend } from './backends.js';
 import { badInputCases, expectBadInputErrors } from './bad-inputs.js';
 import { expectCloseAsync, type Nested, type Tolerance } from './close.js';
+import { type FuzzConfig, fuzzLoss } from './fuzz.js';
 import { gradCheckAsync } from './grad-check.js';
 import { inputTensors } from './inputs.js';
 import { expectNoLeak, expectNoLeakAsync } from './leaks.js';
@@ -58,13 +59,21 @@ const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
 /**
  * The conformance suite a loss plugin runs on itself: its spec is complete; per case, the loss
  * matches the float64 reference for every reduction and with weights, accepts TensorLike and tensors
- * alike, its gradient matches finite differences of the reference, it leaks nothing; and the standard
- * bad inputs raise their documented error codes.
+ * alike, its gradient matches finite differences of the reference, it leaks nothing; the standard
+ * bad inputs raise their documented error codes; and the spec-generated fuzz suite ({@link fuzzLoss})
+ * holds (valid random inputs → finite values and gradients, invalid ones → documented codes).
  */
 export function runLossConformance(
   loss: AnyLossFn,
   cases: readonly ConformanceCase[],
-  options: { readonly backends?: readonly BackendName[] } = {},
+  options: {
+    readonly backends?: readonly BackendName[];
+    /**
+     * The spec-generated fuzz suite ({@link fuzzLoss}); `false` turns it off. @defaultValue the
+     * first case's options as fixed options
+     */
+    readonly fuzz?: FuzzConfig | false;
+  } = {},
 ): void {
   const spec = loss.spec;
   describe(`${spec.name} conformance`, () => {
@@ -74,7 +83,7 @@ export function runLossConformance(
       expect(spec.inputs.length).toBeGreaterThan(0);
       if (spec.reference) expect(spec.reference.url).toMatch(/^https?:\/\//);
     });
-    describeBackends(options.backends ?? ['cpu'], () => {
+    describeBackends(options.backends ?? ['cpu'], (backend) => {
       for (const testCase of cases) {
         const caseOptions = testCase.options ?? {};
         const expected = () => testCase.reference(testCase.inputs, caseOptions);
@@ -146,6 +155,14 @@ export function runLossConformance(
               );
             }
           });
+        });
+      }
+      // The fuzz suite reads values synchronously: not on WebGPU in Node.
+      const fuzz = options.fuzz;
+      if (fuzz !== false && backend !== 'webgpu') {
+        it('keeps the input contract on random valid and invalid inputs (fuzz)', () => {
+          const config: FuzzConfig = fuzz ?? { options: cases[0]?.options ?? {} };
+          expect(fuzzLoss(loss, config).accepted).toBeGreaterThan(0);
         });
       }
       if (cases[0]) {
