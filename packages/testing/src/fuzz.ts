@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type AnyLossFn, type InputSpec, isXentError, type OptionSpec, type XentErrorCode } from '@xent/core';
+import {
+  type AnyLossFn,
+  type InputSpec,
+  isXentError,
+  type OptionSpec,
+  seededRandom,
+  type XentErrorCode,
+} from '@xent/core';
 import fc from 'fast-check';
 
 /** How {@link fuzzLoss} explores one loss. */
@@ -54,18 +61,6 @@ function envRuns(): number | undefined {
   return Number.isInteger(runs) && runs > 0 ? runs : undefined;
 }
 
-/** A small deterministic generator of floats in [0, 1). */
-function uniformFrom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function symbolsOf(inputs: readonly InputSpec[]): string[] {
   const names: string[] = [];
   for (const input of inputs)
@@ -85,7 +80,7 @@ function generateInputs(
   g: Generated,
   binary: readonly string[],
 ): { values: tf.TensorLike[]; dtypes: string[] } {
-  const next = uniformFrom(g.seed);
+  const next = seededRandom(g.seed);
   const normal = () => Math.sqrt(-2 * Math.log(1 - next())) * Math.cos(2 * Math.PI * next());
   const values: tf.TensorLike[] = [];
   const dtypes: string[] = [];

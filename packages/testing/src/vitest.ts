@@ -176,3 +176,23 @@ export function runLossConformance(
     });
   });
 }
+
+/**
+ * Runs {@link fuzzLoss} over `losses` (e.g. `registry.list()` after a package's `./register`) on each
+ * backend, one test per loss, with a per-id config for losses that need plug-ins or 0/1 inputs.
+ *
+ * @example fuzzEveryLoss(registry.list(), { 'xent/mw': { binaryInputs: ['positiveMask'] } });
+ */
+export function fuzzEveryLoss(
+  losses: readonly AnyLossFn[],
+  configs: Readonly<Record<string, FuzzConfig>> = {},
+  backends: readonly BackendName[] = ['cpu', 'wasm'],
+): void {
+  describeBackends(backends, () => {
+    for (const loss of losses) {
+      it(`${loss.spec.name} keeps the input contract on random valid and invalid inputs`, () => {
+        expect(fuzzLoss(loss, configs[loss.spec.id] ?? {}).accepted).toBeGreaterThan(0);
+      });
+    }
+  });
+}
