@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkClassIds,
-  checkFinite,
-  checkNonEmpty,
   checkOption,
-  checkShape,
-  type DimBindings,
   type OptionSchema,
   oneHot,
   resolveOptions,
   type TensorInput,
-  toTensor,
 } from '@xent/core';
+import { embeddingsAndLabels } from '../internal/batch-inputs.js';
 
 /** Options of {@link classPrototypes}. */
 export interface ClassPrototypesOptions {
@@ -51,14 +47,11 @@ export function classPrototypes(
     description: 'number of classes',
   });
   return tf.tidy(() => {
-    const x = toTensor(support, fn, 'support', 'float32');
-    const y = toTensor(supportLabels, fn, 'supportLabels', 'int32');
-    const dims: DimBindings = new Map();
-    checkShape(fn, 'support', x, ['S', 'D'], dims);
-    checkShape(fn, 'supportLabels', y, ['S'], dims);
-    checkNonEmpty(fn, 'support', x);
+    const { x, y } = embeddingsAndLabels(fn, support, supportLabels, {
+      names: ['support', 'supportLabels'],
+      finite: validate,
+    });
     if (validate) {
-      checkFinite(fn, 'support', x);
       checkClassIds(fn, 'supportLabels', y, numClasses);
     }
     const member = oneHot(y, numClasses); // [S, C]

@@ -1,16 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  checkFinite,
-  checkNonEmpty,
-  checkShape,
-  type DimBindings,
   gatherRowsSparse,
   type OptionSchema,
   resolveOptions,
   seededRandom,
   type TensorInput,
-  toTensor,
 } from '@xent/core';
+import { embeddingsAndLabels } from '../internal/batch-inputs.js';
 import { sampleBeta } from '../metrics/random.js';
 
 /** Which pairs {@link metrixMixup} mixes. */
@@ -73,13 +69,7 @@ export function metrixMixup(
     seed: 0,
   });
   return tf.tidy(() => {
-    const x = toTensor(embeddings, fn, 'embeddings', 'float32');
-    const ids = toTensor(labels, fn, 'labels', 'int32');
-    const dims: DimBindings = new Map();
-    checkShape(fn, 'embeddings', x, ['B', 'D'], dims);
-    checkShape(fn, 'labels', ids, ['B'], dims);
-    checkNonEmpty(fn, 'embeddings', x);
-    checkFinite(fn, 'embeddings', x);
+    const { x, y: ids } = embeddingsAndLabels(fn, embeddings, labels);
     const y = Array.from(ids.dataSync());
     const uniform = seededRandom(seed);
     const anchors: number[] = [];

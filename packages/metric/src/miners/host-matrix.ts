@@ -1,16 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  checkFinite,
-  checkShape,
-  type DimBindings,
   type Distance,
   hostTidy,
   type OptionSpec,
   type PairIndices,
   type TensorInput,
   type TripletIndices,
-  toTensor,
 } from '@xent/core';
+import { embeddingsAndLabels } from '../internal/batch-inputs.js';
 
 /** A pairwise matrix and the labels read to the host, for mining (no gradient flows through mining). */
 export interface HostBatch {
@@ -35,12 +32,7 @@ export function readBatch(
   labels: TensorInput,
 ): HostBatch {
   return hostTidy(() => {
-    const x = toTensor(embeddings, fn, 'embeddings', 'float32');
-    const y = toTensor(labels, fn, 'labels', 'int32');
-    const dims: DimBindings = new Map();
-    checkShape(fn, 'embeddings', x, ['B', 'D'], dims);
-    checkShape(fn, 'labels', y, ['B'], dims);
-    checkFinite(fn, 'embeddings', x);
+    const { x, y } = embeddingsAndLabels(fn, embeddings, labels);
     const values = distance.pairwise(x).dataSync() as Float32Array;
     return {
       size: x.shape[0]!,
