@@ -27,6 +27,7 @@ import {
   tripletMarginMiner,
   utilization,
 } from '../src/index.js';
+import { smoothDistance } from '../src/internal/few-shot-distance.js';
 
 const x = [
   [1, 0],
@@ -211,5 +212,37 @@ describe('factories leak nothing (issue 13)', () => {
     expect(Array.from(a.variables.proxies.dataSync())).toEqual(Array.from(b.variables.proxies.dataSync()));
     a.variables.proxies.dispose();
     b.variables.proxies.dispose();
+  });
+});
+
+describe('few-shot distances do not overflow float32 (issue 13)', () => {
+  it('protoTripletLoss and icnnLoss stay finite for embeddings near 1e19', async () => {
+    const { icnnLoss, protoTripletLoss } = await import('../src/index.js');
+    const big = x.map((row) => row.map((v) => v * 3e19));
+    const prototypes = [
+      [3e19, 0],
+      [0, 3e19],
+      [-3e19, 0],
+    ];
+    expectNoLeak(() =>
+      tf.tidy(() => {
+        const q = tf.tensor2d(big);
+        for (const value of [
+          protoTripletLoss(q, labels, prototypes),
+          icnnLoss(q, labels),
+          tf.grad((z: tf.Tensor) => protoTripletLoss(z, labels, prototypes))(q),
+        ]) {
+          expect(Array.from(value.dataSync()).every(Number.isFinite)).toBe(true);
+        }
+        // Unchanged at ordinary sizes: √(‖x − y‖² + 10⁻⁶) from plain loops.
+        const d = smoothDistance(tf.tensor2d(x)).arraySync() as number[][];
+        x.forEach((a, r) =>
+          x.forEach((b, c) => {
+            const sq = a.reduce((acc, v, k) => acc + (v - b[k]!) ** 2, 0);
+            expect(d[r]![c]!).toBeCloseTo(Math.sqrt((r === c ? 0 : sq) + 1e-6), 5);
+          }),
+        );
+      }),
+    );
   });
 });
