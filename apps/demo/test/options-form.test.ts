@@ -68,7 +68,7 @@ describe('optionFields', () => {
     const logits = tf.tensor2d([[1, 2]]);
     const labels = tf.tensor1d([0], 'int32');
     expect(() => focal(logits, labels, options)).toThrow(
-      'exampleFocalLoss(options.gamma): expected a number in [0, ∞), received -1',
+      'exampleFocalLoss(options.gamma): expected a finite number in [0, ∞), received -1',
     );
     tf.dispose([logits, labels]);
   });

@@ -36,7 +36,7 @@ describe('Run (cpu, spirals)', () => {
     const run = new Run(loss, { gamma: -1 }, plan, 'classification', spirals(), config);
     await expect(run.trainStep()).rejects.toThrow('options.gamma');
     expect(run.status).toBe('error');
-    expect(run.error).toContain('expected a number in [0, ∞), received -1');
+    expect(run.error).toContain('expected a finite number in [0, ∞), received -1');
     run.dispose();
   });
 

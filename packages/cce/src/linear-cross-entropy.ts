@@ -4,6 +4,7 @@ import {
   checkFinite,
   checkNonEmpty,
   checkShape,
+  clampIds,
   customGradient,
   type DimBindings,
   describeTensor,
@@ -81,8 +82,11 @@ export function linearCrossEntropy(
     }
     const engine = chooseEngine(resolved);
     const rows = rowLosses(engine, settingsOf(resolved), resolved, v);
-    const valid = tf.cast(tf.notEqual(y, resolved.ignoreIndex), 'float32') as tf.Tensor1D;
-    const perRow = b ? rows(e, c, y, valid, b) : rows(e, c, y, valid);
+    const kept = tf.notEqual(y, resolved.ignoreIndex);
+    const valid = tf.cast(kept, 'float32') as tf.Tensor1D;
+    // Unchecked ids (validate: false) must not gather out of bounds on any backend: clamp on device.
+    const ids = resolved.validate ? y : (tf.where(kept, clampIds(y, v), y) as tf.Tensor1D);
+    const perRow = b ? rows(e, c, ids, valid, b) : rows(e, c, ids, valid);
     if (resolved.reduction === 'none') return perRow;
     const total = tf.sum(perRow);
     if (resolved.reduction === 'sum') return total;

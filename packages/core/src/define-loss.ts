@@ -16,7 +16,9 @@ import type {
   OptionsOf,
 } from './loss-types.js';
 import { checkOption, type OptionSpec, type Reduction } from './options.js';
+import { clampIds } from './primitives/clamp-ids.js';
 import { reduceLosses } from './reduce.js';
+import { rejectUnknownOptions } from './resolve-options.js';
 import { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 import {
   checkClassIds,
@@ -240,23 +242,10 @@ function resolveOptions(
 ): Record<string, unknown> {
   const allowedCommon = spec.batch ? BATCH_OPTIONS : COMMON_OPTIONS;
   const hasLabels = spec.inputs.some((input: InputSpec) => input.dtype === 'labels');
-  for (const key of Object.keys(user)) {
-    const known =
-      (allowedCommon.has(key) && (key !== 'ignoreIndex' || hasLabels)) ||
-      key in (spec.defaults as object) ||
-      (spec.options !== undefined && key in spec.options);
-    if (!known) {
-      const names = [
-        ...new Set([...allowedCommon, ...Object.keys(spec.defaults), ...Object.keys(spec.options ?? {})]),
-      ];
-      throw new XentError('INVALID_OPTION', {
-        fn: spec.name,
-        argument: `options.${key}`,
-        expected: `one of the options ${names.filter((n) => n !== 'ignoreIndex' || hasLabels).join(', ')}`,
-        received: 'an unknown option',
-      });
-    }
-  }
+  const names = [
+    ...new Set([...allowedCommon, ...Object.keys(spec.defaults), ...Object.keys(spec.options ?? {})]),
+  ].filter((n) => n !== 'ignoreIndex' || hasLabels);
+  rejectUnknownOptions(spec.name, user, names);
   const merged: Record<string, unknown> = { ...spec.defaults };
   for (const [key, value] of Object.entries(user)) if (value !== undefined) merged[key] = value;
   checkOption(spec.name, 'reduction', merged.reduction, {
@@ -404,6 +393,9 @@ export function defineLoss(spec: LossSpec<readonly InputSpec[], any, any>): AnyL
         const keepFloat = tf.cast(keep, 'float32');
         weights = weights ? tf.mul(weights, keepFloat) : keepFloat;
       }
+      // Unchecked ids must not index out of bounds on any backend (wasm does not check).
+      if (labels && labels.dtype === 'int32' && !validate)
+        inputs[labelsSpec!.name] = clampIds(inputs[labelsSpec!.name]!, numClasses!);
       const perExample = spec.perExample!(inputs, resolved, context);
       if (perExample.rank !== 1 || perExample.shape[0] !== batch) {
         throw new Error(

@@ -1,3 +1,4 @@
+export { checkMinClasses } from './check-classes.js';
 export {
   checkElements,
   dataChecksInFlight,
@@ -23,6 +24,7 @@ export {
 } from './define-loss.js';
 export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
+export { hostTidy } from './host-tidy.js';
 export { allowSparseTargets, type LayersLossOptions, toLayersLoss } from './layers-loss.js';
 export type {
   BatchLossCall,
@@ -40,8 +42,9 @@ export type {
   OptionsOf,
   ReducedLossCall,
 } from './loss-types.js';
-export { checkOption, invalidOption, type OptionSpec, type Reduction } from './options.js';
+export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Reduction } from './options.js';
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
+export { clampIds } from './primitives/clamp-ids.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { detached } from './primitives/detached.js';
@@ -81,6 +84,16 @@ export { type RowBlockWriter, rowBlockWriter, takeRows } from './primitives/take
 export { seededRandom } from './random.js';
 export { reduceLosses } from './reduce.js';
 export { registry } from './registry.js';
+export {
+  closestName,
+  type OptionSchema,
+  optionsObject,
+  rejectUnknownOptions,
+  resolveOptions,
+  type SchemaEntry,
+  type WithDefaults,
+} from './resolve-options.js';
+export { seededNormal } from './seeded-normal.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 export {
   checkClassIds,

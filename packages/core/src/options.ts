@@ -17,22 +17,60 @@ export type OptionSpec =
       readonly exclusiveMin?: boolean;
       readonly exclusiveMax?: boolean;
       readonly integer?: boolean;
+      /** Accept ±Infinity (only where the option documents what it means). @defaultValue false */
+      readonly allowInfinity?: boolean;
     }
   | { readonly type: 'boolean'; readonly description: string }
   | { readonly type: 'enum'; readonly description: string; readonly values: readonly string[] }
-  /** Tensors, functions, objects: the loss checks these itself. */
-  | { readonly type: 'other'; readonly description: string };
+  /**
+   * Tensors, functions, objects: the loss checks these itself, except a `plugin` kind, which core
+   * checks (a {@link PluginKind} object with its methods, or a function) → `INVALID_OPTION`.
+   */
+  | { readonly type: 'other'; readonly description: string; readonly plugin?: PluginKind };
+
+/** What an `'other'` option must be when core checks it: a `Distance`, `Reducer`, `Miner` or a function. */
+export type PluginKind = 'distance' | 'reducer' | 'miner' | 'function';
+
+const PLUGIN_SHAPES: Record<PluginKind, { readonly expected: string; readonly methods: readonly string[] }> =
+  {
+    distance: {
+      expected: 'a Distance (lpDistance(), cosineSimilarity(), …)',
+      methods: ['pairwise', 'paired'],
+    },
+    reducer: { expected: 'a Reducer (meanReducer(), thresholdReducer(), …)', methods: ['reduce'] },
+    miner: { expected: 'a Miner (batchHardMiner(), tripletMarginMiner(), …)', methods: ['mine'] },
+    function: { expected: 'a function', methods: [] },
+  };
+
+function isPlugin(value: unknown, kind: PluginKind): boolean {
+  if (kind === 'function') return typeof value === 'function';
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Record<string, unknown>;
+  if (kind === 'distance' && typeof record.isInverted !== 'boolean') return false;
+  return PLUGIN_SHAPES[kind].methods.every((method) => typeof record[method] === 'function');
+}
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return value === null ? 'null' : typeof value;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') {
+    const name = (value as { name?: unknown }).name;
+    const ctor = (value as { constructor?: { name?: string } }).constructor?.name;
+    return typeof name === 'string'
+      ? `an object named '${name}'`
+      : ctor && ctor !== 'Object'
+        ? ctor
+        : 'an object';
+  }
+  return typeof value;
 }
 
 function rangeText(spec: Extract<OptionSpec, { type: 'number' }>): string {
   const lower = spec.min === undefined ? '(-∞' : `${spec.exclusiveMin ? '(' : '['}${spec.min}`;
   const upper = spec.max === undefined ? '∞)' : `${spec.max}${spec.exclusiveMax ? ')' : ']'}`;
-  return `${spec.integer ? 'an integer' : 'a number'} in ${lower}, ${upper}`;
+  return `${spec.integer ? 'an integer' : spec.allowInfinity ? 'a number' : 'a finite number'} in ${lower}, ${upper}`;
 }
 
 /** Throws `INVALID_OPTION` unless `value` satisfies `spec`. `undefined` is always accepted. */
@@ -48,7 +86,11 @@ export function checkOption(fn: string, name: string, value: unknown, spec: Opti
   };
   switch (spec.type) {
     case 'number': {
-      if (typeof value !== 'number' || Number.isNaN(value)) {
+      if (
+        typeof value !== 'number' ||
+        Number.isNaN(value) ||
+        (!spec.allowInfinity && !Number.isFinite(value))
+      ) {
         fail(rangeText(spec));
         return;
       }
@@ -66,6 +108,8 @@ export function checkOption(fn: string, name: string, value: unknown, spec: Opti
       }
       return;
     case 'other':
+      if (spec.plugin !== undefined && !isPlugin(value, spec.plugin))
+        fail(PLUGIN_SHAPES[spec.plugin].expected);
       return;
   }
 }

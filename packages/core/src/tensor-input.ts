@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from './errors.js';
+import { firstNonInt32, readTensorLike } from './tensor-like.js';
 
 /** Anything a loss accepts as a tensor argument: a tensor, nested arrays or a typed array. */
 export type TensorInput = tf.Tensor | tf.TensorLike;
@@ -20,7 +21,8 @@ function describeValue(value: unknown): string {
 
 /**
  * Converts a {@link TensorInput} to a tensor of the expected dtype (`undefined`: keep or infer).
- * Arrays for an `int32` input must hold integers. Throws `DTYPE_MISMATCH` naming `fn` and `argument`
+ * Nested arrays must be rectangular (`SHAPE_MISMATCH`, on every backend). Arrays for an `int32` input
+ * must hold integers within int32 (`DTYPE_MISMATCH`; converted exactly, never through float32). Throws `DTYPE_MISMATCH` naming `fn` and `argument`
  * when a tensor has another dtype, and `SHAPE_MISMATCH` when the value is not tensor-like.
  */
 export function toTensor(value: TensorInput, fn: string, argument: string, dtype?: InputDType): tf.Tensor {
@@ -43,10 +45,8 @@ export function toTensor(value: TensorInput, fn: string, argument: string, dtype
     }
     return value;
   }
-  let tensor: tf.Tensor;
-  try {
-    tensor = tf.tensor(value as tf.TensorLike, undefined, dtype === 'int32' ? 'float32' : dtype);
-  } catch {
+  const read = readTensorLike(value);
+  if (read === undefined) {
     throw new XentError('SHAPE_MISMATCH', {
       fn,
       argument,
@@ -55,20 +55,28 @@ export function toTensor(value: TensorInput, fn: string, argument: string, dtype
     });
   }
   if (dtype === 'int32') {
-    const data = tensor.dataSync();
-    for (let i = 0; i < data.length; i++) {
-      if (!Number.isInteger(data[i])) {
-        throw new XentError('DTYPE_MISMATCH', {
-          fn,
-          argument,
-          expected: 'int32 (integer values)',
-          received: `${data[i]} at flat index ${i}`,
-        });
-      }
+    // Checked and converted from the JS numbers, exactly: never through float32, never wrapped.
+    const bad = firstNonInt32(read.values);
+    if (bad >= 0) {
+      throw new XentError('DTYPE_MISMATCH', {
+        fn,
+        argument,
+        expected: 'int32 (integer values in [−2³¹, 2³¹ − 1])',
+        received: `${read.values[bad]} at flat index ${bad}`,
+      });
     }
-    return tf.cast(tensor, 'int32');
+    return tf.tensor(Int32Array.from(read.values), read.shape, 'int32');
   }
-  return tensor;
+  try {
+    return tf.tensor(value as tf.TensorLike, read.shape, dtype);
+  } catch {
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument,
+      expected: 'a tensor, a typed array or rectangular nested arrays of numbers',
+      received: describeValue(value),
+    });
+  }
 }
 
 /** Shape of a TensorInput without converting it (`undefined` when it cannot be inferred). */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { describeTensor, XentError } from '@xent/core';
 
 /**
  * Gradient alignment of dual-head KD (the official `--ga`, after PCGrad): with g₁ the gradient of the
@@ -20,7 +21,40 @@ import * as tf from '@tensorflow/tfjs-core';
  * optimizer.applyGradients(alignGradients(ce.grads, kd.grads));
  */
 export function alignGradients(primary: tf.NamedTensorMap, secondary: tf.NamedTensorMap): tf.NamedTensorMap {
+  const fn = 'alignGradients';
+  for (const [argument, map] of [
+    ['primary', primary],
+    ['secondary', secondary],
+  ] as const) {
+    if (typeof map !== 'object' || map === null || map instanceof tf.Tensor || Array.isArray(map))
+      throw new XentError('INVALID_OPTION', {
+        fn,
+        argument,
+        expected: 'a map name → gradient tensor',
+        received: String(map),
+      });
+    for (const [name, value] of Object.entries(map)) {
+      if (!(value instanceof tf.Tensor) || value.dtype !== 'float32')
+        throw new XentError('DTYPE_MISMATCH', {
+          fn,
+          argument: `${argument}.${name}`,
+          expected: 'a float32 tensor',
+          received: value instanceof tf.Tensor ? describeTensor(value) : typeof value,
+        });
+    }
+  }
   const names = [...new Set([...Object.keys(primary), ...Object.keys(secondary)])];
+  for (const name of names) {
+    const a = primary[name];
+    const b = secondary[name];
+    if (a && b && !tf.util.arraysEqual(a.shape, b.shape))
+      throw new XentError('SHAPE_MISMATCH', {
+        fn,
+        argument: `secondary.${name}`,
+        expected: `float32 [${a.shape.join(', ')}] like primary.${name}`,
+        received: describeTensor(b),
+      });
+  }
   return tf.tidy(() => {
     const dot = tf.addN(
       names.map((name) => {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { describeTensor, XentError } from '@xent/core';
+import { checkMinClasses, describeTensor, XentError } from '@xent/core';
 
 /** Losses that need the true class (DKD, PLD) take int32 ids only, not soft `[N, C]` targets. */
 export function requireClassIds(fn: string, labels: tf.Tensor): void {
@@ -15,12 +15,5 @@ export function requireClassIds(fn: string, labels: tf.Tensor): void {
 
 /** Losses built on a target/non-target split need at least two classes. */
 export function requireTwoClasses(fn: string, argument: string, logits: tf.Tensor): void {
-  if ((logits.shape[1] ?? 0) < 2) {
-    throw new XentError('SHAPE_MISMATCH', {
-      fn,
-      argument,
-      expected: 'float32 [N, C] with C ≥ 2',
-      received: describeTensor(logits),
-    });
-  }
+  checkMinClasses(fn, argument, logits, 2);
 }

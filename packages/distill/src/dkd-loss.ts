@@ -32,7 +32,9 @@ function decoupled(logits: tf.Tensor, labels: tf.Tensor, nonTarget: tf.Tensor) {
   const lseRest = logSumExp(logits, { keepDims: true, mask: nonTarget });
   const logTarget = pickClass(logSoftmax(logits), labels);
   const logRest = tf.squeeze(tf.sub(lseRest, lseAll), [1]);
-  return { logTarget, logRest, logNonTarget: tf.sub(logits, lseRest) };
+  // Zero at the target: there log p = z_y − lse(rest) can exceed 88 (a teacher gap ≥ ~400 at T = 4), and
+  // exp(+∞)·0 was NaN.
+  return { logTarget, logRest, logNonTarget: tf.mul(tf.sub(logits, lseRest), nonTarget) };
 }
 
 /**
@@ -80,9 +82,14 @@ export const dkdLoss = /* @__PURE__ */ defineLoss<
     requireClassIds(fn, labels);
     requireTwoClasses(fn, 'studentLogits', studentLogits);
   },
-  perExample: ({ studentLogits, teacherLogits, labels }, options) => {
+  perExample: ({ studentLogits, teacherLogits, labels }, options, context) => {
     const { alpha, beta, temperature, logitStandardization } = options;
-    const [student, teacher] = maybeStandardize(logitStandardization, studentLogits, teacherLogits);
+    const [student, teacher] = maybeStandardize(
+      logitStandardization,
+      studentLogits,
+      teacherLogits,
+      context.fn,
+    );
     const classes = studentLogits.shape[1]!;
     const nonTarget = tf.sub(1, oneHot(labels, classes));
     const s = decoupled(tf.div(student, temperature), labels, nonTarget);

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { invalidOption } from '@xent/core';
+import { invalidOption, type OptionSchema, resolveOptions } from '@xent/core';
 
 /** Options for {@link createDualHeadClassifier}. */
 export interface DualHeadClassifierOptions {
@@ -28,6 +28,15 @@ export interface DualHeadClassifier {
   readonly inference: tfl.LayersModel;
 }
 
+const OPTIONS: OptionSchema<DualHeadClassifierOptions> = {
+  numClasses: { type: 'number', min: 1, integer: true, required: true, description: 'number of classes' },
+  inputDim: { type: 'number', min: 1, integer: true, description: 'size of a flat input' },
+  hidden: { type: 'other', description: 'hidden layer sizes' },
+  featureModel: { type: 'other', description: 'a backbone LayersModel' },
+  auxHidden: { type: 'number', min: 1, integer: true, description: 'hidden size of the auxiliary head' },
+  name: { type: 'other', description: 'layer name prefix' },
+};
+
 /**
  * Builds the dual-head classifier of dual-head KD (Yang et al., KDD 2025): shared features, a linear
  * main head (trained with CE, used at inference) and an auxiliary head (trained with the logit-level
@@ -41,7 +50,7 @@ export interface DualHeadClassifier {
  */
 export function createDualHeadClassifier(options: DualHeadClassifierOptions): DualHeadClassifier {
   const fn = 'createDualHeadClassifier';
-  const { numClasses, inputDim, featureModel, auxHidden } = options;
+  const { numClasses, inputDim, featureModel, auxHidden } = resolveOptions(fn, OPTIONS, options);
   const name = options.name ?? 'dual_head';
   const positiveInteger = (value: unknown) =>
     typeof value === 'number' && Number.isInteger(value) && value > 0;
@@ -53,6 +62,10 @@ export function createDualHeadClassifier(options: DualHeadClassifierOptions): Du
     invalidOption(fn, 'inputDim', 'a positive integer', inputDim);
   if (auxHidden !== undefined && !positiveInteger(auxHidden))
     invalidOption(fn, 'auxHidden', 'a positive integer', auxHidden);
+  if (options.name !== undefined && typeof options.name !== 'string')
+    invalidOption(fn, 'name', 'a string', options.name);
+  if (options.hidden !== undefined && !Array.isArray(options.hidden))
+    invalidOption(fn, 'hidden', 'an array of positive integer sizes', options.hidden);
   for (const size of options.hidden ?? []) {
     if (!positiveInteger(size)) invalidOption(fn, 'hidden', 'positive integer sizes', size);
   }

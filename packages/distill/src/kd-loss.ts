@@ -102,7 +102,12 @@ export const kdLoss = /* @__PURE__ */ defineLoss<
   },
   perExample: ({ studentLogits, teacherLogits }, options, context) => {
     const { temperature, alpha, labels, logitStandardization } = options;
-    const [student, teacher] = maybeStandardize(logitStandardization, studentLogits, teacherLogits);
+    const [student, teacher] = maybeStandardize(
+      logitStandardization,
+      studentLogits,
+      teacherLogits,
+      context.fn,
+    );
     const kd = tf.mul(softenedKl(student, teacher, temperature), temperature * temperature);
     if (alpha === 0) return kd;
     const targets = labelTargets(labels!, context, studentLogits.shape[1]!);

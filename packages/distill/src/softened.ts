@@ -1,16 +1,29 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { logSoftmax } from '@xent/core';
+import { checkMinClasses, checkShape, logSoftmax, type TensorInput, toTensor } from '@xent/core';
 
 /**
  * Logit standardization (Sun et al., CVPR 2024): Z(x) = (x − mean(x)) / (1e-7 + std(x)) per row, with
- * the unbiased (n − 1) standard deviation as in the official code. Needs C ≥ 2.
+ * the unbiased (n − 1) standard deviation as in the official code. C = 1 (the standard deviation of
+ * one value is 0/0) throws `SHAPE_MISMATCH`; a constant row gives zeros with a finite gradient;
+ * non-tensor-like or ragged input throws `SHAPE_MISMATCH`, a non-float32 tensor `DTYPE_MISMATCH`.
  *
  * @param logits float32 `[N, C]`.
  * @returns float32 `[N, C]`, each row with mean 0 and (unbiased) standard deviation ≈ 1.
  * @see https://arxiv.org/abs/2403.01427
  * @example const z = standardizeLogits(studentLogits);
  */
-export function standardizeLogits(logits: tf.Tensor): tf.Tensor {
+export function standardizeLogits(logits: TensorInput): tf.Tensor {
+  return tf.tidy(() => {
+    const fn = 'standardizeLogits';
+    const x = toTensor(logits, fn, 'logits', 'float32');
+    if (x.rank < 1) checkShape(fn, 'logits', x, ['N', 'C'], new Map());
+    checkMinClasses(fn, 'logits', x, 2);
+    return standardizeRows(x);
+  });
+}
+
+/** {@link standardizeLogits} without the checks (the losses have checked their inputs). */
+function standardizeRows(logits: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
     const classes = logits.shape[logits.shape.length - 1]!;
     const centred = tf.sub(logits, tf.mean(logits, -1, true));
@@ -21,13 +34,15 @@ export function standardizeLogits(logits: tf.Tensor): tf.Tensor {
   });
 }
 
-/** Both logits standardized when `enabled`, else unchanged. */
+/** Both logits standardized when `enabled` (C = 1 → `SHAPE_MISMATCH` naming `fn`), else unchanged. */
 export function maybeStandardize(
   enabled: boolean,
   student: tf.Tensor,
   teacher: tf.Tensor,
+  fn = 'standardizeLogits',
 ): [tf.Tensor, tf.Tensor] {
-  return enabled ? [standardizeLogits(student), standardizeLogits(teacher)] : [student, teacher];
+  if (enabled) checkMinClasses(fn, 'studentLogits', student, 2);
+  return enabled ? [standardizeRows(student), standardizeRows(teacher)] : [student, teacher];
 }
 
 /**

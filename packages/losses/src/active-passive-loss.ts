@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
+import {
+  checkMinClasses,
+  defineLoss,
+  type IgnoreIndexOptions,
+  logSoftmax,
+  type ReductionOptions,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import {
   crossEntropyTerm,
@@ -51,7 +57,8 @@ export interface ActivePassiveLossOptions extends ReductionOptions, IgnoreIndexO
  * (the authors' code has an extra ½, which α, β absorb).
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. C = 1 (the normalised terms are 0/0) throws
+ * `SHAPE_MISMATCH`.
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = activePassiveLoss(logits, labels, { active: 'nce', passive: 'rce', alpha: 1, beta: 1 });
  */
@@ -85,6 +92,8 @@ export const activePassiveLoss = /* @__PURE__ */ defineLoss<
     q: { type: 'number', min: 0, max: 1, exclusiveMin: true, description: 'q of NGCE' },
     targetFloor: TARGET_FLOOR_OPTION,
   },
+  // C = 1: the normalised active terms are 0/0.
+  check: ({ logits }, _options, { fn }) => checkMinClasses(fn, 'logits', logits, 2),
   perExample: ({ logits, labels }, { active, passive, alpha, beta, gamma, q, targetFloor }) => {
     const logp = logSoftmax(logits);
     const activeTerms: Record<ActiveTerm, () => tf.Tensor> = {

@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkClassIds,
+  clampIds,
   defineLoss,
   describeTensor,
   invalidOption,
   pickClass,
   type ReductionOptions,
   safeSqrt,
+  seededNormal,
   stopGradient,
   XentError,
 } from '@xent/core';
@@ -25,7 +27,7 @@ export interface AdversarialCompSumLossOptions extends ReductionOptions {
   readonly nu?: number;
   /** Radius ε ≥ 0 of the perturbation ball ‖x′ − x‖ ≤ ε (the paper's γ). @defaultValue 8/255 */
   readonly epsilon?: number;
-  /** PGD steps. @defaultValue 10 */
+  /** PGD steps, an integer in [0, 1000] (a bound, so a typo cannot loop for hours). @defaultValue 10 */
   readonly steps?: number;
   /** PGD step size. @defaultValue ε/4 */
   readonly stepSize?: number;
@@ -103,12 +105,12 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
   inputs,
   defaults: { tau: 1, rho: 1, nu: 1, epsilon: 8 / 255, steps: 10, norm: 'linf', seed: 0 },
   options: {
-    model: { type: 'other', description: 'function inputs [N, D] → logits [N, C]' },
+    model: { type: 'other', plugin: 'function', description: 'function inputs [N, D] → logits [N, C]' },
     tau: { type: 'number', min: 0, description: 'comp-sum parameter τ' },
     rho: { type: 'number', min: 0, exclusiveMin: true, description: 'margin scale ρ' },
     nu: { type: 'number', min: 0, description: 'weight ν of the smooth term' },
     epsilon: { type: 'number', min: 0, description: 'perturbation radius ε' },
-    steps: { type: 'number', min: 0, integer: true, description: 'PGD steps' },
+    steps: { type: 'number', min: 0, max: 1000, integer: true, description: 'PGD steps (≤ 1000)' },
     stepSize: { type: 'number', min: 0, description: 'PGD step size (default ε/4)' },
     norm: { type: 'enum', values: ['linf', 'l2'], description: 'perturbation norm' },
     seed: { type: 'number', integer: true, description: 'seed of the PGD random start' },
@@ -117,7 +119,8 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
     if (typeof model !== 'function')
       invalidOption(fn, 'model', 'a function inputs [N, D] → logits [N, C]', model);
   },
-  perExample: ({ inputs: x, labels }, options, { fn, validate }) => {
+  perExample: ({ inputs: x, labels: givenLabels }, options, { fn, validate }) => {
+    let labels = givenLabels;
     const { model, tau, rho, nu, epsilon, steps, norm, seed } = options;
     const logitsOf = (input: tf.Tensor) => {
       const out = model!(input);
@@ -138,6 +141,8 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
     };
     const clean = logitsOf(x);
     if (validate) checkClassIds(fn, 'labels', labels, clean.shape[1]!);
+    // Unchecked ids must not index out of bounds on any backend (wasm): clamp on device.
+    if (!validate) labels = clampIds(labels, clean.shape[1]!);
     const compSum = trueClassLoss(tf.div(clean, rho), labels, (nll) => boxCox(nll, tau - 1));
     if (nu === 0 || epsilon === 0) return compSum;
 
@@ -147,7 +152,7 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
       norm === 'linf'
         ? tf.clipByValue(delta, -epsilon, epsilon)
         : tf.mul(delta, tf.minimum(1, tf.div(epsilon, tf.maximum(rowNorm(delta), 1e-12))));
-    let delta = project(tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', seed), 0.001));
+    let delta = project(tf.mul(seededNormal(x.shape, seed), 0.001));
     const objective = (d: tf.Tensor) => tf.sum(marginShift(logitsOf(tf.add(x, d)), target, labels));
     for (let step = 0; step < steps; step++) {
       const previous = delta;

@@ -1,5 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkMinClasses,
+  checkOption,
+  clampIds,
   customGradient,
   defineLoss,
   type IgnoreIndexOptions,
@@ -29,9 +32,28 @@ export interface AldrKlState {
   dispose(): void;
 }
 
-/** A fresh {@link AldrKlState} for `numSamples` examples, every λᵢ = `lambda0`. */
+/**
+ * A fresh {@link AldrKlState} for `numSamples` examples, every λᵢ = `lambda0`. Makes one tensor (the
+ * variable; free it with `dispose()`). `INVALID_OPTION` unless numSamples is a positive integer and
+ * lambda0 a finite number > 0.
+ *
+ * @example const state = createAldrKlState(trainSize); aldrKlLoss(logits, y, { state, indices });
+ */
 export function createAldrKlState(numSamples: number, lambda0 = 1): AldrKlState {
-  const lambdas = tf.variable(tf.fill([numSamples], lambda0), false, undefined, 'float32');
+  const fn = 'createAldrKlState';
+  checkOption(fn, 'numSamples', numSamples, {
+    type: 'number',
+    min: 1,
+    integer: true,
+    description: 'data-set size',
+  });
+  checkOption(fn, 'lambda0', lambda0, {
+    type: 'number',
+    min: 0,
+    exclusiveMin: true,
+    description: 'initial λ',
+  });
+  const lambdas = tf.tidy(() => tf.variable(tf.fill([numSamples], lambda0), false, undefined, 'float32'));
   return { lambdas, dispose: () => lambdas.dispose() };
 }
 
@@ -74,7 +96,7 @@ type Defaults = {
  *
  * @param logits float32 `[N, C]`.
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. C = 1 throws `SHAPE_MISMATCH` (the normalised logits are 0/0).
  * @see https://arxiv.org/abs/2112.14869
  * @example
  * const state = createAldrKlState(60000);
@@ -98,6 +120,7 @@ export const aldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, AldrK
     update: { type: 'boolean', description: 'write the new λ back to the state' },
   },
   check: ({ logits }, { state, indices }, { fn, validate }) => {
+    checkMinClasses(fn, 'logits', logits, 2);
     if (!state || !(state.lambdas instanceof tf.Variable)) {
       invalidOption(fn, 'state', 'an AldrKlState from createAldrKlState(numSamples)', state);
     }
@@ -126,10 +149,12 @@ export const aldrKlLoss = /* @__PURE__ */ defineLoss<ClassificationInputs, AldrK
   perExample: (
     { logits, labels },
     { state, indices, lambda, alpha, margin, normalization, update },
-    { fn },
+    { fn, validate },
   ) => {
-    const ids = toTensor(indices!, fn, 'options.indices', 'int32');
     const lambdas = state!.lambdas;
+    const given = toTensor(indices!, fn, 'options.indices', 'int32');
+    // Unchecked indices must not gather or scatter out of bounds (wasm): clamp on device.
+    const ids = validate ? given : clampIds(given, lambdas.shape[0]!);
     const C = logits.shape[1]!;
     const logC = Math.log(C);
     const scores = normalizeScores(logits, normalization);

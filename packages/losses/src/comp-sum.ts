@@ -22,7 +22,8 @@ export interface CompSumLossOptions extends ReductionOptions, IgnoreIndexOptions
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. For τ < 1 the loss grows like p_y^(τ−1): it
+ * overflows float32 to +Infinity once −log p_y > 88/(1 − τ) (a logit gap of ≈ 88 at τ = 0).
  * @see https://arxiv.org/abs/2304.07288
  * @example const loss = compSumLoss(logits, labels, { tau: 0.5 });
  */

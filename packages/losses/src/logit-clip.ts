@@ -1,11 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type AnyLossFn, type AnyLossSpec, defineLoss, invalidOption, safeSqrt } from '@xent/core';
+import {
+  type AnyLossFn,
+  type AnyLossSpec,
+  defineLoss,
+  invalidOption,
+  type OptionSchema,
+  resolveOptions,
+  safeSqrt,
+} from '@xent/core';
 
 /** Options for {@link logitClip}. */
 export interface LogitClipOptions {
   /** Temperature τ > 0: logit vectors are clipped to ℓ2 norm ≤ 1/τ. @defaultValue 1 */
   readonly tau?: number;
 }
+
+const LOGIT_CLIP_OPTIONS: OptionSchema<LogitClipOptions> = {
+  tau: { type: 'number', min: 0, exclusiveMin: true, description: 'temperature τ' },
+};
 
 /** z·min(1, δ/‖z‖₂) per row (last axis), with a zero-safe norm gradient. */
 function clipRowNorm(logits: tf.Tensor, maxNorm: number): tf.Tensor {
@@ -29,10 +41,9 @@ function clipRowNorm(logits: tf.Tensor, maxNorm: number): tf.Tensor {
  * @example const clippedCe = logitClip(crossEntropyLoss, { tau: 1 / 1.5 });
  */
 export function logitClip<L extends AnyLossFn>(loss: L, options: LogitClipOptions = {}): L {
-  const tau = options.tau ?? 1;
-  if (typeof tau !== 'number' || !(tau > 0) || !Number.isFinite(tau)) {
-    invalidOption('logitClip', 'tau', 'a finite number > 0', tau);
-  }
+  const { tau } = resolveOptions('logitClip', LOGIT_CLIP_OPTIONS, options, { tau: 1 });
+  if (typeof loss !== 'function' || typeof (loss as Partial<AnyLossFn>).spec !== 'object')
+    invalidOption('logitClip', 'loss', 'a loss built with defineLoss', loss);
   const inner: AnyLossSpec = loss.spec;
   const first = inner.inputs[0]!.name;
   const clipped = (inputs: Record<string, tf.Tensor>) => ({

@@ -1,4 +1,10 @@
-import { defineLoss, type IgnoreIndexOptions, logSoftmax, type ReductionOptions } from '@xent/core';
+import {
+  checkMinClasses,
+  defineLoss,
+  type IgnoreIndexOptions,
+  logSoftmax,
+  type ReductionOptions,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { NORMALIZED_LOSSES_PAPER, normalizedCrossEntropyTerm } from './internal/robust-terms.js';
 
@@ -15,7 +21,7 @@ export interface NormalizedCrossEntropyLossOptions extends ReductionOptions, Ign
  * With float targets the numerator is −Σ_c t_ic·log p_ic. Needs C ≥ 2.
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. C = 1 (0/0) throws `SHAPE_MISMATCH`.
  * @see https://arxiv.org/abs/2006.13554
  * @example const loss = normalizedCrossEntropyLoss(logits, labels);
  */
@@ -32,5 +38,7 @@ export const normalizedCrossEntropyLoss = /* @__PURE__ */ defineLoss<
   inputs: classificationInputs,
   leadingDims: 'flatten',
   defaults: {},
+  // C = 1: −log p = 0 for every class, so the normalised loss is 0/0.
+  check: ({ logits }, _options, { fn }) => checkMinClasses(fn, 'logits', logits, 2),
   perExample: ({ logits, labels }) => normalizedCrossEntropyTerm(logSoftmax(logits), labels),
 });

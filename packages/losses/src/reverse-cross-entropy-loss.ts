@@ -18,7 +18,8 @@ export interface ReverseCrossEntropyLossOptions extends ReductionOptions, Ignore
  * (`targetFloor: Math.exp(-4)`).
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param labels int32 `[N]` ids or float32 `[N, C]` targets.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. C = 1: 0 with a zero gradient (the only class is
+ * the target, log 1 = 0).
  * @see https://arxiv.org/abs/1908.06112
  * @example const loss = reverseCrossEntropyLoss(logits, labels);
  */

@@ -25,7 +25,9 @@ runLossConformance(
     reference: compSumRef,
     tolerance: { atol: 1e-5, rtol: 1e-4 },
   })),
-  backends,
+  // τ < 1 grows like p^(τ−1): the fuzz suite's extreme logits (a gap of 90) overflow float32 there,
+  // as documented; fuzz at τ = 1.5.
+  { ...backends, fuzz: { options: { tau: 1.5 } } },
 );
 runLossConformance(
   gceLoss,

@@ -11,7 +11,7 @@ export type { MiningInfo, ReferenceOptions, TupleOptions } from './internal/tupl
 export { type AngularLossOptions, angularLoss } from './losses/angular-loss.js';
 export { type ArcFaceLossOptions, arcFaceLoss, createArcFaceLoss } from './losses/arc-face-loss.js';
 export { type CircleLossOptions, circleLoss } from './losses/circle-loss.js';
-export { classPrototypes } from './losses/class-prototypes.js';
+export { type ClassPrototypesOptions, classPrototypes } from './losses/class-prototypes.js';
 export { type ContrastiveLossOptions, contrastiveLoss } from './losses/contrastive-loss.js';
 export { type CosFaceLossOptions, cosFaceLoss, createCosFaceLoss } from './losses/cos-face-loss.js';
 export {

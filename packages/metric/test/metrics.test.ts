@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { expectXentError } from '@xent/testing';
 import { describe, expect, it } from 'vitest';
 import {
   epsilonOpis,
@@ -28,7 +29,7 @@ describe('retrieval metrics (hand-computed)', () => {
     expect(recallAtK(points, labels, 2)).toBeCloseTo(0.8, 12);
     expect(recallAtK(points, labels, 1)).toBeCloseTo(0.4, 12);
     expect(recallAtK(tf.tensor(points), tf.tensor1d(labels, 'int32'), 4)).toBe(1);
-    expect(() => recallAtK(points, labels, 0)).toThrow(RangeError);
+    expectXentError(() => recallAtK(points, labels, 0), 'INVALID_OPTION', { argument: 'options.k' });
   });
   it('cosine ranking, lone queries skipped, bad shapes rejected', () => {
     const e = [
@@ -41,8 +42,8 @@ describe('retrieval metrics (hand-computed)', () => {
     expect(precisionAt1(e, [0, 0, 1, 1, 2], { distance: 'cosine' })).toBe(1);
     expect(mapAtR(e, [0, 0, 1, 1, 2], { distance: 'cosine' })).toBe(1);
     expect(Number.isNaN(precisionAt1(e, [0, 1, 2, 3, 4]))).toBe(true);
-    expect(() => mapAtR([1, 2, 3], [0, 0, 1])).toThrow(RangeError);
-    expect(() => mapAtR(points, [0, 1])).toThrow(RangeError);
+    expectXentError(() => mapAtR([1, 2, 3], [0, 0, 1]), 'SHAPE_MISMATCH', { argument: 'embeddings' });
+    expectXentError(() => mapAtR(points, [0, 1]), 'SHAPE_MISMATCH', { argument: 'labels' });
   });
 });
 
@@ -95,8 +96,12 @@ describe('OPIS and ε-OPIS (hand-computed)', () => {
     const expected = 0.5 * ((6 / 7 - 0.6) ** 2 / 2 + 0.6 ** 2 / 2);
     expect(opis(e, [0, 0, 1, 1], options)).toBeCloseTo(expected, 12);
     expect(epsilonOpis(e, [0, 0, 1, 1], { ...options, epsilon: 0.5 })).toBeCloseTo((6 / 7) ** 2 / 2, 12);
-    expect(() => opis(e, [0, 0, 1, 1], { farRange: [0.5, 0.1] })).toThrow(RangeError);
-    expect(() => epsilonOpis(e, [0, 0, 1, 1], { epsilon: 0 })).toThrow(RangeError);
+    expectXentError(() => opis(e, [0, 0, 1, 1], { farRange: [0.5, 0.1] }), 'INVALID_OPTION', {
+      argument: 'options.farRange',
+    });
+    expectXentError(() => epsilonOpis(e, [0, 0, 1, 1], { epsilon: 0 }), 'INVALID_OPTION', {
+      argument: 'options.epsilon',
+    });
   });
 });
 
@@ -114,6 +119,6 @@ describe('utilization', () => {
         ],
       ),
     ).toBeCloseTo(2.5, 12);
-    expect(() => utilization([[0, 0]], [[1, 0, 0]])).toThrow(RangeError);
+    expectXentError(() => utilization([[0, 0]], [[1, 0, 0]]), 'SHAPE_MISMATCH', { argument: 'reference' });
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { LossPart, PairIndices, TripletIndices } from '@xent/core';
-import { expectClose, expectNoLeak, gradCheck, randomNormal } from '@xent/testing';
+import { expectClose, expectNoLeak, expectXentError, gradCheck, randomNormal } from '@xent/testing';
 import { describe, expect, it } from 'vitest';
 import {
   avgNonZeroReducer,
@@ -78,7 +78,7 @@ describe('distances', () => {
       lpDistance({ normalizeEmbeddings: false }).paired(tf.tensor(raw), tf.tensor(x.slice(3, 6))),
       raw.map((a, i) => euclid(a, x[i + 3]!)),
     );
-    expect(() => lpDistance({ p: 0.5 })).toThrow(RangeError);
+    expectXentError(() => lpDistance({ p: 0.5 }), 'INVALID_OPTION', { argument: 'options.p' });
   });
   it('lpDistance normalises rows with its own p, as PML does (x / ‖x‖_p), not with L2', () => {
     const lp = (a: number[], b: number[], p: number) =>
@@ -307,7 +307,9 @@ describe('reducers', () => {
       thresholdReducer({ low: 5 }).reduce([{ losses: t, kind: 'element' }]),
     )(tf.tensor([1, 2]));
     expectClose(g, [0, 0]);
-    expect(() => thresholdReducer({ low: 2, high: 1 })).toThrow(RangeError);
+    expectXentError(() => thresholdReducer({ low: 2, high: 1 }), 'INVALID_OPTION', {
+      argument: 'options.high',
+    });
   });
   it('losses take any Reducer', () => {
     expectClose(
@@ -330,11 +332,11 @@ describe('reducers', () => {
 
 describe('options of miners, reducers and factories', () => {
   it('reject bad values', () => {
-    expect(() => tripletMarginMiner({ type: 'medium' as never })).toThrow(RangeError);
-    expect(() => tripletMarginMiner({ margin: Number.NaN })).toThrow(RangeError);
-    expect(() => multiSimilarityMiner({ epsilon: -1 })).toThrow(RangeError);
-    expect(() => pairMarginMiner({ posMargin: Number.POSITIVE_INFINITY })).toThrow(RangeError);
-    expect(() => thresholdReducer({ low: Number.NaN })).toThrow(RangeError);
+    expectXentError(() => tripletMarginMiner({ type: 'medium' as never }), 'INVALID_OPTION');
+    expectXentError(() => tripletMarginMiner({ margin: Number.NaN }), 'INVALID_OPTION');
+    expectXentError(() => multiSimilarityMiner({ epsilon: -1 }), 'INVALID_OPTION');
+    expectXentError(() => pairMarginMiner({ posMargin: Number.POSITIVE_INFINITY }), 'INVALID_OPTION');
+    expectXentError(() => thresholdReducer({ low: Number.NaN }), 'INVALID_OPTION');
   });
   it('a custom Reducer gets plain per-pair losses (multiplicities expanded)', () => {
     const meanOfParts = {

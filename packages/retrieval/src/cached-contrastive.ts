@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkOption, invalidOption, type TensorInput, toTensor, XentError } from '@xent/core';
+import {
+  invalidOption,
+  type OptionSchema,
+  resolveOptions,
+  type TensorInput,
+  toTensor,
+  XentError,
+} from '@xent/core';
 
 /** Arguments of {@link cachedContrastive}. */
 export interface CachedContrastiveOptions {
@@ -30,6 +37,16 @@ export interface CachedContrastiveResult {
 }
 
 const FN = 'cachedContrastive';
+
+const OPTIONS: OptionSchema<CachedContrastiveOptions> = {
+  queryInputs: { type: 'other', required: true, description: 'model inputs of the queries [N, …]' },
+  docInputs: { type: 'other', required: true, description: 'model inputs of the documents [M, …]' },
+  embedQueries: { type: 'other', plugin: 'function', required: true, description: 'the query encoder' },
+  embedDocs: { type: 'other', plugin: 'function', description: 'the document encoder' },
+  loss: { type: 'other', plugin: 'function', required: true, description: 'the batch loss (queries, docs)' },
+  miniBatchSize: { type: 'number', min: 1, integer: true, description: 'rows per mini-batch' },
+  variables: { type: 'other', description: 'variables to differentiate' },
+};
 
 function embedWithoutGraph(embed: (x: tf.Tensor) => tf.Tensor, inputs: tf.Tensor, size: number): tf.Tensor {
   return tf.tidy(() => {
@@ -71,23 +88,24 @@ function addInto(total: tf.NamedTensorMap, part: tf.NamedTensorMap): void {
  * optimizer.applyGradients(grads); tf.dispose([value, ...Object.values(grads)]);
  */
 export function cachedContrastive(options: CachedContrastiveOptions): CachedContrastiveResult {
-  const miniBatchSize = options.miniBatchSize ?? 32;
-  checkOption(FN, 'miniBatchSize', miniBatchSize, {
-    type: 'number',
-    min: 1,
-    integer: true,
-    description: 'rows per mini-batch',
-  });
-  for (const name of ['embedQueries', 'loss'] as const) {
-    if (typeof options[name] !== 'function') invalidOption(FN, name, 'a function', options[name]);
-  }
-  if (options.embedDocs !== undefined && typeof options.embedDocs !== 'function') {
-    invalidOption(FN, 'embedDocs', 'a function', options.embedDocs);
+  const { miniBatchSize } = resolveOptions(FN, OPTIONS, options, { miniBatchSize: 32 });
+  const variableList = options.variables;
+  if (
+    variableList !== undefined &&
+    !(Array.isArray(variableList) && variableList.every((v) => v instanceof tf.Variable))
+  ) {
+    invalidOption(FN, 'variables', 'an array of tf.Variable', variableList);
   }
   const embedQueries = options.embedQueries;
   const embedDocs = options.embedDocs ?? embedQueries;
-  const queryInputs = toTensor(options.queryInputs, FN, 'queryInputs');
-  const docInputs = toTensor(options.docInputs, FN, 'docInputs');
+  const queryInputs = toTensor(options.queryInputs, FN, 'options.queryInputs');
+  let docInputs: tf.Tensor;
+  try {
+    docInputs = toTensor(options.docInputs, FN, 'options.docInputs');
+  } catch (error) {
+    if (queryInputs !== options.queryInputs) queryInputs.dispose();
+    throw error;
+  }
   const owned = [queryInputs, docInputs].filter(
     (t, i) => t !== (i === 0 ? options.queryInputs : options.docInputs),
   );

@@ -199,7 +199,8 @@ interface Direction {
  * the no-duplicate loss of a single pair with `'positive'`.
  *
  * @param queries float32 `[N, D]`.  @param docs float32 `[N, D]`, row i relevant to query i.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. N = 1 without hard negatives: 0 (the only candidate
+ * is the positive) with a zero gradient.
  * @see https://arxiv.org/abs/1807.03748
  * @example const loss = infoNceLoss(q, d, { directions: ['query_to_doc', 'doc_to_query'], docIds });
  */

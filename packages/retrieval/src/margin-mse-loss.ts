@@ -33,7 +33,7 @@ const inputs = [
  *
  * @param positiveScores float32 `[N]`.  @param negativeScores float32 `[N, K]`.
  * @param teacherMargins float32 `[N, K]`.
- * @returns `[N]` with `reduction: 'none'`, else a scalar.
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. K = 0 (no negatives): 0 with a zero gradient.
  * @see https://arxiv.org/abs/2010.02666
  * @example const loss = marginMseLoss(sPos, sNeg, tf.sub(tPos.expandDims(1), tNeg));
  */
@@ -53,6 +53,11 @@ export const marginMseLoss = /* @__PURE__ */ defineLoss<
   },
   inputs,
   defaults: {},
-  perExample: ({ positiveScores, negativeScores, teacherMargins }) =>
-    tf.mean(tf.square(tf.sub(tf.sub(tf.expandDims(positiveScores, 1), negativeScores), teacherMargins)), -1),
+  perExample: ({ positiveScores, negativeScores, teacherMargins }) => {
+    const k = negativeScores.shape[1]!;
+    // K = 0 (no negatives): 0 with a zero gradient, not the mean of nothing (0/0).
+    if (k === 0) return tf.mul(positiveScores, 0);
+    const diff = tf.sub(tf.sub(tf.expandDims(positiveScores, 1), negativeScores), teacherMargins);
+    return tf.mean(tf.square(diff), -1);
+  },
 });

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  checkOption,
   invalidOption,
   l2Normalize,
   type OptionSpec,
+  resolveOptions,
   seededRandom,
   type TensorInput,
   toTensor,
@@ -159,12 +159,7 @@ export async function mineHardNegatives(
   positives: readonly (readonly number[])[],
   options: MineHardNegativesOptions = {},
 ): Promise<MinedNegatives> {
-  for (const key of Object.keys(options)) {
-    const spec = OPTIONS[key as keyof MineHardNegativesOptions];
-    if (!spec)
-      invalidOption(FN, key, `one of the options ${Object.keys(OPTIONS).join(', ')}`, 'an unknown option');
-    checkOption(FN, key, options[key as keyof MineHardNegativesOptions], spec!);
-  }
+  resolveOptions(FN, OPTIONS, options);
   const numNegatives = options.numNegatives ?? 3;
   const rangeMin = options.rangeMin ?? 0;
   const strategy = options.strategy ?? 'top';

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, invalidOption, type ReductionOptions, type TensorInput } from '@xent/core';
+import {
+  defineLoss,
+  invalidOption,
+  type OptionSchema,
+  type ReductionOptions,
+  resolveOptions,
+  type TensorInput,
+} from '@xent/core';
 import { type ScalarInput, scalarOption } from './internal/options.js';
 import { type SimilarityKind, similarityMatrix, similarityOption } from './internal/similarity.js';
 
@@ -83,6 +90,12 @@ export interface CreateSigmoidLossOptions {
   readonly similarity?: SimilarityKind;
 }
 
+const CREATE_OPTIONS: OptionSchema<CreateSigmoidLossOptions> = {
+  temperature: { type: 'number', min: 0, exclusiveMin: true, description: 'initial temperature t' },
+  bias: { type: 'number', description: 'initial bias b' },
+  similarity: similarityOption,
+};
+
 /** A SigLIP loss with its learnable temperature and bias. */
 export interface LearnableSigmoidLoss {
   /** {@link sigmoidLoss} with the current t = exp(logTemperature) and b. */
@@ -105,22 +118,30 @@ export interface LearnableSigmoidLoss {
  * @example const siglip = createSigmoidLoss(); optimizer.minimize(() => siglip(model(x), model(y)));
  */
 export function createSigmoidLoss(options: CreateSigmoidLossOptions = {}): LearnableSigmoidLoss {
-  const temperature = options.temperature ?? 10;
-  if (!(temperature > 0) || !Number.isFinite(temperature))
-    invalidOption('createSigmoidLoss', 'temperature', 'a finite number > 0', temperature);
-  if (!Number.isFinite(options.bias ?? -10))
-    invalidOption('createSigmoidLoss', 'bias', 'a finite number', options.bias);
-  const logTemperature = tf.variable(tf.scalar(Math.log(temperature)), true, undefined);
-  const bias = tf.variable(tf.scalar(options.bias ?? -10), true, undefined);
+  const {
+    temperature,
+    bias: initialBias,
+    similarity,
+  } = resolveOptions('createSigmoidLoss', CREATE_OPTIONS, options, {
+    temperature: 10,
+    bias: -10,
+    similarity: 'cosine',
+  });
+  const logTemperature = tf.tidy(() => tf.variable(tf.scalar(Math.log(temperature)), true));
+  const bias = tf.tidy(() => tf.variable(tf.scalar(initialBias), true));
   const loss = (queries: TensorInput, docs: TensorInput, callOptions: SigmoidLossOptions = {}) =>
-    tf.tidy(() =>
-      sigmoidLoss(queries, docs, {
-        similarity: options.similarity ?? 'cosine',
+    tf.tidy(() => {
+      for (const fixed of ['temperature', 'bias'] as const) {
+        if (callOptions !== null && typeof callOptions === 'object' && fixed in callOptions)
+          invalidOption('createSigmoidLoss', fixed, 'not given per call (it is learned)', callOptions[fixed]);
+      }
+      return sigmoidLoss(queries, docs, {
+        similarity,
         ...callOptions,
         temperature: tf.exp(logTemperature),
         bias,
-      }),
-    );
+      });
+    });
   return Object.assign(loss, {
     logTemperature,
     bias,

@@ -10,7 +10,7 @@ export interface SoftTopKLossOptions extends ReductionOptions {
   readonly alpha?: number;
   /** Multiplier of the scores, 1/τ (DEXML: cosine / 0.05). @defaultValue 20 */
   readonly scale?: number;
-  /** Bisection steps for the threshold tᵢ. @defaultValue 64 */
+  /** Bisection steps for the threshold tᵢ, an integer in [1, 1000] (float32 converges in < 64). @defaultValue 64 */
   readonly iterations?: number;
 }
 
@@ -44,7 +44,9 @@ function threshold(s: tf.Tensor, k: number, alpha: number, iterations: number): 
  *   pᵢₗ = σ(α(sᵢₗ + tᵢ)) with tᵢ such that Σₗ pᵢₗ = K,   ℓᵢ = −(1/|Pᵢ|) Σ_{j∈Pᵢ} log pᵢⱼ,   s = scale·scores
  *
  * tᵢ comes from bisection; the gradient treats it as the implicit function tᵢ(s):
- * ∂tᵢ/∂sᵢₗ = −vₗ/Σv with vₗ = σₗ(1 − σₗ). Rows without a positive give 0.
+ * ∂tᵢ/∂sᵢₗ = −vₗ/Σv with vₗ = σₗ(1 − σₗ), computed as a softmax of log vₗ so that it stays finite when
+ * every membership saturates (equal scores with an outlier, integer K). Rows without a positive give 0.
+ * `iterations` is bounded by 1000 (`INVALID_OPTION` above: no unbounded loop).
  *
  * @param scores float32 `[N, L]`.  @param targets float32 `[N, L]` multi-hot.
  * @returns `[N]` with `reduction: 'none'`, else a scalar.
@@ -71,7 +73,7 @@ export const softTopKLoss = /* @__PURE__ */ defineLoss<
     k: { type: 'number', min: 0, exclusiveMin: true, description: 'size of the soft top-k set' },
     alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'sigmoid sharpness' },
     scale: { type: 'number', min: 0, exclusiveMin: true, description: 'inverse temperature 1/τ' },
-    iterations: { type: 'number', min: 1, integer: true, description: 'bisection steps' },
+    iterations: { type: 'number', min: 1, max: 1000, integer: true, description: 'bisection steps (≤ 1000)' },
   },
   check: ({ scores, targets }, { k }, context) => {
     const labels = scores.shape[1]!;
@@ -92,8 +94,11 @@ export const softTopKLoss = /* @__PURE__ */ defineLoss<
           const sig = tf.sigmoid(zs);
           const g = tf.div(ts, tf.maximum(tf.sum(ts, -1, true), 1));
           const u = tf.mul(tf.mul(g, tf.sub(sig, 1)), alpha);
-          const v = tf.mul(sig, tf.sub(1, sig));
-          const correction = tf.mul(tf.div(tf.sum(u, -1, true), tf.sum(v, -1, true)), v);
+          // Implicit threshold gradient: correction = Σu · v / Σv with v = σ(z)σ(−z). The weights v / Σv
+          // are a softmax of log v = −softplus(−z) − softplus(z), finite even when every membership
+          // saturates in float32 (Σv = 0 there: equal scores with an outlier gave 0/0 = NaN).
+          const logV = tf.neg(tf.add(tf.softplus(tf.neg(zs)), tf.softplus(zs)));
+          const correction = tf.mul(tf.sum(u, -1, true), tf.softmax(logV));
           const grad = tf.mul(tf.mul(tf.sub(u, correction), tf.expandDims(dy, 1)), scale);
           return [grad, tf.zerosLike(ts)];
         },

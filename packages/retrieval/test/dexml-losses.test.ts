@@ -62,7 +62,7 @@ runLossConformance(
       reference: ([s, t]) => decoupled64(s as Matrix, t as Matrix, 2),
     },
   ],
-  { backends: ['cpu', 'wasm', 'webgpu'] },
+  { backends: ['cpu', 'wasm', 'webgpu'], fuzz: { options: { scale: 2 }, binaryInputs: ['targets'] } },
 );
 
 runLossConformance(
@@ -76,7 +76,10 @@ runLossConformance(
       gradTolerance: { atol: 2e-4, rtol: 2e-3 },
     },
   ],
-  { backends: ['cpu', 'wasm', 'webgpu'] },
+  {
+    backends: ['cpu', 'wasm', 'webgpu'],
+    fuzz: { options: { k: 1, alpha: 1.5, scale: 3 }, binaryInputs: ['targets'], dims: { L: [2, 6] } },
+  },
 );
 
 describeBackends(['cpu', 'wasm'], () => {

@@ -47,7 +47,7 @@ runLossConformance(
       reference: ([s, m]) => mw64(s as Matrix, m as Matrix, { pairing: 'perQuery', scale: 3 }),
     },
   ],
-  { backends: ['cpu', 'wasm', 'webgpu'] },
+  { backends: ['cpu', 'wasm', 'webgpu'], fuzz: { binaryInputs: ['positiveMask'] } },
 );
 
 describeBackends(['cpu', 'wasm'], () => {

@@ -16,6 +16,7 @@ export {
   type Tolerance,
 } from './close.js';
 export { type ExpectedError, expectXentError } from './errors.js';
+export { type FuzzConfig, type FuzzReport, fuzzLoss } from './fuzz.js';
 export {
   type GradCheckOptions,
   gradCheck,

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BackendName, backendUnavailableReason, isBackendRequired, useBackend } from './backends.js';
 import { badInputCases, expectBadInputErrors } from './bad-inputs.js';
 import { expectCloseAsync, type Nested, type Tolerance } from './close.js';
+import { type FuzzConfig, fuzzLoss } from './fuzz.js';
 import { gradCheckAsync } from './grad-check.js';
 import { inputTensors } from './inputs.js';
 import { expectNoLeak, expectNoLeakAsync } from './leaks.js';
@@ -95,6 +96,11 @@ export interface ConformanceOptions {
    * and gradients. @defaultValue false
    */
   readonly softTargets?: boolean;
+  /**
+   * The spec-generated fuzz suite ({@link fuzzLoss}); `false` turns it off. @defaultValue the first
+   * case's options as fixed options
+   */
+  readonly fuzz?: FuzzConfig | false;
 }
 
 /** Where a case's class-id labels are, and the number of classes. */
@@ -134,7 +140,9 @@ function targetsOf(ids: Nested, numClasses: number, smoothing: number): Nested {
  * alike, its gradient matches finite differences of the reference, it leaks nothing; and the standard
  * bad inputs raise their documented error codes. For per-example losses with class-id labels it also
  * checks `ignoreIndex` and one-hot targets (and, with `softTargets`, smoothed targets) against the same
- * reference. The reference gets the options with the spec's defaults merged in.
+ * reference. The reference gets the options with the spec's defaults merged in. Last, the
+ * spec-generated fuzz suite ({@link fuzzLoss}) must hold: valid random inputs give finite values and
+ * gradients, invalid ones their documented codes.
  *
  * @example
  *   runLossConformance(myLoss, [{ name: 'small', inputs: [logits, ids], reference }], {
@@ -158,7 +166,7 @@ export function runLossConformance(
       expect(spec.inputs.length).toBeGreaterThan(0);
       if (spec.reference) expect(spec.reference.url).toMatch(/^https?:\/\//);
     });
-    describeBackends(options.backends ?? ['cpu'], () => {
+    describeBackends(options.backends ?? ['cpu'], (backend) => {
       for (const testCase of cases) {
         const caseOptions = testCase.options ?? {};
         const expected = () => testCase.reference(testCase.inputs, withDefaults(caseOptions));
@@ -333,6 +341,14 @@ export function runLossConformance(
           }
         });
       }
+      // The fuzz suite reads values synchronously: not on WebGPU in Node.
+      const fuzz = options.fuzz;
+      if (fuzz !== false && backend !== 'webgpu') {
+        it('keeps the input contract on random valid and invalid inputs (fuzz)', () => {
+          const config: FuzzConfig = fuzz ?? { options: cases[0]?.options ?? {} };
+          expect(fuzzLoss(loss, config).accepted).toBeGreaterThan(0);
+        });
+      }
       if (cases[0]) {
         it('rejects bad inputs with the documented codes', () => {
           const first = cases[0]!;
@@ -342,5 +358,25 @@ export function runLossConformance(
         });
       }
     });
+  });
+}
+
+/**
+ * Runs {@link fuzzLoss} over `losses` (e.g. `registry.list()` after a package's `./register`) on each
+ * backend, one test per loss, with a per-id config for losses that need plug-ins or 0/1 inputs.
+ *
+ * @example fuzzEveryLoss(registry.list(), { 'xent/mw': { binaryInputs: ['positiveMask'] } });
+ */
+export function fuzzEveryLoss(
+  losses: readonly AnyLossFn[],
+  configs: Readonly<Record<string, FuzzConfig>> = {},
+  backends: readonly BackendName[] = ['cpu', 'wasm'],
+): void {
+  describeBackends(backends, () => {
+    for (const loss of losses) {
+      it(`${loss.spec.name} keeps the input contract on random valid and invalid inputs`, () => {
+        expect(fuzzLoss(loss, configs[loss.spec.id] ?? {}).accepted).toBeGreaterThan(0);
+      });
+    }
   });
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { clampIds } from './clamp-ids.js';
 import { customGradient } from './custom-gradient.js';
 import { segmentSum } from './segment-sum.js';
 
@@ -14,7 +15,8 @@ import { segmentSum } from './segment-sum.js';
  */
 export function gatherRowsSparse(x: tf.Tensor, indices: tf.Tensor): tf.Tensor {
   // customGrad casts its inputs to float32; carry the indices as exact floats and cast back.
-  const floatIndices = tf.cast(indices, 'float32');
+  // Clamped to [0, rows − 1]: unchecked indices never read or scatter out of bounds (wasm).
+  const floatIndices = tf.tidy(() => clampIds(tf.cast(indices, 'float32'), x.shape[0]!));
   const result = gatherOp(x, floatIndices);
   floatIndices.dispose();
   return result;

@@ -2,16 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { customGradient } from './custom-gradient.js';
 
 /**
- * float32 one-hot rows `[N, depth]` for int32 `ids` `[N]`; `depth` 1 (one class) works too, where
- * `tf.oneHot` throws. (tfjs-wasm 4.22 returns bit-cast garbage for `tf.oneHot(ids, depth, 1, 0,
- * 'float32')`; this casts the int32 result instead.)
+ * float32 one-hot rows `[N, depth]` for int32 `ids` `[N]`. (tfjs-wasm 4.22 returns bit-cast garbage
+ * for `tf.oneHot(ids, depth, 1, 0, 'float32')`; this casts the int32 result instead.) Any depth ≥ 0,
+ * including 1 (tf.oneHot needs ≥ 2); ids outside [0, depth) give a zero row.
  */
 export function oneHot(ids: tf.Tensor, depth: number): tf.Tensor {
-  return tf.tidy(() =>
-    depth === 1
-      ? tf.cast(tf.equal(tf.expandDims(ids, -1), 0), 'float32')
-      : tf.cast(tf.oneHot(ids, depth), 'float32'),
-  );
+  return tf.tidy(() => {
+    // tf.oneHot throws for depth < 2 (C = 1 classes, a one-example batch); compare against the range.
+    if (depth < 2)
+      return tf.cast(tf.equal(tf.expandDims(ids, -1), tf.range(0, depth, 1, 'int32')), 'float32');
+    return tf.cast(tf.oneHot(ids, depth), 'float32');
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dotProduct as dotProductMatrix } from '@xent/core';
+import { dotProduct as dotProductMatrix, type OptionSchema, resolveOptions } from '@xent/core';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /** Options of {@link dotProduct}. */
@@ -11,16 +11,23 @@ export interface DotProductOptions {
   readonly normalizeEmbeddings?: boolean;
 }
 
+const DOT_OPTIONS: OptionSchema<DotProductOptions> = {
+  normalizeEmbeddings: { type: 'boolean', description: 'L2-normalise rows first' },
+};
+
 /**
  * Dot-product similarity aᵢ·bⱼ (PML's `DotProductSimilarity`): a similarity (`isInverted`).
  *
  * @example const distance = dotProduct();
  */
 export function dotProduct(options: DotProductOptions = {}): MetricDistance {
+  const { normalizeEmbeddings } = resolveOptions('dotProduct', DOT_OPTIONS, options, {
+    normalizeEmbeddings: false,
+  });
   return makeDistance({
     name: 'dot',
     isInverted: true,
-    normalizeEmbeddings: options.normalizeEmbeddings ?? false,
+    normalizeEmbeddings,
     pairwise: (a, b) => dotProductMatrix(a, b ?? a),
     paired: (a, b) => tf.sum(tf.mul(a, b), -1),
   });

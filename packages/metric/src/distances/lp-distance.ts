@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { l2Distance, squaredL2 } from '@xent/core';
+import { l2Distance, type OptionSchema, resolveOptions, squaredL2 } from '@xent/core';
 import { lpNorm } from './lp-norm.js';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
@@ -16,25 +16,32 @@ export interface LpDistanceOptions {
   readonly power?: number;
 }
 
+const LP_OPTIONS: OptionSchema<LpDistanceOptions> = {
+  p: { type: 'number', min: 1, description: "the norm's order p" },
+  normalizeEmbeddings: { type: 'boolean', description: 'normalise rows (with the same p) first' },
+  power: { type: 'number', min: 0, exclusiveMin: true, description: 'exponent applied to each distance' },
+};
+
 /**
  * Minkowski distance ‖aᵢ − bⱼ‖_p (PML's `LpDistance`), by default Euclidean on L2-normalised rows, so
  * d ∈ [0, 2]. Like PML, rows are normalised with the same p as the distance (x / max(‖x‖_p, 1e-12)),
  * so d ∈ [0, 2] for every p. The Euclidean path is ‖a‖² + ‖b‖² − 2a·b (one matmul) with a zero gradient at d = 0.
+ * Unknown, non-finite or out-of-range options throw `INVALID_OPTION`.
  *
  * @defaultValue `{ p: 2, normalizeEmbeddings: true, power: 1 }`
  * @example const distance = lpDistance({ normalizeEmbeddings: false });
  */
 export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
-  const p = options.p ?? 2;
-  const power = options.power ?? 1;
-  if (!(p >= 1) || !Number.isFinite(p)) throw new RangeError(`lpDistance: p must be ≥ 1, received ${p}`);
-  if (!(power > 0) || !Number.isFinite(power))
-    throw new RangeError(`lpDistance: power must be > 0, received ${power}`);
+  const { p, power, normalizeEmbeddings } = resolveOptions('lpDistance', LP_OPTIONS, options, {
+    p: 2,
+    power: 1,
+    normalizeEmbeddings: true,
+  });
   const raise = (d: tf.Tensor) => (power === 1 ? d : tf.pow(d, power));
   return makeDistance({
     name: `lp(p=${p})`,
     isInverted: false,
-    normalizeEmbeddings: options.normalizeEmbeddings ?? true,
+    normalizeEmbeddings,
     normalizationOrder: p,
     pairwise: (a, b) => {
       if (p === 2) return power === 2 ? squaredL2(a, b) : raise(l2Distance(a, b));

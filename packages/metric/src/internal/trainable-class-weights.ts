@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorInput } from '@xent/core';
-import { checkPositive } from '../internal/check-number.js';
+import { type OptionSchema, resolveOptions, seededNormal, seededRandom, type TensorInput } from '@xent/core';
 
 /** Options of every `create…Loss` factory that owns a class-weight variable. */
 export interface ClassWeightFactoryOptions {
@@ -29,7 +28,7 @@ export interface TrainableLoss<O, K extends string> {
 
 /**
  * Creates the `[numClasses × rowsPerClass, embeddingSize]` variable and binds it as the third argument
- * of `loss`. Throws `INVALID_OPTION` for a non-positive or non-integer size.
+ * of `loss`. Throws `INVALID_OPTION` for an unknown option or a non-positive or non-integer size.
  */
 export function bindClassWeights<O, K extends string>(
   fn: string,
@@ -39,21 +38,34 @@ export function bindClassWeights<O, K extends string>(
   init: ClassWeightInit,
   perClass: readonly [option: string, rows: number] = ['rowsPerClass', 1],
 ): TrainableLoss<O, K> {
-  const rowsPerClass = perClass[1];
-  checkPositive(fn, 'options.numClasses', options.numClasses);
-  checkPositive(fn, 'options.embeddingSize', options.embeddingSize);
-  checkPositive(fn, `options.${perClass[0]}`, rowsPerClass);
-  const rows = options.numClasses * rowsPerClass;
-  const shape = [rows, options.embeddingSize];
-  const seed = options.seed ?? 0;
+  const [perClassOption, rowsPerClass] = perClass;
+  const size = { type: 'number', min: 1, integer: true, required: true } as const;
+  const schema = {
+    numClasses: { ...size, description: 'number of classes C' },
+    embeddingSize: { ...size, description: 'embedding size D' },
+    seed: { type: 'number', integer: true, description: 'seed of the initialisation (0 is a seed)' },
+    [perClassOption]: { type: 'number', min: 1, integer: true, description: 'rows per class' },
+  } as OptionSchema<ClassWeightFactoryOptions>;
+  const { numClasses, embeddingSize, seed } = resolveOptions(fn, schema, options, { seed: 0 });
+  const rows = numClasses * rowsPerClass;
+  const shape = [rows, embeddingSize];
+  // Drawn on the host from core's seeded generator: every seed, 0 included, is reproducible (tfjs's
+  // own random ops read a seed of 0 as "random").
   const initial =
     init === 'kaimingUniform'
-      ? tf.randomUniform(shape, -1 / Math.sqrt(rows), 1 / Math.sqrt(rows), 'float32', seed)
-      : tf.randomNormal(shape, 0, init === 'normal' ? 1 : Math.sqrt(2 / options.numClasses), 'float32', seed);
+      ? uniform(shape, 1 / Math.sqrt(rows), seed)
+      : seededNormal(shape, seed, 0, init === 'normal' ? 1 : Math.sqrt(2 / numClasses));
   const variable = tf.variable(initial, true, undefined, 'float32');
   initial.dispose();
   return {
     loss: (embeddings, labels, lossOptions) => loss(embeddings, labels, variable, lossOptions),
     variables: { [name]: variable } as { readonly [n in K]: tf.Variable },
   };
+}
+
+/** U(−bound, bound) samples from core's seeded generator. */
+function uniform(shape: readonly number[], bound: number, seed: number): tf.Tensor {
+  const next = seededRandom(seed);
+  const values = Float32Array.from({ length: shape[0]! * shape[1]! }, () => (2 * next() - 1) * bound);
+  return tf.tensor(values, shape as number[], 'float32');
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  clampIds,
   type Distance,
   differentLabelMask,
   gatherRowsSparse,
@@ -71,8 +72,8 @@ export interface ReferenceOptions {
 /** Option metadata for {@link TupleOptions}. */
 export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpec> = {
   indices: { type: 'other', description: 'pre-mined PairIndices or TripletIndices' },
-  miner: { type: 'other', description: 'a Miner run on the batch' },
-  onMined: { type: 'other', description: 'callback receiving MiningInfo' },
+  miner: { type: 'other', plugin: 'miner', description: 'a Miner run on the batch' },
+  onMined: { type: 'other', plugin: 'function', description: 'callback receiving MiningInfo' },
 };
 
 /** Option metadata for {@link ReferenceOptions}. */
@@ -159,8 +160,12 @@ export function referenceSet(
 }
 
 /** Option metadata for `distance` and `reducer`. */
-export const distanceOptionSpec: OptionSpec = { type: 'other', description: 'a Distance' };
-export const reducerOptionSpec: OptionSpec = { type: 'other', description: 'a Reducer' };
+export const distanceOptionSpec: OptionSpec = {
+  type: 'other',
+  plugin: 'distance',
+  description: 'a Distance',
+};
+export const reducerOptionSpec: OptionSpec = { type: 'other', plugin: 'reducer', description: 'a Reducer' };
 
 /** The inputs every batch-level metric loss takes. */
 export const metricInputs = [
@@ -254,7 +259,12 @@ export function selectTuples(
       ref ? { embeddings: ref.embeddings, labels: ref.labels } : undefined,
     );
   }
-  if (tuples.kind !== 'all') checkTuples(fn, tuples, batch, context.validate, ref?.embeddings.shape[0]);
+  if (tuples.kind !== 'all') {
+    const width = ref?.embeddings.shape[0];
+    checkTuples(fn, tuples, batch, context.validate, width);
+    // Unchecked indices must not read out of bounds on any backend: clamp them on device.
+    if (!context.validate) tuples = clampTuples(tuples, batch, width ?? batch);
+  }
   if (options.onMined) {
     if (typeof options.onMined !== 'function') invalidOption(fn, 'onMined', 'a function', options.onMined);
     options.onMined(
@@ -267,6 +277,30 @@ export function selectTuples(
     );
   }
   return tuples;
+}
+
+/** Anchors index the batch, positives and negatives the reference set (the batch without one). */
+function clampTuples(
+  tuples: PairIndices | TripletIndices,
+  batch: number,
+  width: number,
+): PairIndices | TripletIndices {
+  const c = (t: tf.Tensor) => clampIds(t, batch);
+  const r = (t: tf.Tensor) => clampIds(t, width);
+  return tuples.kind === 'pairs'
+    ? {
+        kind: 'pairs',
+        anchorsPositive: c(tuples.anchorsPositive),
+        positives: r(tuples.positives),
+        anchorsNegative: c(tuples.anchorsNegative),
+        negatives: r(tuples.negatives),
+      }
+    : {
+        kind: 'triplets',
+        anchors: c(tuples.anchors),
+        positives: r(tuples.positives),
+        negatives: r(tuples.negatives),
+      };
 }
 
 function miningInfo(

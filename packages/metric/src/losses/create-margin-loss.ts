@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type OptionSchema, resolveOptions } from '@xent/core';
 import { type MarginLossOptions, marginLoss } from './margin-loss.js';
 
 /** Options of {@link createMarginLoss}. */
@@ -23,6 +24,12 @@ export interface MarginLossWithBeta {
   readonly variables: { readonly beta: tf.Variable };
 }
 
+const OPTIONS: OptionSchema<CreateMarginLossOptions> = {
+  numClasses: { type: 'number', min: 1, integer: true, description: 'one β per class' },
+  beta: { type: 'number', description: 'initial β' },
+  learnBeta: { type: 'boolean', description: 'whether β is trainable' },
+};
+
 /**
  * Margin loss with a learnable boundary β (Wu et al. 2017: β⁰ + β^class), as PML's
  * `MarginLoss(learn_beta=True, num_classes=…)`. Minimise with an optimizer over the model's variables
@@ -34,17 +41,16 @@ export interface MarginLossWithBeta {
  * optimizer.minimize(() => loss(model.predict(x) as tf.Tensor, y, { nu: 0.01 }) as tf.Scalar);
  */
 export function createMarginLoss(options: CreateMarginLossOptions = {}): MarginLossWithBeta {
-  const { numClasses } = options;
-  if (numClasses !== undefined && !(Number.isInteger(numClasses) && numClasses > 0))
-    throw new RangeError(`createMarginLoss: numClasses must be a positive integer, received ${numClasses}`);
-  const initial = options.beta ?? 1.2;
-  if (!Number.isFinite(initial))
-    throw new RangeError(`createMarginLoss: beta must be finite, received ${initial}`);
-  const beta = tf.variable(
-    tf.fill([numClasses ?? 1], initial),
-    options.learnBeta ?? true,
-    undefined,
-    'float32',
+  const {
+    numClasses,
+    beta: initial,
+    learnBeta,
+  } = resolveOptions('createMarginLoss', OPTIONS, options, {
+    beta: 1.2,
+    learnBeta: true,
+  });
+  const beta = tf.tidy(() =>
+    tf.variable(tf.fill([numClasses ?? 1], initial), learnBeta, undefined, 'float32'),
   );
   return {
     loss: (embeddings, labels, lossOptions = {}) => marginLoss(embeddings, labels, { ...lossOptions, beta }),

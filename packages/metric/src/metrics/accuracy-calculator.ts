@@ -56,8 +56,8 @@ export function accuracyCalculator(
   queryLabels: HostInput,
   options: AccuracyCalculatorOptions = {},
 ): AccuracyResult {
-  const rows = rowsOf(queries, FN);
-  const y = labelsOf(queryLabels, rows.length, FN);
+  const rows = rowsOf(FN, 'queries', queries);
+  const y = labelsOf(FN, 'queryLabels', queryLabels, rows.length);
   const same = options.reference === undefined;
   if (same !== (options.referenceLabels === undefined))
     throw new XentError('INVALID_OPTION', {
@@ -66,8 +66,8 @@ export function accuracyCalculator(
       expected: 'reference and referenceLabels together',
       received: 'only one of them',
     });
-  const refRows = same ? rows : rowsOf(options.reference!, FN);
-  const r = same ? y : labelsOf(options.referenceLabels!, refRows.length, FN);
+  const refRows = same ? rows : rowsOf(FN, 'options.reference', options.reference!);
+  const r = same ? y : labelsOf(FN, 'options.referenceLabels', options.referenceLabels!, refRows.length);
   if (!same && refRows[0] && rows[0] && refRows[0].length !== rows[0].length)
     throw new XentError('SHAPE_MISMATCH', {
       fn: FN,

@@ -1,4 +1,14 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  checkFinite,
+  checkNonEmpty,
+  checkShape,
+  hostTidy,
+  type OptionSchema,
+  type OptionSpec,
+  resolveOptions,
+  toTensor,
+} from '@xent/core';
 
 /** Embeddings or labels as tensors or plain arrays. */
 export type HostInput = tf.Tensor | tf.TensorLike;
@@ -9,24 +19,47 @@ export interface RetrievalMetricOptions {
   readonly distance?: 'euclidean' | 'cosine';
 }
 
-/** Rows of a `[N, D]` input as float64 arrays. */
-export function rowsOf(input: HostInput, name: string): Float64Array[] {
-  const tensor = input instanceof tf.Tensor ? input : tf.tensor(input as tf.TensorLike);
-  if (tensor.rank !== 2)
-    throw new RangeError(`${name}: expected a [N, D] matrix, received shape [${tensor.shape}]`);
-  const [n, d] = tensor.shape as [number, number];
-  const flat = tensor.dataSync();
-  if (!(input instanceof tf.Tensor)) tensor.dispose();
-  return Array.from({ length: n }, (_, i) => Float64Array.from(flat.subarray(i * d, (i + 1) * d)));
+/** The `distance` option of the metric-learning metrics. */
+export const metricDistanceSpec: OptionSpec = {
+  type: 'enum',
+  values: ['euclidean', 'cosine'],
+  description: 'neighbour ranking',
+};
+
+const RETRIEVAL_OPTIONS: OptionSchema<RetrievalMetricOptions> = { distance: metricDistanceSpec };
+
+/** The options of a retrieval metric, checked (`INVALID_OPTION`), with defaults. */
+export function retrievalMetricOptions(fn: string, options: RetrievalMetricOptions | undefined) {
+  return resolveOptions(fn, RETRIEVAL_OPTIONS, options, { distance: 'euclidean' });
 }
 
-/** Labels as an int array, checked against the row count. */
-export function labelsOf(input: HostInput, count: number, name: string): Int32Array {
-  const values =
-    input instanceof tf.Tensor ? input.dataSync() : (tf.util.flatten(input as number[]) as number[]);
-  if (values.length !== count)
-    throw new RangeError(`${name}: expected ${count} labels, received ${values.length}`);
-  return Int32Array.from(values);
+/**
+ * Rows of a float32 `[N, D]` input as float64 arrays: `SHAPE_MISMATCH` (other rank, ragged arrays),
+ * `DTYPE_MISMATCH`, `EMPTY_BATCH` (N = 0), `NON_FINITE_INPUT` (NaN/±Inf). Leaks nothing.
+ */
+export function rowsOf(fn: string, argument: string, input: HostInput): Float64Array[] {
+  return hostTidy(() => {
+    const tensor = toTensor(input, fn, argument, 'float32');
+    checkShape(fn, argument, tensor, ['N', 'D'], new Map());
+    checkNonEmpty(fn, argument, tensor);
+    checkFinite(fn, argument, tensor);
+    const [n, d] = tensor.shape as [number, number];
+    const flat = tensor.dataSync();
+    return Array.from({ length: n }, (_, i) => Float64Array.from(flat.subarray(i * d, (i + 1) * d)));
+  });
+}
+
+/**
+ * Class ids as exact integers (an int32 tensor or integer arrays within int32; compared exactly,
+ * never through float32), `[count]`: `DTYPE_MISMATCH` for non-integer, NaN or float32 ids,
+ * `SHAPE_MISMATCH` for another shape. Leaks nothing.
+ */
+export function labelsOf(fn: string, argument: string, input: HostInput, count: number): Int32Array {
+  return hostTidy(() => {
+    const tensor = toTensor(input, fn, argument, 'int32');
+    checkShape(fn, argument, tensor, [count], new Map());
+    return Int32Array.from(tensor.dataSync());
+  });
 }
 
 /** Pairwise "distance" (smaller = closer): squared Euclidean, or 1 − cosine. */
@@ -59,9 +92,10 @@ export function rankedRelevance(
   options: RetrievalMetricOptions,
   name: string,
 ) {
-  const rows = rowsOf(embeddings, name);
-  const y = labelsOf(labels, rows.length, name);
-  const distances = distanceMatrix(rows, options.distance ?? 'euclidean');
+  const { distance } = retrievalMetricOptions(name, options);
+  const rows = rowsOf(name, 'embeddings', embeddings);
+  const y = labelsOf(name, 'labels', labels, rows.length);
+  const distances = distanceMatrix(rows, distance);
   const counts = new Map<number, number>();
   for (const label of y) counts.set(label, (counts.get(label) ?? 0) + 1);
   return distances.map((row, i) => {

@@ -1,13 +1,18 @@
-import { seededRandom } from '@xent/core';
+import { type OptionSchema, resolveOptions, seededRandom } from '@xent/core';
 import { distanceMatrix, type HostInput, labelsOf, rowsOf } from './neighbours.js';
 
 /** Options of {@link nmi}. */
 export interface NmiOptions {
   /** Seed of k-means++ initialisation. @defaultValue 0 */
   readonly seed?: number;
-  /** Lloyd iterations at most. @defaultValue 100 */
+  /** Lloyd iterations at most (an integer in [1, 10000]). @defaultValue 100 */
   readonly iterations?: number;
 }
+
+const NMI_OPTIONS: OptionSchema<NmiOptions> = {
+  seed: { type: 'number', integer: true, description: 'k-means++ seed (0 is a seed)' },
+  iterations: { type: 'number', min: 1, max: 10_000, integer: true, description: 'Lloyd iterations at most' },
+};
 
 function squared(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -67,10 +72,11 @@ function entropy(counts: Iterable<number>, n: number): number {
  * @example nmi(testEmbeddings, testLabels, { seed: 0 })
  */
 export function nmi(embeddings: HostInput, labels: HostInput, options: NmiOptions = {}): number {
-  const rows = rowsOf(embeddings, 'nmi');
-  const y = labelsOf(labels, rows.length, 'nmi');
+  const { seed, iterations } = resolveOptions('nmi', NMI_OPTIONS, options, { seed: 0, iterations: 100 });
+  const rows = rowsOf('nmi', 'embeddings', embeddings);
+  const y = labelsOf('nmi', 'labels', labels, rows.length);
   const classes = [...new Set(y)];
-  const clusters = kMeans(rows, classes.length, options.seed ?? 0, options.iterations ?? 100);
+  const clusters = kMeans(rows, classes.length, seed, iterations);
   return normalizedMutualInformation(y, clusters);
 }
 

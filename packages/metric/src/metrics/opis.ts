@@ -1,10 +1,11 @@
-import { distanceMatrix, type HostInput, labelsOf, rowsOf } from './neighbours.js';
+import { invalidOption, type OptionSchema, resolveOptions } from '@xent/core';
+import { distanceMatrix, type HostInput, labelsOf, metricDistanceSpec, rowsOf } from './neighbours.js';
 
 /** Options of {@link opis} and {@link epsilonOpis}. */
 export interface OpisOptions {
   /** Calibration range as global false-acceptance rates [low, high]. @defaultValue [0.01, 0.1] */
   readonly farRange?: readonly [number, number];
-  /** Thresholds on the uniform grid over the calibration range. @defaultValue 101 */
+  /** Thresholds on the uniform grid over the calibration range (an integer in [2, 100000]). @defaultValue 101 */
   readonly thresholds?: number;
   /** Euclidean distance or cosine distance (1 − cos). @defaultValue 'euclidean' */
   readonly distance?: 'euclidean' | 'cosine';
@@ -15,6 +16,14 @@ export interface EpsilonOpisOptions extends OpisOptions {
   /** Fraction of classes in the worst and best groups. @defaultValue 0.05 */
   readonly epsilon?: number;
 }
+
+const EPSILON_OPIS_OPTIONS: OptionSchema<EpsilonOpisOptions> = {
+  farRange: { type: 'other', description: 'calibration range [low, high] of false-acceptance rates' },
+  thresholds: { type: 'number', min: 2, max: 100_000, integer: true, description: 'thresholds on the grid' },
+  distance: metricDistanceSpec,
+  epsilon: { type: 'number', min: 0, exclusiveMin: true, max: 0.5, description: 'fraction of classes' },
+};
+const { epsilon: _epsilon, ...OPIS_OPTIONS } = EPSILON_OPIS_OPTIONS;
 
 /** Count of sorted values ≤ x. */
 function countAtMost(sorted: Float64Array, x: number): number {
@@ -51,15 +60,25 @@ function utilityCurves(
   options: OpisOptions,
   name: string,
 ): UtilityCurves {
-  const rows = rowsOf(embeddings, name);
-  const y = labelsOf(labels, rows.length, name);
-  const kind = options.distance ?? 'euclidean';
-  const [farLow, farHigh] = options.farRange ?? [0.01, 0.1];
-  const steps = options.thresholds ?? 101;
-  if (!(farLow >= 0 && farHigh <= 1 && farLow < farHigh))
-    throw new RangeError(`${name}: farRange must satisfy 0 ≤ low < high ≤ 1`);
-  if (!(Number.isInteger(steps) && steps >= 2))
-    throw new RangeError(`${name}: thresholds must be an integer ≥ 2`);
+  const resolved = resolveOptions<OpisOptions, { thresholds: number; distance: 'euclidean' }>(
+    name,
+    name === 'opis' ? OPIS_OPTIONS : EPSILON_OPIS_OPTIONS,
+    options,
+    { thresholds: 101, distance: 'euclidean' },
+  );
+  const range = resolved.farRange ?? [0.01, 0.1];
+  const valid =
+    Array.isArray(range) &&
+    range.length === 2 &&
+    range.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
+    range[0]! >= 0 &&
+    range[1]! <= 1 &&
+    range[0]! < range[1]!;
+  if (!valid) invalidOption(name, 'farRange', '[low, high] with 0 ≤ low < high ≤ 1', range);
+  const [farLow, farHigh] = range;
+  const { thresholds: steps, distance: kind } = resolved;
+  const rows = rowsOf(name, 'embeddings', embeddings);
+  const y = labelsOf(name, 'labels', labels, rows.length);
   const matrix = distanceMatrix(rows, kind).map((row) => (kind === 'euclidean' ? row.map(Math.sqrt) : row));
   const classes = [...new Set(y)].filter((c) => y.filter((v) => v === c).length >= 2);
   const pos = new Map<number, number[]>(classes.map((c) => [c, []]));
@@ -126,9 +145,7 @@ export function epsilonOpis(
   labels: HostInput,
   options: EpsilonOpisOptions = {},
 ): number {
-  const epsilon = options.epsilon ?? 0.05;
-  if (!(epsilon > 0 && epsilon <= 0.5))
-    throw new RangeError(`epsilonOpis: epsilon must be in (0, 0.5], received ${epsilon}`);
+  const epsilon = options?.epsilon ?? 0.05;
   const { perClass } = utilityCurves(embeddings, labels, options, 'epsilonOpis');
   const group = Math.max(1, Math.round(epsilon * perClass.length));
   const steps = perClass[0]!.length;

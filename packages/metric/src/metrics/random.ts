@@ -19,5 +19,8 @@ function sampleGamma(shape: number, uniform: () => number): number {
 /** Beta(α, α) sample. */
 export function sampleBeta(alpha: number, uniform: () => number): number {
   const x = sampleGamma(alpha, uniform);
-  return x / (x + sampleGamma(alpha, uniform));
+  const total = x + sampleGamma(alpha, uniform);
+  // Tiny α: both draws can underflow to 0; Beta(α, α) → Bernoulli(½) as α → 0.
+  if (!(total > 0)) return uniform() < 0.5 ? 0 : 1;
+  return x / total;
 }

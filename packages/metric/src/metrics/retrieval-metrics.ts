@@ -1,3 +1,4 @@
+import { checkOption } from '@xent/core';
 import {
   type HostInput,
   meanOverQueries,
@@ -77,8 +78,7 @@ export function recallAtK(
   k: number,
   options: RetrievalMetricOptions = {},
 ): number {
-  if (!(Number.isInteger(k) && k >= 1))
-    throw new RangeError(`recallAtK: k must be a positive integer, received ${k}`);
+  checkOption('recallAtK', 'k', k, { type: 'number', min: 1, integer: true, description: 'cut-off' });
   return meanOverQueries(rankedRelevance(embeddings, labels, options, 'recallAtK'), (q) =>
     q.relevant.slice(0, k).some(Boolean) ? 1 : 0,
   );

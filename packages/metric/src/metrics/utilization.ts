@@ -1,3 +1,4 @@
+import { XentError } from '@xent/core';
 import { distanceMatrix, type HostInput, rowsOf } from './neighbours.js';
 
 /**
@@ -13,11 +14,15 @@ import { distanceMatrix, type HostInput, rowsOf } from './neighbours.js';
  * @example utilization(testEmbeddings, trainEmbeddings)
  */
 export function utilization(queries: HostInput, reference: HostInput): number {
-  const q = rowsOf(queries, 'utilization');
-  const x = rowsOf(reference, 'utilization');
-  if (q.length === 0 || x.length === 0)
-    throw new RangeError('utilization: queries and reference must be non-empty');
-  if (q[0]!.length !== x[0]!.length)
-    throw new RangeError('utilization: queries and reference differ in dimension');
+  const q = rowsOf('utilization', 'queries', queries);
+  const x = rowsOf('utilization', 'reference', reference);
+  if (q[0]!.length !== x[0]!.length) {
+    throw new XentError('SHAPE_MISMATCH', {
+      fn: 'utilization',
+      argument: 'reference',
+      expected: `[N, ${q[0]!.length}] (the dimension of queries)`,
+      received: `[${x.length}, ${x[0]!.length}]`,
+    });
+  }
   return distanceMatrix(q, 'euclidean', x).reduce((s, row) => s + Math.min(...row), 0) / q.length;
 }

@@ -1,5 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { gatherRowsSparse, seededRandom } from '@xent/core';
+import {
+  gatherRowsSparse,
+  type OptionSchema,
+  resolveOptions,
+  seededRandom,
+  type TensorInput,
+} from '@xent/core';
+import { embeddingsAndLabels } from '../internal/batch-inputs.js';
 import { sampleBeta } from '../metrics/random.js';
 
 /** Which pairs {@link metrixMixup} mixes. */
@@ -14,6 +21,12 @@ export interface MetrixMixupOptions {
   /** Seed of the λ draws and positive choices. @defaultValue 0 */
   readonly seed?: number;
 }
+
+const OPTIONS: OptionSchema<MetrixMixupOptions> = {
+  mode: { type: 'enum', values: ['positive-negative', 'anchor-negative'], description: 'which pairs to mix' },
+  alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'λ ~ Beta(α, α)' },
+  seed: { type: 'number', integer: true, description: 'seed of the λ draws (0 is a seed)' },
+};
 
 /** Mixed embeddings and their soft positivity targets w.r.t. their anchor. */
 export interface MetrixBatch {
@@ -32,6 +45,11 @@ export interface MetrixBatch {
  * result to {@link metrixContrastiveLoss} or {@link metrixMultiSimilarityLoss} and add it to the clean
  * loss: L = ℓ_clean + w·ℓ_mixed (the paper uses w = 0.4). Reads labels on the host; M can be ~B².
  *
+ * Degenerate inputs: a batch without any anchor that has both a positive (or, in anchor–negative mode,
+ * itself) and a negative gives M = 0 (empty `[0, D]`, `[0]`, `[0]` tensors). Errors: `SHAPE_MISMATCH`,
+ * `DTYPE_MISMATCH` (non-integer ids), `EMPTY_BATCH`, `NON_FINITE_INPUT`, and `INVALID_OPTION` for an
+ * unknown option, a mode not listed, α ≤ 0 or ±Infinity (no hang) or a non-integer seed.
+ *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
  * @see https://arxiv.org/abs/2106.04990
  * @example
@@ -40,43 +58,39 @@ export interface MetrixBatch {
  *   tf.mul(metrixContrastiveLoss(embeddings, mix.mixed, mix.anchors, mix.targets), 0.4));
  */
 export function metrixMixup(
-  embeddings: tf.Tensor,
-  labels: tf.Tensor | tf.TensorLike,
+  embeddings: TensorInput,
+  labels: TensorInput,
   options: MetrixMixupOptions = {},
 ): MetrixBatch {
-  const mode = options.mode ?? 'positive-negative';
-  const alpha = options.alpha ?? 2;
-  if (mode !== 'positive-negative' && mode !== 'anchor-negative')
-    throw new RangeError(
-      `metrixMixup: mode must be 'positive-negative' or 'anchor-negative', received ${mode}`,
-    );
-  if (!(alpha > 0)) throw new RangeError(`metrixMixup: alpha must be > 0, received ${alpha}`);
-  const y = labels instanceof tf.Tensor ? Array.from(labels.dataSync()) : (labels as number[]);
-  if (embeddings.rank !== 2 || y.length !== embeddings.shape[0])
-    throw new RangeError(
-      `metrixMixup: expected embeddings [B, D] and labels [B], received [${embeddings.shape}] and [${y.length}]`,
-    );
-  const uniform = seededRandom(options.seed ?? 0);
-  const anchors: number[] = [];
-  const sources: number[] = [];
-  const negatives: number[] = [];
-  const lambdas: number[] = [];
-  y.forEach((label, a) => {
-    const positives = y.flatMap((other, j) => (other === label && j !== a ? [j] : []));
-    if (mode === 'positive-negative' && positives.length === 0) return;
-    y.forEach((other, n) => {
-      if (other === label) return;
-      anchors.push(a);
-      sources.push(mode === 'anchor-negative' ? a : positives[Math.floor(uniform() * positives.length)]!);
-      negatives.push(n);
-      lambdas.push(sampleBeta(alpha, uniform));
-    });
+  const fn = 'metrixMixup';
+  const { mode, alpha, seed } = resolveOptions(fn, OPTIONS, options, {
+    mode: 'positive-negative',
+    alpha: 2,
+    seed: 0,
   });
   return tf.tidy(() => {
+    const { x, y: ids } = embeddingsAndLabels(fn, embeddings, labels);
+    const y = Array.from(ids.dataSync());
+    const uniform = seededRandom(seed);
+    const anchors: number[] = [];
+    const sources: number[] = [];
+    const negatives: number[] = [];
+    const lambdas: number[] = [];
+    y.forEach((label, a) => {
+      const positives = y.flatMap((other, j) => (other === label && j !== a ? [j] : []));
+      if (mode === 'positive-negative' && positives.length === 0) return;
+      y.forEach((other, n) => {
+        if (other === label) return;
+        anchors.push(a);
+        sources.push(mode === 'anchor-negative' ? a : positives[Math.floor(uniform() * positives.length)]!);
+        negatives.push(n);
+        lambdas.push(sampleBeta(alpha, uniform));
+      });
+    });
     const lambda = tf.tensor2d(lambdas, [lambdas.length, 1], 'float32');
     const mixed = tf.add(
-      tf.mul(gatherRowsSparse(embeddings, tf.tensor1d(sources, 'int32')), lambda),
-      tf.mul(gatherRowsSparse(embeddings, tf.tensor1d(negatives, 'int32')), tf.sub(1, lambda)),
+      tf.mul(gatherRowsSparse(x, tf.tensor1d(sources, 'int32')), lambda),
+      tf.mul(gatherRowsSparse(x, tf.tensor1d(negatives, 'int32')), tf.sub(1, lambda)),
     );
     return { mixed, anchors: tf.tensor1d(anchors, 'int32'), targets: tf.tensor1d(lambdas, 'float32') };
   });

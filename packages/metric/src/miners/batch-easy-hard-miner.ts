@@ -67,7 +67,7 @@ export function batchEasyHardMiner(options: BatchEasyHardMinerOptions = {}): Min
         refLabels: r,
         self,
         isInverted,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('batchEasyHardMiner.mine', distance, embeddings, labels, reference);
       // "max" = farthest for a distance; the roles flip for a similarity.
       const far = !isInverted;
       type Pick = { index: number; value: number } | undefined;

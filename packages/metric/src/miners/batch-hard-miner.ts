@@ -1,13 +1,15 @@
-import type { Miner } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
-import { readBatch, tripletIndices } from './host-matrix.js';
+import { minerDistanceSpec, readBatch, tripletIndices } from './host-matrix.js';
 
 /** Options of {@link batchHardMiner}. */
 export interface BatchHardMinerOptions {
   /** @defaultValue lpDistance() */
   readonly distance?: MetricDistance;
 }
+
+const OPTIONS: OptionSchema<BatchHardMinerOptions> = { distance: minerDistanceSpec };
 
 /**
  * One triplet per anchor: its hardest positive (farthest) and hardest negative (closest) (Hermans et
@@ -17,7 +19,7 @@ export interface BatchHardMinerOptions {
  * @example const loss = tripletMarginLoss(embeddings, labels, { miner: batchHardMiner() });
  */
 export function batchHardMiner(options: BatchHardMinerOptions = {}): Miner {
-  const distance = options.distance ?? lpDistance();
+  const { distance = lpDistance() } = resolveOptions('batchHardMiner', OPTIONS, options);
   return {
     name: 'batchHard',
     mine(embeddings, labels, reference) {
@@ -29,7 +31,7 @@ export function batchHardMiner(options: BatchHardMinerOptions = {}): Miner {
         refLabels: r,
         self,
         isInverted,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('batchHardMiner.mine', distance, embeddings, labels, reference);
       // Work in "distance" orientation: larger = farther.
       const sign = isInverted ? -1 : 1;
       const a: number[] = [];

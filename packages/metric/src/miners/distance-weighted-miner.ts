@@ -44,7 +44,7 @@ export function distanceWeightedMiner(options: DistanceWeightedMinerOptions = {}
         labels: y,
         refLabels: r,
         self,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('distanceWeightedMiner.mine', distance, embeddings, labels, reference);
       // log 1/q(d) per pair, then exp(· − max) over the negatives of the whole batch (PML's stabiliser).
       const logWeight = (d: number) => {
         const c = Math.max(d, cutoff);

@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Distance, PairIndices, TripletIndices } from '@xent/core';
+import {
+  type Distance,
+  hostTidy,
+  type OptionSpec,
+  type PairIndices,
+  type TensorInput,
+  type TripletIndices,
+} from '@xent/core';
+import { embeddingsAndLabels } from '../internal/batch-inputs.js';
 
 /** A pairwise matrix and the labels read to the host, for mining (no gradient flows through mining). */
 export interface HostBatch {
@@ -17,29 +25,37 @@ export interface HostBatch {
   readonly isInverted: boolean;
 }
 
+/** The `distance` option of a miner. */
+export const minerDistanceSpec: OptionSpec = { type: 'other', plugin: 'distance', description: 'a Distance' };
+
 /**
- * Computes the query × reference distance matrix and reads it with the labels (needs synchronous reads:
- * cpu, wasm, webgl). Without `reference` the batch is its own reference.
+ * Checks a miner's inputs (float32 finite `[B, D]` embeddings, int32 `[B]` labels, and the reference set's
+ * likewise: `SHAPE_MISMATCH`, `DTYPE_MISMATCH`, `NON_FINITE_INPUT`), computes the query × reference
+ * distance matrix and reads it with the labels (exact int32 ids) on the host (needs synchronous reads:
+ * cpu, wasm, webgl). Without `reference` the batch is its own reference. Leaks nothing.
  */
 export function readBatch(
+  fn: string,
   distance: Distance,
-  embeddings: tf.Tensor,
-  labels: tf.Tensor,
-  reference?: { embeddings: tf.Tensor; labels: tf.Tensor },
+  embeddings: TensorInput,
+  labels: TensorInput,
+  reference?: { embeddings: TensorInput; labels: TensorInput },
 ): HostBatch {
-  const matrix = tf.tidy(() => distance.pairwise(embeddings, reference?.embeddings));
-  const values = matrix.dataSync() as Float32Array;
-  matrix.dispose();
-  const ids = Int32Array.from(labels.dataSync());
-  return {
-    size: embeddings.shape[0]!,
-    width: reference ? reference.embeddings.shape[0]! : embeddings.shape[0]!,
-    values,
-    labels: ids,
-    refLabels: reference ? Int32Array.from(reference.labels.dataSync()) : ids,
-    self: reference === undefined,
-    isInverted: distance.isInverted,
-  };
+  return hostTidy(() => {
+    const { x, y } = embeddingsAndLabels(fn, embeddings, labels);
+    const ref = reference ? embeddingsAndLabels(fn, reference.embeddings, reference.labels) : undefined;
+    const values = distance.pairwise(x, ref?.x).dataSync() as Float32Array;
+    const ids = Int32Array.from(y.dataSync());
+    return {
+      size: x.shape[0]!,
+      width: ref ? ref.x.shape[0]! : x.shape[0]!,
+      values,
+      labels: ids,
+      refLabels: ref ? Int32Array.from(ref.y.dataSync()) : ids,
+      self: ref === undefined,
+      isInverted: distance.isInverted,
+    };
+  });
 }
 
 /** Triplet indices from three host arrays. */

@@ -1,7 +1,7 @@
-import type { Miner } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import type { MetricDistance } from '../distances/make-distance.js';
-import { pairIndices, readBatch } from './host-matrix.js';
+import { minerDistanceSpec, pairIndices, readBatch } from './host-matrix.js';
 
 /** Options of {@link multiSimilarityMiner}. */
 export interface MultiSimilarityMinerOptions {
@@ -10,6 +10,11 @@ export interface MultiSimilarityMinerOptions {
   /** @defaultValue cosineSimilarity() */
   readonly distance?: MetricDistance;
 }
+
+const OPTIONS: OptionSchema<MultiSimilarityMinerOptions> = {
+  epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
+  distance: minerDistanceSpec,
+};
 
 /**
  * Multi-Similarity pair mining (Wang et al. 2019): for anchor i keep negative k if
@@ -20,9 +25,14 @@ export interface MultiSimilarityMinerOptions {
  * @example const miner = multiSimilarityMiner({ epsilon: 0.1 });
  */
 export function multiSimilarityMiner(options: MultiSimilarityMinerOptions = {}): Miner {
-  const epsilon = options.epsilon ?? 0.1;
-  if (!(epsilon >= 0)) throw new RangeError(`multiSimilarityMiner: epsilon must be ≥ 0, received ${epsilon}`);
-  const distance = options.distance ?? cosineSimilarity();
+  const { epsilon, distance = cosineSimilarity() } = resolveOptions(
+    'multiSimilarityMiner',
+    OPTIONS,
+    options,
+    {
+      epsilon: 0.1,
+    },
+  );
   return {
     name: 'multiSimilarity',
     mine(embeddings, labels, reference) {
@@ -34,7 +44,7 @@ export function multiSimilarityMiner(options: MultiSimilarityMinerOptions = {}):
         refLabels: r,
         self,
         isInverted,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('multiSimilarityMiner.mine', distance, embeddings, labels, reference);
       // Similarity orientation: larger = closer.
       const sign = isInverted ? 1 : -1;
       const a1: number[] = [];

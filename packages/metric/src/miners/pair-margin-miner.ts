@@ -1,7 +1,7 @@
-import type { Miner } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
-import { pairIndices, readBatch } from './host-matrix.js';
+import { minerDistanceSpec, pairIndices, readBatch } from './host-matrix.js';
 
 /** Options of {@link pairMarginMiner}. */
 export interface PairMarginMinerOptions {
@@ -13,6 +13,12 @@ export interface PairMarginMinerOptions {
   readonly distance?: MetricDistance;
 }
 
+const OPTIONS: OptionSchema<PairMarginMinerOptions> = {
+  posMargin: { type: 'number', description: 'positive-pair margin' },
+  negMargin: { type: 'number', description: 'negative-pair margin' },
+  distance: minerDistanceSpec,
+};
+
 /**
  * Pairs that violate a margin (PML's `PairMarginMiner`): positives farther than `posMargin`, negatives
  * closer than `negMargin`.
@@ -20,11 +26,11 @@ export interface PairMarginMinerOptions {
  * @example const loss = contrastiveLoss(embeddings, labels, { miner: pairMarginMiner() });
  */
 export function pairMarginMiner(options: PairMarginMinerOptions = {}): Miner {
-  const posMargin = options.posMargin ?? 0.2;
-  const negMargin = options.negMargin ?? 0.8;
-  if (!Number.isFinite(posMargin) || !Number.isFinite(negMargin))
-    throw new RangeError('pairMarginMiner: margins must be finite numbers');
-  const distance = options.distance ?? lpDistance();
+  const {
+    posMargin,
+    negMargin,
+    distance = lpDistance(),
+  } = resolveOptions('pairMarginMiner', OPTIONS, options, { posMargin: 0.2, negMargin: 0.8 });
   return {
     name: 'pairMargin',
     mine(embeddings, labels, reference) {
@@ -36,7 +42,7 @@ export function pairMarginMiner(options: PairMarginMinerOptions = {}): Miner {
         refLabels: r,
         self,
         isInverted,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('pairMarginMiner.mine', distance, embeddings, labels, reference);
       const a1: number[] = [];
       const p: number[] = [];
       const a2: number[] = [];

@@ -1,7 +1,7 @@
-import type { Miner } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
-import { readBatch, tripletIndices } from './host-matrix.js';
+import { minerDistanceSpec, readBatch, tripletIndices } from './host-matrix.js';
 
 /** Which triplets {@link tripletMarginMiner} keeps, by tm = d_an − d_ap (s_ap − s_an for similarities). */
 export type TripletType = 'all' | 'hard' | 'semihard' | 'easy';
@@ -16,6 +16,12 @@ export interface TripletMarginMinerOptions {
   readonly distance?: MetricDistance;
 }
 
+const OPTIONS: OptionSchema<TripletMarginMinerOptions> = {
+  margin: { type: 'number', description: 'margin m' },
+  type: { type: 'enum', values: ['all', 'hard', 'semihard', 'easy'], description: 'which triplets to keep' },
+  distance: minerDistanceSpec,
+};
+
 /**
  * Triplets (a, p, n) whose margin tm = d_an − d_ap falls in the chosen band (PML's `TripletMarginMiner`).
  * Loops per anchor over its positives and negatives on the host; no B³ array.
@@ -23,15 +29,11 @@ export interface TripletMarginMinerOptions {
  * @example const miner = tripletMarginMiner({ margin: 0.2, type: 'semihard' });
  */
 export function tripletMarginMiner(options: TripletMarginMinerOptions = {}): Miner {
-  const margin = options.margin ?? 0.2;
-  const type = options.type ?? 'all';
-  if (!Number.isFinite(margin))
-    throw new RangeError(`tripletMarginMiner: margin must be finite, received ${margin}`);
-  if (!['all', 'hard', 'semihard', 'easy'].includes(type))
-    throw new RangeError(
-      `tripletMarginMiner: type must be 'all' | 'hard' | 'semihard' | 'easy', received ${type}`,
-    );
-  const distance = options.distance ?? lpDistance();
+  const {
+    margin,
+    type,
+    distance = lpDistance(),
+  } = resolveOptions('tripletMarginMiner', OPTIONS, options, { margin: 0.2, type: 'all' });
   const keep: Record<TripletType, (tm: number) => boolean> = {
     all: (tm) => tm <= margin,
     hard: (tm) => tm <= margin && tm <= 0,
@@ -50,7 +52,7 @@ export function tripletMarginMiner(options: TripletMarginMinerOptions = {}): Min
         refLabels: r,
         self,
         isInverted,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('tripletMarginMiner.mine', distance, embeddings, labels, reference);
       const sign = isInverted ? -1 : 1;
       const a: number[] = [];
       const p: number[] = [];

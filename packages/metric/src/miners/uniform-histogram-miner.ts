@@ -49,7 +49,7 @@ export function uniformHistogramMiner(options: UniformHistogramMinerOptions = {}
         labels: y,
         refLabels: r,
         self,
-      } = readBatch(distance, embeddings, labels, reference);
+      } = readBatch('uniformHistogramMiner.mine', distance, embeddings, labels, reference);
       const sets = { pos: [] as number[], neg: [] as number[] };
       for (let i = 0; i < size; i++)
         for (let j = 0; j < width; j++)

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossPart, Reducer } from '@xent/core';
+import { invalidOption, type LossPart, type OptionSchema, type Reducer, resolveOptions } from '@xent/core';
 
 /**
  * A loss part that may carry per-element multiplicities `weights` (same shape as `losses`): the count
@@ -29,6 +29,11 @@ export interface ThresholdReducerOptions {
   /** Keep losses with ℓ < high. @defaultValue none */
   readonly high?: number;
 }
+
+const THRESHOLD_OPTIONS: OptionSchema<ThresholdReducerOptions> = {
+  low: { type: 'number', description: 'keep losses strictly above this' },
+  high: { type: 'number', description: 'keep losses strictly below this' },
+};
 
 /** True for the reducers made here, whose statistics the blocked all-triplet path can compute itself. */
 export function isFilterReducer(reducer: Reducer): reducer is FilterReducer {
@@ -76,27 +81,25 @@ function makeFilterReducer(name: string, low: number | undefined, high: number |
 
 /**
  * Mean over the losses strictly inside (low, high) (PML's `ThresholdReducer`); 0 with a zero gradient
- * when none is. Parts (e.g. positive and negative pairs) are reduced separately, then summed.
+ * when none is. Unknown or non-finite options and low ≥ high throw `INVALID_OPTION`. Parts (e.g. positive and negative pairs) are reduced separately, then summed.
  *
  * @example const reducer = thresholdReducer({ low: 0.1 });
  */
 export function thresholdReducer(options: ThresholdReducerOptions = {}): FilterReducer {
-  for (const key of ['low', 'high'] as const) {
-    const value = options[key];
-    if (value !== undefined && !Number.isFinite(value))
-      throw new RangeError(`thresholdReducer: ${key} must be a finite number, received ${value}`);
-  }
-  if (options.low !== undefined && options.high !== undefined && options.low >= options.high)
-    throw new RangeError(`thresholdReducer: low (${options.low}) must be below high (${options.high})`);
-  return makeFilterReducer('threshold', options.low, options.high);
+  const { low, high } = resolveOptions('thresholdReducer', THRESHOLD_OPTIONS, options);
+  if (low !== undefined && high !== undefined && low >= high)
+    invalidOption('thresholdReducer', 'high', `a number above low = ${low}`, high);
+  return makeFilterReducer('threshold', low, high);
 }
 
 /** Mean over every element (PML's `MeanReducer`); each part separately, then summed. */
-export function meanReducer(): FilterReducer {
+export function meanReducer(options: Record<never, never> = {}): FilterReducer {
+  resolveOptions('meanReducer', {}, options);
   return makeFilterReducer('mean', undefined, undefined);
 }
 
 /** Mean over the strictly positive losses (PML's `AvgNonZeroReducer` = threshold with low 0). */
-export function avgNonZeroReducer(): FilterReducer {
+export function avgNonZeroReducer(options: Record<never, never> = {}): FilterReducer {
+  resolveOptions('avgNonZeroReducer', {}, options);
   return makeFilterReducer('avgNonZero', 0, undefined);
 }

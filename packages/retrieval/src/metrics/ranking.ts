@@ -1,4 +1,12 @@
-import { checkFinite, checkOption, invalidOption, type TensorInput, toTensor, XentError } from '@xent/core';
+import {
+  checkFinite,
+  checkOption,
+  optionsObject,
+  rejectUnknownOptions as rejectUnknownOptionsOf,
+  type TensorInput,
+  toTensor,
+  XentError,
+} from '@xent/core';
 
 /** A score or relevance matrix on the host. */
 export interface HostMatrix {
@@ -76,12 +84,9 @@ export function readPair(
   return { scores: s, relevance: r };
 }
 
-/** Throws `INVALID_OPTION` for an option name not in `allowed`. */
-export function rejectUnknownOptions(fn: string, options: object, allowed: readonly string[]): void {
-  for (const key of Object.keys(options)) {
-    if (!allowed.includes(key))
-      invalidOption(fn, key, `one of the options ${allowed.join(', ')}`, 'an unknown option');
-  }
+/** Throws `INVALID_OPTION` (with a "did you mean") for an option name not in `allowed`. */
+export function rejectUnknownOptions(fn: string, options: unknown, allowed: readonly string[]): void {
+  rejectUnknownOptionsOf(fn, optionsObject(fn, options), allowed);
 }
 
 /** The cut-off `k` of a top-k metric, validated. */

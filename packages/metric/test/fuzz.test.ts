@@ -1,0 +1,7 @@
+import '../src/register.js';
+import { registry } from '@xent/core';
+import { fuzzEveryLoss } from '@xent/testing/vitest';
+
+// issue 13: the spec-generated fuzz suite over every registered loss of this package, on cpu and
+// wasm. XENT_FUZZ_RUNS=200 for a long run.
+fuzzEveryLoss(registry.list());
