@@ -46,7 +46,8 @@ export function stage(): Staged {
     'bash',
     [
       '-c',
-      `tar -C "${ROOT}" -cf - ${exclude.join(' ')} package.json pnpm-workspace.yaml .changeset packages tooling | tar -C "${workspace}" -xf -`,
+      // apps/* only by their manifests: changesets may name them (never released: they are private).
+      `tar -C "${ROOT}" -cf - ${exclude.join(' ')} package.json pnpm-workspace.yaml .changeset packages tooling apps/*/package.json | tar -C "${workspace}" -xf -`,
     ],
     ROOT,
   );
