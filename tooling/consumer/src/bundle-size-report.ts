@@ -1,5 +1,6 @@
 // `pnpm --filter @xent/consumer bundle-size`: packs and installs the packages like the consumer tests,
 // then prints the bundle-size table for BENCHMARKS.md.
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { budgetFor, KIB, measure } from './bundle-size.js';
 import { NODE_FIXTURES } from './paths.js';
@@ -23,3 +24,4 @@ for (const r of rows) {
       : `${budgetFor(r.pkg) / KIB} KiB${r.bytes > budgetFor(r.pkg) ? ' **over**' : ''}`;
   console.log(`| ${r.pkg} | ${r.what} | ${(r.bytes / KIB).toFixed(1)} KiB | ${budget} |`);
 }
+rmSync(staged.dir, { recursive: true, force: true });

@@ -10,11 +10,11 @@ const LOSS_PACKAGES = ['@xent/losses', '@xent/distill', '@xent/metric', '@xent/r
 /**
  * Measured misses of the budget (BENCHMARKS.md records them): each ceiling only stops growth.
  * @xent/metric: every pair/triplet loss pulls the shared tuple, reference-set, mask, miner, reducer and
- * all-triplet machinery (25.3–26.5 KiB). @xent/retrieval: infoNceLoss carries ST 6's directions, hardness
+ * all-triplet machinery (25.3–27.2 KiB). @xent/retrieval: infoNceLoss carries ST 6's directions, hardness
  * and duplicate-aware negatives (9.9 KiB); mwLoss its blocked exact gradient (8.2 KiB).
  */
 const CEILINGS: Record<string, Record<string, number>> = {
-  '@xent/metric': { '*': 27 * KIB },
+  '@xent/metric': { '*': 28 * KIB },
   '@xent/retrieval': { infoNceLoss: 10.5 * KIB, mwLoss: 8.5 * KIB },
 };
 
