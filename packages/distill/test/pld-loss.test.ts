@@ -62,13 +62,15 @@ runLossConformance(
   { backends: ['cpu', 'wasm'] },
 );
 // PLD sorts and scans on the host (synchronous reads). tfjs-webgpu in Node cannot read a GPU-resident
-// tensor synchronously, so there only the forward pass on host-resident inputs is checked.
+// tensor synchronously, so there only the forward pass on host-resident inputs is checked, with data
+// checks off (on webgpu they run on the device, which uploads the inputs). In a browser PLD still reads
+// the GPU synchronously: a known bug, pinned by tooling/consumer's browser test.
 describeBackends(['webgpu'], () => {
   it('matches the float64 reference (forward)', async () => {
     const s = student.slice(0, 2);
     const t = teacher.slice(0, 2);
     const y = labels.slice(0, 2);
-    const loss = pldLoss(s, t, y, { reduction: 'none' });
+    const loss = pldLoss(s, t, y, { reduction: 'none', validate: false });
     await expectCloseAsync(loss, pld64(s, t, y));
     loss.dispose();
   });

@@ -101,13 +101,16 @@ runLossConformance(
 
 const pm1 = [1, -1, 1, 1, -1, -1];
 const xh = [0.3, 0.2, -2, 1.7, -0.4, 1.2]; // no element on the kink 1 − y·x = 0
+// The fuzz draws 0/1 targets (0 reads as −1): random floats are not labels.
+const binaryTargets = { binaryInputs: ['targets'] } as const;
 runLossConformance(hingeLoss, [{ name: '±1 labels', inputs: [xh, pm1], reference: elementwise(hinge64) }], {
   backends: ['cpu', 'wasm'],
+  fuzz: binaryTargets,
 });
 runLossConformance(
   squaredHingeLoss,
   [{ name: '±1 labels', inputs: [xh, pm1], reference: elementwise(squaredHinge64) }],
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm'], fuzz: binaryTargets },
 );
 
 const fns: Record<string, (...a: any[]) => tf.Tensor> = {

@@ -10,6 +10,8 @@ import { createAldrKlState } from '../src/index.js';
 // the reductions of one input see the same λ.
 const aldrState = createAldrKlState(8);
 fuzzEveryLoss(registry.list(), {
+  'xent/hinge': { binaryInputs: ['targets'] },
+  'xent/squared-hinge': { binaryInputs: ['targets'] },
   'xent/adversarial-comp-sum': { options: { model: (x: tf.Tensor) => tf.mul(x, 1.5), steps: 2 } },
   'xent/aldr-kl': {
     options: { update: false },

@@ -224,35 +224,43 @@ runLossConformance(proxyNcaLoss, [
     reference: ([e, y, c]) => proxyNcaRef(e as M, y as number[], c as M, 3),
   },
 ]);
-runLossConformance(softTripleLoss, [
-  {
-    name: 'K 3, λ 5',
-    inputs: [x, labels, w3],
-    options: { centersPerClass: 3, la: 5 },
-    reference: ([e, y, c]) => softTripleRef(e as M, y as number[], c as M, 3, 5),
-  },
-  {
-    name: 'K 2 (6 classes of 2 centres), λ 20, γ 0.5, δ 0.1',
-    inputs: [x, labels, w3],
-    options: { centersPerClass: 2, gamma: 0.5, margin: 0.1 },
-    reference: ([e, y, c]) => softTripleRef(e as M, y as number[], c as M, 2, 20, 0.5, 0.1),
-    gradTolerance: loose,
-  },
-]);
-runLossConformance(subCenterArcFaceLoss, [
-  {
-    name: 'K 3, s 8',
-    inputs: [x, labels, w3],
-    options: { scale: 8 },
-    reference: ([e, y, c]) => subCenterRef(e as M, y as number[], c as M, 3, 28.6, 8),
-  },
-  {
-    name: 'K 2, m 10°, s 4',
-    inputs: [x, labels, w3],
-    options: { subCenters: 2, margin: 10, scale: 4 },
-    reference: ([e, y, c]) => subCenterRef(e as M, y as number[], c as M, 2, 10, 4),
-  },
-]);
+runLossConformance(
+  softTripleLoss,
+  [
+    {
+      name: 'K 3, λ 5',
+      inputs: [x, labels, w3],
+      options: { centersPerClass: 3, la: 5 },
+      reference: ([e, y, c]) => softTripleRef(e as M, y as number[], c as M, 3, 5),
+    },
+    {
+      name: 'K 2 (6 classes of 2 centres), λ 20, γ 0.5, δ 0.1',
+      inputs: [x, labels, w3],
+      options: { centersPerClass: 2, gamma: 0.5, margin: 0.1 },
+      reference: ([e, y, c]) => softTripleRef(e as M, y as number[], c as M, 2, 20, 0.5, 0.1),
+      gradTolerance: loose,
+    },
+  ],
+  { fuzz: { options: { centersPerClass: 1 } } },
+); // the fuzz draws [C, D] weights: one centre per class
+runLossConformance(
+  subCenterArcFaceLoss,
+  [
+    {
+      name: 'K 3, s 8',
+      inputs: [x, labels, w3],
+      options: { scale: 8 },
+      reference: ([e, y, c]) => subCenterRef(e as M, y as number[], c as M, 3, 28.6, 8),
+    },
+    {
+      name: 'K 2, m 10°, s 4',
+      inputs: [x, labels, w3],
+      options: { subCenters: 2, margin: 10, scale: 4 },
+      reference: ([e, y, c]) => subCenterRef(e as M, y as number[], c as M, 2, 10, 4),
+    },
+  ],
+  { fuzz: { options: { subCenters: 1 } } },
+); // the fuzz draws [C, D] weights: one sub-centre per class
 
 describe('classification-style losses agree with pytorch-metric-learning 2.9 (fixture)', () => {
   const e = pml.embeddings;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, readSyncIfPossible, XentError } from '@xent/core';
+import { defineLoss, detached, readSyncIfPossible, XentError } from '@xent/core';
 import { checkBinaryMask } from './internal/mask.js';
 import { pairSoftplusSum } from './internal/pair-softplus.js';
 
@@ -114,7 +114,12 @@ export function maskedPairs(scores: tf.Tensor, mask: tf.Tensor, perQuery: boolea
   }
   const positives = tf.sum(mask, 1, true);
   const negatives = tf.sub(p, positives);
-  const valid = tf.cast(tf.logicalAnd(tf.greater(positives, 0), tf.greater(negatives, 0)), 'float32');
+  // Which rows have both kinds: a constant of the 0/1 mask, off the gradient tape (comparisons have none).
+  const valid = detached(
+    (pos, neg) => tf.cast(tf.logicalAnd(tf.greater(pos, 0), tf.greater(neg, 0)), 'float32'),
+    positives,
+    negatives,
+  );
   const validRows = tf.maximum(tf.sum(valid), 1);
   const rowNorm = tf.div(valid, tf.mul(tf.maximum(tf.mul(positives, negatives), 1), validRows));
   const segment = tf.reshape(tf.tile(tf.expandDims(tf.range(0, q), 1), [1, p]), [q * p]);

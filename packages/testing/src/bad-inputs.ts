@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type AnyLossFn, type InputSpec, inferShape, type TensorInput, type XentErrorCode } from '@xent/core';
+import {
+  type AnyLossFn,
+  hostReadable,
+  type InputSpec,
+  inferShape,
+  settleDataChecks,
+  type TensorInput,
+  type XentErrorCode,
+} from '@xent/core';
 import { expectXentError } from './errors.js';
 import { inputTensors } from './inputs.js';
 
@@ -174,6 +182,42 @@ export function expectBadInputErrors(cases: readonly BadInputCase[]): void {
   for (const badCase of cases) {
     try {
       expectXentError(badCase.run, badCase.code, badCase.argument ? { argument: badCase.argument } : {});
+    } catch (error) {
+      throw new Error(`bad input '${badCase.name}': ${(error as Error).message}`);
+    }
+  }
+}
+
+/**
+ * {@link expectBadInputErrors} under core's data-check contract, on any backend: on webgl and webgpu a
+ * data check (NaN/Inf, label range, weight sign) runs on the device, so a case whose call returns must
+ * then fail `settleDataChecks()` with its code. Each case's verdict is settled before the next, so no
+ * failure reaches a later call.
+ */
+export async function expectBadInputErrorsAsync(cases: readonly BadInputCase[]): Promise<void> {
+  for (const badCase of cases) {
+    let thrown: unknown;
+    let result: unknown;
+    try {
+      result = badCase.run();
+    } catch (error) {
+      thrown = error;
+    }
+    if (thrown === undefined && !hostReadable()) {
+      if (result instanceof tf.Tensor) result.dispose();
+      thrown = await settleDataChecks().then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    } else if (result instanceof tf.Tensor) result.dispose();
+    try {
+      expectXentError(
+        () => {
+          if (thrown !== undefined) throw thrown;
+        },
+        badCase.code,
+        badCase.argument ? { argument: badCase.argument } : {},
+      );
     } catch (error) {
       throw new Error(`bad input '${badCase.name}': ${(error as Error).message}`);
     }

@@ -5,7 +5,12 @@ export {
   isBackendRequired,
   useBackend,
 } from './backends.js';
-export { type BadInputCase, badInputCases, expectBadInputErrors } from './bad-inputs.js';
+export {
+  type BadInputCase,
+  badInputCases,
+  expectBadInputErrors,
+  expectBadInputErrorsAsync,
+} from './bad-inputs.js';
 export {
   expectClose,
   expectCloseAsync,
