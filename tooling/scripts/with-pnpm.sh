@@ -13,12 +13,14 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "$want" ]; then
   fi
   export PATH="$PWD/.tools/node_modules/.bin:$PATH"
 fi
+# confirmModulesPurge=false: when node_modules was installed with another store or settings, pnpm
+# reinstalls it instead of asking on a terminal that a script does not have.
 if [ -n "${CI:-}" ]; then
-  pnpm install --frozen-lockfile --reporter=append-only
+  pnpm install --frozen-lockfile --reporter=append-only --config.confirmModulesPurge=false
 else
   # Quiet when it works; on failure print pnpm's own output (the cause), never only ELIFECYCLE.
   log=$(mktemp)
-  if ! pnpm install --prefer-offline --reporter=append-only >"$log" 2>&1; then
+  if ! pnpm install --prefer-offline --reporter=append-only --config.confirmModulesPurge=false >"$log" 2>&1; then
     cat "$log" >&2
     echo "xent: 'pnpm install' failed (output above)" >&2
     rm -f "$log"
