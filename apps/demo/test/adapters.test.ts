@@ -74,12 +74,66 @@ describe('planInputs', () => {
     expect(planInputs(ge2e)).toEqual({ supported: true, roles: ['groups'] });
   });
 
+  it('feeds binary losses the flattened logits and targets, and model-calling losses their inputs', () => {
+    expect(
+      planInputs(
+        spec('classification', [input('logits', 'float32', ['N']), input('targets', 'float32', ['N'])]),
+      ),
+    ).toEqual({ supported: true, roles: ['binaryLogits', 'binaryTargets'] });
+    expect(
+      planInputs(
+        spec('classification', [input('inputs', 'float32', ['N', 'D']), input('labels', 'int32', ['N'])]),
+      ),
+    ).toEqual({ supported: true, roles: ['modelInputs', 'labels'], model: true });
+  });
+
+  it('names the options the playground owns: a per-example state, K rows per class', () => {
+    const state = {
+      ...spec('classification', [
+        input('logits', 'float32', ['N', 'C']),
+        input('labels', 'labels', ['N', 'C']),
+      ]),
+      options: {
+        state: { type: 'other', description: 'state' },
+        indices: { type: 'other', description: 'indices' },
+      },
+    } as unknown as AnyLossSpec;
+    expect(planInputs(state)).toEqual({ supported: true, roles: ['logits', 'labels'], perSample: true });
+    const centres = {
+      ...spec('metric', [
+        input('embeddings', 'float32', ['B', 'D']),
+        input('labels', 'int32', ['B']),
+        input('classWeights', 'float32', ['CK', 'D']),
+      ]),
+      options: {
+        centersPerClass: { type: 'number', integer: true, min: 1, description: 'centres per class K' },
+      },
+    } as unknown as AnyLossSpec;
+    expect(planInputs(centres)).toEqual({
+      supported: true,
+      roles: ['embeddings', 'labels', 'proxies'],
+      rowsPerClass: 'centersPerClass',
+    });
+    // `[C, D]` weights need no K, whatever the options.
+    const plain = {
+      ...centres,
+      inputs: centres.inputs.map((i, k) => (k === 2 ? { ...i, shape: ['C', 'D'] } : i)),
+    };
+    expect(planInputs(plain as unknown as AnyLossSpec)).toEqual({
+      supported: true,
+      roles: ['embeddings', 'labels', 'proxies'],
+    });
+  });
+
   it('lists losses it cannot feed as unsupported with a reason', () => {
-    const binary = planInputs(
-      spec('classification', [input('logits', 'float32', ['N']), input('targets', 'float32', ['N'])]),
+    const sparse = planInputs(
+      spec('distillation', [
+        input('studentLogits', 'float32', ['N', 'C']),
+        input('teacherIndices', 'int32', ['N', 'K']),
+      ]),
     );
-    expect(binary).toMatchObject({ supported: false });
-    expect(!binary.supported && binary.reason).toContain("'logits' (float32 [N])");
+    expect(sparse).toMatchObject({ supported: false });
+    expect(!sparse.supported && sparse.reason).toContain("'teacherIndices' (int32 [N, K])");
     expect(planInputs(spec('segmentation', [input('logits', 'float32', ['N', 'C'])]))).toEqual({
       supported: false,
       reason: "family 'segmentation' has no adapter",

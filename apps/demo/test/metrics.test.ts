@@ -1,5 +1,25 @@
 import { describe, expect, it } from 'vitest';
+import { multiLabelScores } from '../src/lib/evaluate.js';
 import { nearestNeighbourAccuracy, pca2, reliability, roc } from '../src/lib/metrics.js';
+
+describe('multi-label mAP and F1', () => {
+  it('match hand-computed values (4 rows, 2 labels)', () => {
+    // label 0: scores .9 (+) .8 (−) .7 (+) .1 (−) → AP = (1/1 + 2/3)/2 = 5/6;
+    //          at ½: TP 2, FP 1, FN 0 → F1 = 4/5
+    // label 1: scores .2 (+) .6 (−) .3 (−) .4 (−) → ranks .6 .4 .3 .2, the positive 4th → AP = 1/4;
+    //          at ½: TP 0, FP 1, FN 1 → F1 = 0
+    const probs = [0.9, 0.2, 0.8, 0.6, 0.7, 0.3, 0.1, 0.4];
+    const targets = [1, 1, 0, 0, 1, 0, 0, 0];
+    const { map, f1 } = multiLabelScores(probs, targets, 4, 2);
+    expect(map).toBeCloseTo((5 / 6 + 1 / 4) / 2, 12);
+    expect(f1).toBeCloseTo((4 / 5 + 0) / 2, 12);
+  });
+
+  it('skips labels without a positive in the mAP', () => {
+    const { map } = multiLabelScores([0.9, 0.1, 0.2, 0.8], [1, 0, 0, 0], 2, 2);
+    expect(map).toBe(1);
+  });
+});
 
 describe('reliability / ECE', () => {
   it('matches a hand-computed diagram (3 classes, 2 bins)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spirals } from '../src/lib/datasets.js';
+import { multiLabelTask, outputWidth, spirals } from '../src/lib/datasets.js';
 import { applyScenario, CLEAN, corruptLabels, describeScenario } from '../src/lib/scenario.js';
 import { parseState, stateParams } from '../src/lib/state.js';
 import { ema } from '../src/ui/plots.js';
@@ -69,10 +69,51 @@ describe('URL state', () => {
       trainSize: 500,
       openSet: false,
       duplicates: 0.3,
+      multiLabel: false,
+      teacherAccuracy: 0,
+      teacherTemperature: 1,
     });
     expect(state.options).toEqual({ mwLoss: { temperature: '0.5' } });
     expect(parseState(stateParams(state))).toEqual(state);
     expect(stateParams(state).toString()).toBe(params.toString());
+  });
+
+  it('round-trips the multi-label and teacher-strength fields', () => {
+    const params = new URLSearchParams(
+      'family=distillation&dataset=mnist&steps=150&batch=64&lr=0.005&seed=42&evalEvery=15&multiLabel=1&teacherAccuracy=0.75&teacherTemperature=2&losses=kdLoss',
+    );
+    const state = parseState(params);
+    expect(state.scenario).toMatchObject({ multiLabel: true, teacherAccuracy: 0.75, teacherTemperature: 2 });
+    expect(parseState(stateParams(state))).toEqual(state);
+    expect(describeScenario(state.scenario, 'distillation')).toBe(
+      'teacher stopped at 75 % test accuracy, teacher logits ÷ 2',
+    );
+    expect(describeScenario(state.scenario, 'classification')).toBe(
+      'multi-label (attributes + one label per class)',
+    );
+    const clamped = parseState(new URLSearchParams('teacherAccuracy=3&teacherTemperature=0'));
+    expect(clamped.scenario).toMatchObject({ teacherAccuracy: 1, teacherTemperature: 0.1 });
+  });
+
+  it('the multi-label task: digit attributes, then one label per class', () => {
+    const task = multiLabelTask(10);
+    expect(task.names).toEqual([
+      '≥ 5',
+      'even',
+      'closed loop',
+      'prime',
+      ...Array.from({ length: 10 }, (_, c) => `is ${c}`),
+    ]);
+    // 8: ≥ 5, even, loop, not prime, is 8.  7: ≥ 5, odd, no loop, prime, is 7.
+    expect(task.table[8]).toEqual([1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0]);
+    expect(task.table[7]).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    const small = multiLabelTask(3);
+    expect(small.names).toEqual(['≥ 2', 'even', 'is 0', 'is 1', 'is 2']);
+    const data = applyScenario(spirals(), 'classification', { ...CLEAN, multiLabel: true }, 1);
+    expect(data.multiLabel?.names).toHaveLength(5);
+    expect(outputWidth(data)).toBe(5);
+    // Only classification has the multi-label field.
+    expect(applyScenario(spirals(), 'metric', { ...CLEAN, multiLabel: true }, 1).multiLabel).toBeUndefined();
   });
 
   it('falls back to defaults and clamps out-of-range values', () => {

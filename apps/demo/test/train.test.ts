@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { AnyLossFn, AnyLossSpec } from '@xent/core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { EXAMPLE_LOSSES } from '../src/fixtures/example-losses.js';
 import { planInputs } from '../src/lib/adapters.js';
 import { spirals } from '../src/lib/datasets.js';
@@ -114,6 +114,29 @@ describe('compareMemory', () => {
     if (fused) {
       expect(results[1]!.loss).toBeCloseTo(dense.loss, 4);
       expect(results[1]!.peakBytes).toBeLessThan(dense.peakBytes);
+    }
+  });
+});
+
+describe('steps per second', () => {
+  it('still shows a rate after the run when the clock is too coarse to time single steps', async () => {
+    const loss = EXAMPLE_LOSSES.find((fn) => fn.spec.id === 'demo/cross-entropy')!;
+    const plan = planInputs(loss.spec);
+    if (!plan.supported) throw new Error(plan.reason);
+    // A clock that only ticks between steps (as a browser's rounded performance.now() on fast steps).
+    let now = 1000;
+    const clock = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const run = new Run(loss, {}, plan, 'classification', spirals(), { ...config, evalEvery: 100 });
+      while (!run.finished) {
+        await run.trainStep();
+        now += 10;
+      }
+      expect(run.trainMs).toBe(0);
+      expect(run.stepsPerSecond).toBeCloseTo(6 / 0.05, 6); // 6 steps; the last one ended the run at +50 ms
+      run.dispose();
+    } finally {
+      clock.mockRestore();
     }
   });
 });

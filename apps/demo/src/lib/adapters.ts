@@ -16,7 +16,12 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  * - `queries`/`docs` `[N, D]` (doc i is a positive of query i), `scores` `[N, N]` = queries · docsᵀ,
  *   `cosineScores` `[N, N]` the same with L2-normalised queries and docs (for inputs described as cosine),
  *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
- *   (1 where query and doc share a class).
+ *   (1 where query and doc share a class);
+ * - `binaryLogits` / `binaryTargets` float32 `[N·C]`: the `[N, C]` logits and their one-hot (or, in the
+ *   multi-label scenario, multi-hot) targets flattened, for binary losses (AnyLoss, binary CE, hinge…):
+ *   C one-vs-rest problems per row;
+ * - `modelInputs` float32 `[N, D]`: the model's own inputs, for losses that call the model themselves
+ *   (adversarial comp-sum gets the model as its `model` option, see {@link Plan}).
  */
 export type Role =
   | 'logits'
@@ -36,10 +41,25 @@ export type Role =
   | 'scores'
   | 'cosineScores'
   | 'positives'
-  | 'relevance';
+  | 'relevance'
+  | 'binaryLogits'
+  | 'binaryTargets'
+  | 'modelInputs';
 
+/**
+ * How a loss is fed: a role per input and, where its options need something the playground owns, which:
+ * `model` (a function inputs → logits of the run's model), `perSample` (a per-example state `{ lambdas }`
+ * over the training set with the batch's row `indices`, as ALDR-KL's), `rowsPerClass` (the name of the
+ * option K when the class-weight input has C·K rows, as SoftTriple's and sub-center ArcFace's).
+ */
 export type Plan =
-  | { readonly supported: true; readonly roles: readonly Role[] }
+  | {
+      readonly supported: true;
+      readonly roles: readonly Role[];
+      readonly model?: true;
+      readonly perSample?: true;
+      readonly rowsPerClass?: string;
+    }
   | { readonly supported: false; readonly reason: string };
 
 const has = (name: string, pattern: RegExp) => pattern.test(name.toLowerCase());
@@ -53,8 +73,13 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
   if (input.shape.length === 3 && (family === 'metric' || family === 'retrieval') && has(name, /embed/)) {
     return 'groups';
   }
-  if (input.shape.length !== 2) return undefined;
   const labelish = has(name, /label|target|relevan|mask/);
+  if (input.shape.length === 1 && family === 'classification') {
+    if (labelish) return 'binaryTargets';
+    if (has(name, /logit|score|pred|output/)) return 'binaryLogits';
+    return undefined;
+  }
+  if (input.shape.length !== 2) return undefined;
   switch (family) {
     case 'classification':
       if (labelish) return 'onehot';
@@ -66,6 +91,7 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
           : undefined;
       }
       if (has(name, /logit|score|pred|output|^x$|^y_?hat$/)) return 'logits';
+      if (has(name, /^inputs?$/)) return 'modelInputs';
       return undefined;
     case 'distillation':
       if (has(name, /teacher/)) return 'teacher';
@@ -91,8 +117,17 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
   }
 }
 
+/** The integer option that counts class-weight rows per class (description "… per class …"). */
+function rowsPerClassOption(spec: Partial<Pick<AnyLossSpec, 'options'>>): string | undefined {
+  return Object.entries(spec.options ?? {}).find(
+    ([, o]) => o.type === 'number' && o.integer && /per class/i.test(o.description),
+  )?.[0];
+}
+
 /** Which role feeds each input of `spec`, in order, or why the playground cannot train it. */
-export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
+export function planInputs(
+  spec: Pick<AnyLossSpec, 'inputs' | 'family'> & Partial<Pick<AnyLossSpec, 'options'>>,
+): Plan {
   const family = spec.family as Family;
   if (!FAMILIES.includes(family))
     return { supported: false, reason: `family '${spec.family}' has no adapter` };
@@ -111,7 +146,12 @@ export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
     roles.push(role);
   }
   const need: Record<Family, readonly Role[][]> = {
-    classification: [['logits'], ['features', 'classifier']],
+    classification: [
+      ['logits'],
+      ['features', 'classifier'],
+      ['binaryLogits', 'binaryTargets'],
+      ['modelInputs'],
+    ],
     distillation: [['student', 'teacher']],
     metric: [['embeddings'], ['groups']],
     retrieval: [['queries', 'docs'], ['scores'], ['cosineScores'], ['embeddings'], ['groups']],
@@ -122,5 +162,17 @@ export function planInputs(spec: Pick<AnyLossSpec, 'inputs' | 'family'>): Plan {
       reason: `inputs ${spec.inputs.map((i) => `'${i.name}'`).join(', ')} do not match what the ${family} adapter trains`,
     };
   }
-  return { supported: true, roles };
+  // Options the playground fills itself: the model (for inputs it calls the model on), a per-example state
+  // (an option `state` with `indices`), and K of a `[C·K, D]` class-weight input.
+  const options = (spec.options ?? {}) as Readonly<Record<string, { type: string } | undefined>>;
+  const perSample = options.state?.type === 'other' && options.indices?.type === 'other';
+  const proxyInput = spec.inputs.find((_, i) => roles[i] === 'proxies');
+  const rowsPerClass = proxyInput && proxyInput.shape[0] !== 'C' ? rowsPerClassOption(spec) : undefined;
+  return {
+    supported: true,
+    roles,
+    ...(roles.includes('modelInputs') ? { model: true as const } : {}),
+    ...(perSample ? { perSample: true as const } : {}),
+    ...(rowsPerClass ? { rowsPerClass } : {}),
+  };
 }

@@ -24,6 +24,48 @@ export interface Dataset {
   readonly embeddingDim: number;
   /** Whether the inputs are 2-D points (decision-boundary view). */
   readonly planar: boolean;
+  /** Multi-label scenario: the labels each class carries (targets are rows of `table`, by class id). */
+  readonly multiLabel?: MultiLabel;
+}
+
+/** Binary labels derived from the class: `table[c][l]` = 1 when class c carries label l. */
+export interface MultiLabel {
+  readonly names: readonly string[];
+  readonly table: readonly (readonly number[])[];
+}
+
+/**
+ * The multi-label task of a dataset with `numClasses` classes: a few attributes of the class, then one label
+ * per class (so most labels of a row are easy negatives, the setting asymmetric losses are made for).
+ * Digits (10 classes): "≥ 5", "even", "closed loop" (0 6 8 9), "prime" (2 3 5 7), then "is 0" … "is 9".
+ */
+export function multiLabelTask(numClasses: number): MultiLabel {
+  const attributes: [string, (c: number) => boolean][] =
+    numClasses === 10
+      ? [
+          ['≥ 5', (c) => c >= 5],
+          ['even', (c) => c % 2 === 0],
+          ['closed loop', (c) => [0, 6, 8, 9].includes(c)],
+          ['prime', (c) => [2, 3, 5, 7].includes(c)],
+        ]
+      : [
+          [`≥ ${Math.ceil(numClasses / 2)}`, (c) => c >= Math.ceil(numClasses / 2)],
+          ['even', (c) => c % 2 === 0],
+        ];
+  const names = [
+    ...attributes.map(([name]) => name),
+    ...Array.from({ length: numClasses }, (_, c) => `is ${c}`),
+  ];
+  const table = Array.from({ length: numClasses }, (_, c) => [
+    ...attributes.map(([, test]) => (test(c) ? 1 : 0)),
+    ...Array.from({ length: numClasses }, (_, k) => (k === c ? 1 : 0)),
+  ]);
+  return { names, table };
+}
+
+/** Width of the model's output for classification-like tasks (labels under the multi-label scenario). */
+export function outputWidth(dataset: Dataset): number {
+  return dataset.multiLabel?.names.length ?? dataset.numClasses;
 }
 
 async function fetchBytes(url: string): Promise<Uint8Array> {

@@ -9,8 +9,13 @@ import type { Mlp } from './model.js';
 
 export interface Evaluation {
   readonly step: number;
-  /** Test accuracy (classification, distillation), 1-NN accuracy (metric), recall@1 (retrieval). */
+  /**
+   * Test accuracy (classification, distillation), 1-NN accuracy (metric), recall@1 (retrieval), mean
+   * average precision over the labels (multi-label).
+   */
   readonly accuracy: number;
+  /** Multi-label: macro F1 over the labels at threshold ½. */
+  readonly f1?: number;
   readonly ece?: number;
   /** Test accuracy per class (classification, distillation). */
   readonly classAccuracy?: readonly number[];
@@ -29,7 +34,74 @@ export interface Evaluation {
 export const GRID = 40;
 const GRID_EXTENT = 1.25;
 
+/**
+ * Mean average precision over the labels (each label's test rows ranked by score; AP = mean precision at
+ * each positive; labels without a positive are skipped) and macro F1 at threshold ½. `probs` and `targets`
+ * are row-major `[n, L]`.
+ */
+export function multiLabelScores(
+  probs: ArrayLike<number>,
+  targets: ArrayLike<number>,
+  n: number,
+  labels: number,
+): { map: number; f1: number } {
+  let apSum = 0;
+  let apCount = 0;
+  let f1Sum = 0;
+  for (let l = 0; l < labels; l++) {
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => probs[b * labels + l]! - probs[a * labels + l]!,
+    );
+    let hits = 0;
+    let precisionSum = 0;
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    order.forEach((i, rank) => {
+      const positive = targets[i * labels + l]! > 0.5;
+      const predicted = probs[i * labels + l]! >= 0.5;
+      if (positive) {
+        hits++;
+        precisionSum += hits / (rank + 1);
+      }
+      if (positive && predicted) tp++;
+      else if (predicted) fp++;
+      else if (positive) fn++;
+    });
+    if (hits > 0) {
+      apSum += precisionSum / hits;
+      apCount++;
+    }
+    f1Sum += tp + fp + fn > 0 ? (2 * tp) / (2 * tp + fp + fn) : 1;
+  }
+  return { map: apCount ? apSum / apCount : Number.NaN, f1: labels ? f1Sum / labels : Number.NaN };
+}
+
+/** Multi-label evaluation: mAP (as `accuracy`), macro F1 and the calibration of every (row, label) sigmoid. */
+async function multiLabelEval(model: Mlp, dataset: Dataset, step: number): Promise<Evaluation> {
+  const { test } = dataset;
+  const { table, names } = dataset.multiLabel!;
+  const probsT = tf.tidy(() => tf.sigmoid(model.forward(tf.tensor2d(test.x, [test.count, dataset.dim])).out));
+  const probs = await probsT.data();
+  probsT.dispose();
+  const L = names.length;
+  const targets = new Float32Array(test.count * L);
+  for (let i = 0; i < test.count; i++) targets.set(table[test.y[i]!]!, i * L);
+  const { map, f1 } = multiLabelScores(probs, targets, test.count, L);
+  // Calibration of the binary decisions: each (row, label) as a two-class prediction (1 − p, p).
+  const pairs = new Float32Array(test.count * L * 2);
+  const truth = new Int32Array(test.count * L);
+  for (let k = 0; k < test.count * L; k++) {
+    pairs[2 * k] = 1 - probs[k]!;
+    pairs[2 * k + 1] = probs[k]!;
+    truth[k] = targets[k]! > 0.5 ? 1 : 0;
+  }
+  const calibration = reliability(pairs, truth, 2, 10);
+  return { step, accuracy: map, f1, ece: calibration.ece, bins: calibration.bins };
+}
+
 export async function classificationEval(model: Mlp, dataset: Dataset, step: number): Promise<Evaluation> {
+  if (dataset.multiLabel) return multiLabelEval(model, dataset, step);
   const test = dataset.test;
   const probs = tf.tidy(() => tf.softmax(model.forward(tf.tensor2d(test.x, [test.count, dataset.dim])).out));
   const data = await probs.data();

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type AnyLossFn, isXentError } from '@xent/core';
 import type { Plan, Role } from './adapters.js';
 import { optionFields } from './options-form.js';
+import { sampleState } from './sample-state.js';
 
 const N = 6;
 const C = 3;
@@ -31,6 +32,9 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     cosineScores: () => tf.randomUniform([N, N], -1, 1, 'float32', 14),
     positives: () => tf.range(0, N, 1, 'int32'),
     relevance: () => tf.eye(N),
+    binaryLogits: () => tf.randomNormal([N * C], 0, 1, 'float32', 15),
+    binaryTargets: () => tf.reshape(tf.oneHot(labels, C), [-1]).toFloat(),
+    modelInputs: () => tf.randomNormal([N, D], 0, 1, 'float32', 16),
   };
   return roles.map((role) => feed[role]());
 }
@@ -42,9 +46,17 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
  */
 export function probeLoss(loss: AnyLossFn, plan: Extract<Plan, { supported: true }>): string | undefined {
   const editable = new Set(optionFields(loss.spec).map((f) => f.name));
+  // What the run would own: a linear model D → C, a per-example state over the N rows.
+  const state = plan.perSample ? sampleState(N, 1) : undefined;
   try {
     tf.tidy(() => {
-      loss(...tinyInputs(plan.roles), { validate: false });
+      const owned = {
+        ...(plan.model
+          ? { model: (x: tf.Tensor) => tf.matMul(x, tf.randomNormal([D, C], 0, 1, 'float32', 17)), steps: 1 }
+          : {}),
+        ...(state ? { state, indices: tf.range(0, N, 1, 'int32') } : {}),
+      };
+      loss(...tinyInputs(plan.roles), { ...owned, validate: false });
     });
     return undefined;
   } catch (error) {
@@ -53,5 +65,7 @@ export function probeLoss(loss: AnyLossFn, plan: Extract<Plan, { supported: true
     if (option && !editable.has(option))
       return `needs ${error.argument} (${error.expected ?? 'a value'}), which the playground cannot provide`;
     return undefined;
+  } finally {
+    state?.dispose();
   }
 }

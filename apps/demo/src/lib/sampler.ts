@@ -10,6 +10,8 @@ export interface Batch {
   /** Retrieval: the positive docs of the queries in `x`. */
   readonly x2?: Float32Array;
   readonly y2?: Int32Array;
+  /** Classification and distillation: the training-set row of each example (per-example state). */
+  readonly rows?: Int32Array;
 }
 
 /** Rows for S distinct classes × M examples each, class-major (`groups` reshapes them to [S, M, D]). */
@@ -37,7 +39,7 @@ export function sampler(
   if (family === 'classification' || family === 'distillation') {
     return () => {
       const idx = Array.from({ length: batchSize }, () => randomInt(rng, split.count));
-      return gather(split, dataset.dim, idx);
+      return { ...gather(split, dataset.dim, idx), rows: Int32Array.from(idx) };
     };
   }
   const classes = byClass(split, dataset.numClasses).filter((list) => list.length > 1);

@@ -1,9 +1,10 @@
 // Scenarios: what is done to the training data so the differences between losses show — label noise
 // (symmetric or pair-flip), a long-tailed class distribution, an open-set split for metric learning, a
-// smaller training set (so memorisation shows within a short run), and duplicate docs for retrieval.
+// smaller training set (so memorisation shows within a short run), duplicate docs for retrieval, a
+// multi-label task (binary labels derived from the class) and the distillation teacher's strength.
 // The test split stays clean (and balanced), so the charts measure what each loss learned.
 import type { Family } from './adapters.js';
-import { byClass, type Dataset, type Split } from './datasets.js';
+import { byClass, type Dataset, multiLabelTask, type Split } from './datasets.js';
 import { createRng, randomInt } from './rng.js';
 
 export type NoiseKind = 'symmetric' | 'asymmetric';
@@ -21,6 +22,12 @@ export interface Scenario {
   readonly openSet: boolean;
   /** Retrieval: fraction of batch pairs that repeat the previous pair's doc (in-batch false negatives). */
   readonly duplicates: number;
+  /** Classification: predict several binary labels per image (see `multiLabelTask`) instead of the class. */
+  readonly multiLabel: boolean;
+  /** Distillation: the teacher stops training once its test accuracy reaches this (0–1; 0 = fully trained). */
+  readonly teacherAccuracy: number;
+  /** Distillation: the teacher's logits are divided by this before the losses see them (< 1 sharper). */
+  readonly teacherTemperature: number;
 }
 
 export const CLEAN: Scenario = {
@@ -30,12 +37,15 @@ export const CLEAN: Scenario = {
   trainSize: 0,
   openSet: false,
   duplicates: 0,
+  multiLabel: false,
+  teacherAccuracy: 0,
+  teacherTemperature: 1,
 };
 
 /** Scenario fields that make sense per family (the UI shows only these). */
 export const SCENARIO_FIELDS: Record<Family, readonly (keyof Scenario)[]> = {
-  classification: ['noise', 'noiseKind', 'imbalance', 'trainSize'],
-  distillation: ['noise', 'noiseKind', 'imbalance', 'trainSize'],
+  classification: ['noise', 'noiseKind', 'imbalance', 'trainSize', 'multiLabel'],
+  distillation: ['noise', 'noiseKind', 'imbalance', 'trainSize', 'teacherAccuracy', 'teacherTemperature'],
   metric: ['openSet', 'imbalance', 'trainSize'],
   retrieval: ['duplicates', 'trainSize'],
 };
@@ -53,6 +63,9 @@ export function normaliseScenario(s: Partial<Scenario>): Scenario {
     trainSize: Math.round(num(s.trainSize, 0, 1e7, 0)),
     openSet: Boolean(s.openSet),
     duplicates: num(s.duplicates, 0, 0.9, 0),
+    multiLabel: Boolean(s.multiLabel),
+    teacherAccuracy: num(s.teacherAccuracy, 0, 1, 0),
+    teacherTemperature: num(s.teacherTemperature, 0.1, 10, 1),
   };
 }
 
@@ -67,6 +80,12 @@ export function describeScenario(s: Scenario, family: Family): string {
   if (fields.includes('duplicates') && s.duplicates > 0)
     parts.push(`${Math.round(s.duplicates * 100)} % duplicate docs`);
   if (fields.includes('trainSize') && s.trainSize > 0) parts.push(`${s.trainSize} training rows`);
+  if (fields.includes('multiLabel') && s.multiLabel)
+    parts.push('multi-label (attributes + one label per class)');
+  if (fields.includes('teacherAccuracy') && s.teacherAccuracy > 0)
+    parts.push(`teacher stopped at ${Math.round(s.teacherAccuracy * 100)} % test accuracy`);
+  if (fields.includes('teacherTemperature') && s.teacherTemperature !== 1)
+    parts.push(`teacher logits ÷ ${s.teacherTemperature}`);
   return parts.length ? parts.join(', ') : 'clean';
 }
 
@@ -138,7 +157,10 @@ export function applyScenario(dataset: Dataset, family: Family, s: Scenario, see
   const seen = openSet ? all.slice(0, Math.ceil(dataset.numClasses / 2)) : all;
   const imbalance = on('imbalance') ? s.imbalance : 1;
   const trainSize = on('trainSize') ? s.trainSize : 0;
-  if (!openSet && imbalance <= 1 && trainSize <= 0 && !(on('noise') && s.noise > 0)) return dataset;
+  const multiLabel =
+    on('multiLabel') && s.multiLabel ? { multiLabel: multiLabelTask(dataset.numClasses) } : {};
+  if (!openSet && imbalance <= 1 && trainSize <= 0 && !(on('noise') && s.noise > 0))
+    return 'multiLabel' in multiLabel ? { ...dataset, ...multiLabel } : dataset;
   const rows = keptRows(dataset, { ...s, imbalance, trainSize }, rng, seen);
   let train = subset(dataset.train, dataset.dim, rows);
   if (on('noise') && s.noise > 0) {
@@ -150,5 +172,5 @@ export function applyScenario(dataset: Dataset, family: Family, s: Scenario, see
     const testRows = Array.from({ length: test.count }, (_, i) => i).filter((i) => unseen.has(test.y[i]!));
     test = subset(test, dataset.dim, testRows);
   }
-  return { ...dataset, train, test };
+  return { ...dataset, train, test, ...multiLabel };
 }

@@ -73,6 +73,9 @@ export function parseState(params: URLSearchParams): AppState {
       trainSize: number(params.get('trainSize'), 0),
       openSet: params.get('openSet') === '1',
       duplicates: number(params.get('duplicates'), 0),
+      multiLabel: params.get('multiLabel') === '1',
+      teacherAccuracy: number(params.get('teacherAccuracy'), 0),
+      teacherTemperature: number(params.get('teacherTemperature'), 1),
     }),
     losses: (params.get('losses') ?? '').split(',').filter(Boolean),
     options,
@@ -102,6 +105,9 @@ export function stateParams(state: AppState, extra: Record<string, string> = {})
   if (s.trainSize > 0) p.set('trainSize', String(s.trainSize));
   if (s.openSet) p.set('openSet', '1');
   if (s.duplicates > 0) p.set('duplicates', String(s.duplicates));
+  if (s.multiLabel) p.set('multiLabel', '1');
+  if (s.teacherAccuracy > 0) p.set('teacherAccuracy', String(s.teacherAccuracy));
+  if (s.teacherTemperature !== 1) p.set('teacherTemperature', String(s.teacherTemperature));
   if (state.losses.length) p.set('losses', state.losses.join(','));
   for (const name of state.losses) {
     for (const [option, value] of Object.entries(state.options[name] ?? {}))

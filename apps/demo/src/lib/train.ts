@@ -3,9 +3,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnyLossFn, cosineSimilarity } from '@xent/core';
 import type { Family, Plan, Role } from './adapters.js';
-import type { Dataset } from './datasets.js';
+import { type Dataset, outputWidth } from './datasets.js';
 import { classificationEval, type Evaluation, metricEval, retrievalEval } from './evaluate.js';
 import { createMlp, type Mlp } from './model.js';
+import { type SampleState, sampleState } from './sample-state.js';
 import { type Batch, groupShape, sampler } from './sampler.js';
 import type { Teacher } from './teacher.js';
 
@@ -47,6 +48,10 @@ export class Run {
   private readonly optimizer: tf.Optimizer;
   private readonly next: () => Batch;
   private readonly roles: readonly Role[];
+  /** Per-example state over the training set (losses whose plan asks for it, e.g. ALDR-KL's λᵢ). */
+  readonly state: SampleState | undefined;
+  /** Options the playground fills itself (see the plan): the model function, the per-example state. */
+  private readonly owned: (batch: Batch) => Record<string, unknown>;
 
   constructor(
     readonly loss: AnyLossFn,
@@ -59,13 +64,28 @@ export class Run {
   ) {
     this.roles = plan.roles;
     const metricLike = family === 'metric' || family === 'retrieval';
-    const out = metricLike ? dataset.embeddingDim : dataset.numClasses;
+    const out = metricLike ? dataset.embeddingDim : outputWidth(dataset);
     this.model = createMlp([dataset.dim, ...dataset.hidden, out], config.seed);
+    // `[C·K, D]` class weights (K centres per class) where the spec says so, else `[C, D]`.
+    const perClass = plan.rowsPerClass
+      ? Number(
+          options[plan.rowsPerClass] ?? (loss.spec.defaults as Record<string, unknown>)[plan.rowsPerClass],
+        )
+      : 1;
+    const proxyRows = dataset.numClasses * (Number.isInteger(perClass) && perClass > 0 ? perClass : 1);
     this.proxies = this.roles.includes('proxies')
-      ? tf.tidy(() =>
-          tf.variable(tf.randomNormal([dataset.numClasses, out], 0, 1, 'float32', config.seed + 7)),
+      ? tf.tidy(() => tf.variable(tf.randomNormal([proxyRows, out], 0, 1, 'float32', config.seed + 7)))
+      : undefined;
+    this.state = plan.perSample
+      ? sampleState(
+          dataset.train.count,
+          Number(options.lambda ?? (loss.spec.defaults as { lambda?: number }).lambda ?? 1),
         )
       : undefined;
+    this.owned = (batch) => ({
+      ...(plan.model ? { model: (input: tf.Tensor) => this.model.forward(input).out } : {}),
+      ...(this.state ? { state: this.state, indices: tf.tensor1d(batch.rows!, 'int32') } : {}),
+    });
     const hidden = dataset.hidden[dataset.hidden.length - 1]!;
     this.auxHead = this.roles.includes('auxiliary')
       ? tf.tidy(() =>
@@ -98,9 +118,16 @@ export class Run {
     }
   }
 
-  /** Training steps per second so far (NaN before the first step). */
+  /**
+   * Training steps per second (NaN before the first step). Browsers may round `performance.now()` to a
+   * millisecond or coarser (Firefox; more with fingerprinting protection), so fast steps can add up to 0 ms:
+   * the wall time of the run (start to end, evaluations included) then stands in, and a finished run
+   * always shows a rate.
+   */
   get stepsPerSecond(): number {
-    return this.step > 0 && this.trainMs > 0 ? (this.step / this.trainMs) * 1000 : Number.NaN;
+    if (this.step === 0) return Number.NaN;
+    const ms = this.trainMs > 0 ? this.trainMs : this.wallSeconds * 1000;
+    return ms > 0 ? (this.step / ms) * 1000 : Number.NaN;
   }
 
   /** Wall time from the first step to the end (or now), in seconds. */
@@ -128,15 +155,32 @@ export class Run {
       return pair;
     };
     const retrieval = this.family === 'retrieval';
+    const { multiLabel } = dataset;
+    // Targets `[N, C]`: one-hot of the class, or the multi-hot labels of the multi-label task.
+    const targets = () =>
+      multiLabel
+        ? tf.gather(tf.tensor2d(multiLabel.table as number[][]), y)
+        : tf.oneHot(y, dataset.numClasses).toFloat();
+    const teacherScale = this.teacher?.temperature ?? 1;
     const feed: Record<Role, () => tf.Tensor> = {
       logits: () => fwd().out,
       student: () => fwd().out,
       features: () => fwd().hidden,
       classifier: () => tf.transpose(this.model.head),
       labels: () =>
-        retrieval && this.roles.includes('embeddings') ? tf.concat([y, tf.tensor1d(batch.y2!, 'int32')]) : y,
-      onehot: () => tf.oneHot(y, dataset.numClasses).toFloat(),
-      teacher: () => this.teacher!.model.forward(x).out,
+        retrieval && this.roles.includes('embeddings')
+          ? tf.concat([y, tf.tensor1d(batch.y2!, 'int32')])
+          : multiLabel
+            ? targets()
+            : y,
+      onehot: targets,
+      teacher: () => {
+        const logits = this.teacher!.model.forward(x).out;
+        return teacherScale === 1 ? logits : tf.div(logits, teacherScale);
+      },
+      binaryLogits: () => tf.reshape(fwd().out, [-1]),
+      binaryTargets: () => tf.reshape(targets(), [-1]),
+      modelInputs: () => x,
       embeddings: () => (retrieval ? tf.concat([qd().q, qd().d]) : fwd().out),
       proxies: () => this.proxies!,
       auxiliary: () => tf.matMul(fwd().hidden, this.auxHead!),
@@ -165,7 +209,7 @@ export class Run {
     // Data checks (NaN, label range) read tensors synchronously: once, and never on webgpu, where a
     // synchronous read in the browser goes through a canvas and can lose the device.
     const validate = this.step === 0 && tf.getBackend() !== 'webgpu';
-    let value = this.loss(...args, { ...this.options, validate });
+    let value = this.loss(...args, { ...this.options, ...this.owned(batch), validate });
     if (value.rank > 0) value = tf.mean(value);
     return value as tf.Scalar;
   }
@@ -219,6 +263,7 @@ export class Run {
     this.model.dispose();
     this.proxies?.dispose();
     this.auxHead?.dispose();
+    this.state?.dispose();
     this.optimizer.dispose();
   }
 }

@@ -6,12 +6,14 @@ import { registry } from '@xent/core';
 import { FAMILIES, type Family } from '../lib/adapters.js';
 import { activateBackend, BACKENDS, type BackendName, type GpuKind } from '../lib/backend.js';
 import { type Dataset, loadMnist, spirals } from '../lib/datasets.js';
-import { PRESETS, presetById } from '../lib/presets.js';
+import { RunHistory } from '../lib/history.js';
+import { multiLabelReady, PRESETS, presetById } from '../lib/presets.js';
 import { applyScenario, describeScenario, SCENARIO_FIELDS, type Scenario } from '../lib/scenario.js';
 import { type AppState, parseState, stateParams, trainConfig } from '../lib/state.js';
 import { Run, type Teacher, type TrainConfig, trainTeacher } from '../lib/train.js';
 import { h } from './dom.js';
 import { clearErrors, showError } from './errors.js';
+import { HistoryPanel, snapshot } from './history-panel.js';
 import { LossPicker } from './loss-picker.js';
 import { memoryPanel } from './memory-panel.js';
 import { type ChartView, type Comparison, renderComparison, resizeCharts } from './results.js';
@@ -51,6 +53,15 @@ function labelledSelect(
   );
 }
 
+/** localStorage, or undefined where the page may not use it (the history then lives in the page). */
+function browserStorage(): Storage | undefined {
+  try {
+    return typeof localStorage === 'undefined' ? undefined : localStorage;
+  } catch {
+    return undefined;
+  }
+}
+
 export function mountApp(root: HTMLElement, info: AppInfo): void {
   const initial = new URLSearchParams(location.search);
   // Kept in the URL as given (not part of the configuration).
@@ -64,6 +75,8 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     return datasets.get(id)!;
   };
   let comparison: Comparison | undefined;
+  const runHistory = new RunHistory(browserStorage());
+  const historyPanel = new HistoryPanel(runHistory);
   let stopRequested = false;
   let busy = false;
 
@@ -127,6 +140,24 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
       max: 90,
       step: 10,
       'data-scenario': 'duplicates',
+    }),
+    multiLabel: h(
+      'label',
+      { title: 'predict 14 binary labels per digit: ≥ 5, even, closed loop, prime, is 0 … is 9' },
+      h('input', { id: 'sc-multiLabel', type: 'checkbox', 'data-scenario': 'multiLabel' }),
+      ' multi-label (attributes + one label per class)',
+    ),
+    teacherAccuracy: num('sc-teacherAccuracy', 'teacher stops at acc % (0 = full)', {
+      min: 0,
+      max: 100,
+      step: 5,
+      'data-scenario': 'teacherAccuracy',
+    }),
+    teacherTemperature: num('sc-teacherTemperature', 'teacher logits ÷', {
+      min: 0.1,
+      max: 10,
+      step: 0.5,
+      'data-scenario': 'teacherTemperature',
     }),
   };
   const scenarioRow = h(
@@ -231,6 +262,11 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     byId<HTMLInputElement>(scenarioRow, 'sc-trainSize').value = String(s.trainSize);
     byId<HTMLInputElement>(scenarioRow, 'sc-openSet').checked = s.openSet;
     byId<HTMLInputElement>(scenarioRow, 'sc-duplicates').value = String(Math.round(s.duplicates * 100));
+    byId<HTMLInputElement>(scenarioRow, 'sc-multiLabel').checked = s.multiLabel;
+    byId<HTMLInputElement>(scenarioRow, 'sc-teacherAccuracy').value = String(
+      Math.round(s.teacherAccuracy * 100),
+    );
+    byId<HTMLInputElement>(scenarioRow, 'sc-teacherTemperature').value = String(s.teacherTemperature);
     byId<HTMLSelectElement>(chartRow, 'chart-scale').value =
       initial.get('lossScale') === 'relative' ? 'relative' : 'raw';
     byId<HTMLInputElement>(chartRow, 'chart-log').checked = state.chart.log;
@@ -255,6 +291,9 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     trainSize: Number(byId<HTMLInputElement>(scenarioRow, 'sc-trainSize').value),
     openSet: byId<HTMLInputElement>(scenarioRow, 'sc-openSet').checked,
     duplicates: Number(byId<HTMLInputElement>(scenarioRow, 'sc-duplicates').value) / 100,
+    multiLabel: byId<HTMLInputElement>(scenarioRow, 'sc-multiLabel').checked,
+    teacherAccuracy: Number(byId<HTMLInputElement>(scenarioRow, 'sc-teacherAccuracy').value) / 100,
+    teacherTemperature: Number(byId<HTMLInputElement>(scenarioRow, 'sc-teacherTemperature').value || 1),
   });
 
   const chartView = (): ChartView => ({
@@ -303,9 +342,10 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     renderQueued = true;
     requestAnimationFrame(() => {
       renderQueued = false;
-      if (comparison) renderComparison(resultsBody, comparison, chartView());
+      if (comparison) renderComparison(resultsBody, comparison, chartView(), historyPanel.overlays());
     });
   };
+  historyPanel.onChange = render;
 
   const readConfig = (state: AppState): TrainConfig => {
     if (!(state.lr > 0)) throw new Error('training settings: the learning rate must be > 0');
@@ -323,6 +363,7 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     for (const run of comparison?.runs ?? []) run.dispose();
     comparison?.teacher?.model.dispose();
     comparison = undefined;
+    historyPanel.setCurrent(undefined);
     staleNote.hidden = true;
     placeholder(reason);
   };
@@ -330,7 +371,18 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
   const train = async () => {
     clearErrors();
     stopRequested = false;
-    const chosen = picker.selected();
+    let chosen = picker.selected();
+    const multiLabel =
+      SCENARIO_FIELDS[familySelect.value as Family].includes('multiLabel') && readScenario().multiLabel;
+    if (multiLabel) {
+      // Softmax losses would read a multi-hot row as one distribution: only per-label losses train here.
+      const skipped = chosen.filter((c) => !multiLabelReady(c.loss.spec.name, c.plan.roles));
+      if (skipped.length)
+        showError(
+          `multi-label scenario: ${skipped.map((c) => c.loss.spec.name).join(', ')} left out (not a per-label loss; binary losses, asymmetric and AnyLoss train here)`,
+        );
+      chosen = chosen.filter((c) => !skipped.includes(c));
+    }
     if (chosen.length === 0) {
       showError('select at least one supported loss (two or more to compare)');
       return;
@@ -356,8 +408,12 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
             teacherStatus.textContent = `teacher: step ${done}/${teacherSteps}`;
           },
           () => stopRequested,
+          {
+            targetAccuracy: state.scenario.teacherAccuracy,
+            temperature: state.scenario.teacherTemperature,
+          },
         );
-        teacherStatus.textContent = `teacher trained: test accuracy ${(teacher.accuracy * 100).toFixed(1)}%`;
+        teacherStatus.textContent = `teacher trained: test accuracy ${(teacher.accuracy * 100).toFixed(1)}% after ${teacher.steps} steps`;
       }
       const runs = chosen.map(
         ({ loss, plan, options }) => new Run(loss, options, plan, family, dataset, config, teacher),
@@ -381,6 +437,7 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
           backend: tf.getBackend() ?? backend,
         },
       };
+      historyPanel.setCurrent(comparison);
       for (const run of runs) await run.evaluate();
       render();
       while (runs.some((r) => !r.finished)) {
@@ -401,6 +458,11 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
         if (run.status === 'stopped' && run.step > 0 && run.evaluations.at(-1)?.step !== run.step) {
           await run.evaluate();
         }
+      }
+      // Keep the finished comparison (with its settings) in the run history.
+      if (runs.some((run) => run.step > 0)) {
+        const saved = runHistory.add(snapshot(comparison));
+        historyPanel.setCurrent(comparison, saved.id);
       }
       render();
     } catch (error) {
@@ -490,7 +552,7 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     const target = event.target as HTMLElement;
     if (chartRow.contains(target)) {
       writeUrl();
-      if (comparison) renderComparison(resultsBody, comparison, chartView());
+      if (comparison) renderComparison(resultsBody, comparison, chartView(), historyPanel.overlays());
       return;
     }
     presetId = undefined;
@@ -534,6 +596,7 @@ export function mountApp(root: HTMLElement, info: AppInfo): void {
     ),
     setup,
     results,
+    historyPanel.element,
     lossPanel,
     memoryPanel(() => tf.getBackend() ?? backend),
   );

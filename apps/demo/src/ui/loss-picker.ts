@@ -2,10 +2,12 @@
 // option form generated from the spec (`defaults` + `options`). Unsupported losses are listed, disabled.
 import type { AnyLossFn } from '@xent/core';
 import { type Plan, planInputs } from '../lib/adapters.js';
+import { explanationOf } from '../lib/explain/index.js';
 import { type OptionField, optionFields, rangeLabel, readOptions } from '../lib/options-form.js';
-import { PURPOSES, presetById } from '../lib/presets.js';
+import { presetById } from '../lib/presets.js';
 import { probeLoss } from '../lib/probe.js';
 import { h } from './dom.js';
+import { formula } from './formula.js';
 
 export interface LossChoice {
   readonly loss: AnyLossFn;
@@ -128,8 +130,8 @@ export class LossPicker {
         { className: 'options' },
         ...fields.map((f) => fieldInput(spec.id, f, given[spec.name]?.[f.name])),
       );
-      const purpose = PURPOSES[spec.name];
-      const preset = presetById(purpose?.preset);
+      const explanation = explanationOf(spec.name);
+      const preset = presetById(explanation?.preset);
       const toggle = () => {
         form.hidden = !box.checked;
       };
@@ -149,11 +151,12 @@ export class LossPicker {
             h('code', { className: 'muted' }, spec.id),
           ),
           h('div', { className: 'summary' }, spec.summary),
+          explanation ? formula(explanation.tex, `formula of ${spec.name}`) : null,
           h(
             'div',
             { className: 'purpose', 'data-testid': 'purpose' },
-            h('span', { className: 'badge scenario' }, 'for'),
-            ` ${purpose?.scenario ?? 'general use (no scenario of its own here)'} `,
+            h('span', { className: 'badge scenario' }, 'when to use'),
+            ` ${explanation?.when ?? 'General use (no scenario of its own here).'} `,
             preset
               ? h(
                   'button',

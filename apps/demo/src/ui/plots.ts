@@ -31,6 +31,8 @@ export interface Line {
   readonly points: readonly (readonly [number, number])[];
   /** Drawn dashed grey (a reference such as the teacher). */
   readonly reference?: boolean;
+  /** A run from the history, overlaid: drawn thin with short dashes in its own colour. */
+  readonly past?: boolean;
 }
 
 export interface PlotOptions {
@@ -91,7 +93,12 @@ export class Plot {
     const positive = lines.every((l) => l.points.every(([, y]) => !Number.isFinite(y) || y > 0));
     const log = Boolean(options.log) && positive;
     const title = options.log && !positive ? `${options.title} (log scale off: values ≤ 0)` : options.title;
-    const key = JSON.stringify([lines.map((l) => [l.label, l.index, l.reference]), title, log, options]);
+    const key = JSON.stringify([
+      lines.map((l) => [l.label, l.index, l.reference, l.past]),
+      title,
+      log,
+      options,
+    ]);
     const data = align(lines);
     this.element.dataset.series = String(lines.length);
     this.element.dataset.points = lines.map((l) => l.points.length).join(',');
@@ -133,10 +140,16 @@ export class Plot {
         ...lines.map((l) => ({
           label: l.label,
           stroke: l.reference ? '#888' : runColor(l.index),
-          width: 1.8,
+          width: l.past ? 1.2 : 1.8,
           spanGaps: true,
           show: !this.hidden.has(l.label),
-          ...(l.reference ? { dash: [6, 4] } : runDash(l.index) ? { dash: runDash(l.index)! } : {}),
+          ...(l.reference
+            ? { dash: [6, 4] }
+            : l.past
+              ? { dash: [3, 3] }
+              : runDash(l.index)
+                ? { dash: runDash(l.index)! }
+                : {}),
           // Markers only while few points are in view (evaluation curves, short runs, zoomed in).
           points: { show: (_u: uPlot, _si: number, i0: number, i1: number) => i1 - i0 < 40 },
           value: (_u: uPlot, v: number | null) => (v === null ? '–' : `${v.toFixed(decimals)}${unit}`),
@@ -149,12 +162,39 @@ export class Plot {
             const s = u.series[index]!;
             if (s.show) this.hidden.delete(String(s.label));
             else this.hidden.add(String(s.label));
+            this.element
+              .querySelectorAll('.u-legend .u-series')
+              [index]?.querySelector('th')
+              ?.setAttribute('aria-pressed', String(Boolean(s.show)));
           },
         ],
       },
     };
     this.element.replaceChildren();
     this.chart = new uPlot(opts, data, this.element);
+    this.keyboardLegend(this.chart);
+  }
+
+  /**
+   * uPlot's legend entries toggle on click only: make each a focusable toggle button (Tab to it, Enter or
+   * Space to show/hide the run), with its state in `aria-pressed`.
+   */
+  private keyboardLegend(chart: uPlot): void {
+    const rows = Array.from(this.element.querySelectorAll<HTMLElement>('.u-legend .u-series'));
+    rows.forEach((row, index) => {
+      const toggle = row.querySelector('th');
+      if (index === 0 || !toggle) return;
+      const series = chart.series[index]!;
+      toggle.tabIndex = 0;
+      toggle.setAttribute('role', 'button');
+      toggle.setAttribute('aria-pressed', String(Boolean(series.show)));
+      toggle.setAttribute('aria-label', `show or hide ${String(series.label)} in the ${this.kind} chart`);
+      toggle.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        chart.setSeries(index, { show: !chart.series[index]!.show });
+      });
+    });
   }
 
   /** Fits the chart to its container's width (after a layout change). */

@@ -3,6 +3,7 @@
 import type { Run } from '../lib/train.js';
 import { h } from './dom.js';
 import { showError } from './errors.js';
+import { metricShort } from './metric-names.js';
 import { chartsPng } from './plots.js';
 import type { Comparison } from './results.js';
 
@@ -18,6 +19,8 @@ export interface ResultRow {
   readonly finalEce: number;
   /** Mean test accuracy of the second half of the classes (the tail under a long-tail scenario). */
   readonly tailAccuracy: number;
+  /** Multi-label: final macro F1 at threshold ½. */
+  readonly finalF1: number;
   readonly finalLoss: number;
   readonly stepsPerSecond: number;
   readonly wallSeconds: number;
@@ -31,7 +34,7 @@ function tail(run: Run): number {
 }
 
 /** The options a run was given that differ from its spec's defaults, as JSON ('' when none). */
-function changedOptions(run: Run): string {
+export function changedOptions(run: Run): string {
   const defaults = run.loss.spec.defaults as Record<string, unknown>;
   const changed = Object.fromEntries(
     Object.entries(run.options).filter(([key, value]) => !Object.is(defaults[key], value)),
@@ -56,7 +59,8 @@ export function resultRows(comparison: Comparison): ResultRow[] {
       bestMetric: best?.accuracy ?? Number.NaN,
       bestStep: best?.step ?? Number.NaN,
       finalEce: last?.ece ?? Number.NaN,
-      tailAccuracy: tail(run),
+      tailAccuracy: run.dataset.multiLabel ? Number.NaN : tail(run),
+      finalF1: last?.f1 ?? Number.NaN,
       finalLoss: run.losses.at(-1) ?? Number.NaN,
       stepsPerSecond: run.stepsPerSecond,
       wallSeconds: run.wallSeconds,
@@ -74,6 +78,7 @@ const COLUMNS: readonly (keyof ResultRow)[] = [
   'bestStep',
   'finalEce',
   'tailAccuracy',
+  'finalF1',
   'finalLoss',
   'stepsPerSecond',
   'wallSeconds',
@@ -135,8 +140,8 @@ const tables = new WeakMap<HTMLElement, TableView>();
 /** Fills `box` with the table of `comparison` (export buttons built once, rows refreshed). */
 export function resultsTable(box: HTMLElement, comparison: Comparison): void {
   let view = tables.get(box);
-  const metric =
-    comparison.family === 'metric' ? '1-NN acc' : comparison.family === 'retrieval' ? 'recall@1' : 'test acc';
+  const multiLabel = Boolean(comparison.dataset.multiLabel);
+  const metric = metricShort(comparison.family, multiLabel);
   const calibrated = comparison.family === 'classification' || comparison.family === 'distillation';
   if (view?.comparison !== comparison) {
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
@@ -197,7 +202,7 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
                 'steps',
                 `final ${metric}`,
                 `best ${metric} (step)`,
-                ...(calibrated ? ['final ECE', 'tail classes acc'] : []),
+                ...(calibrated ? ['final ECE', multiLabel ? 'final F1 @ ½' : 'tail classes acc'] : []),
                 'final loss',
                 'steps/s',
                 'wall',
@@ -231,7 +236,9 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
         h('td', {}, String(r.steps)),
         h('td', {}, pct(r.finalMetric)),
         h('td', {}, `${pct(r.bestMetric)} (${Number.isFinite(r.bestStep) ? r.bestStep : '–'})`),
-        ...(calibrated ? [h('td', {}, fixed(r.finalEce, 3)), h('td', {}, pct(r.tailAccuracy))] : []),
+        ...(calibrated
+          ? [h('td', {}, fixed(r.finalEce, 3)), h('td', {}, pct(multiLabel ? r.finalF1 : r.tailAccuracy))]
+          : []),
         h('td', {}, fixed(r.finalLoss, 4)),
         h('td', {}, fixed(r.stepsPerSecond, 1)),
         h('td', {}, `${fixed(r.wallSeconds, 1)} s`),

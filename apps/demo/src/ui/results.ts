@@ -2,9 +2,11 @@
 // loss and test metrics, a results table with CSV/JSON export, and per-run diagnostics.
 import type { Family } from '../lib/adapters.js';
 import type { Dataset } from '../lib/datasets.js';
+import type { SavedComparison } from '../lib/history.js';
 import type { Run, Teacher } from '../lib/train.js';
 import { drawBoundary, drawScatter, reliabilityChart, rocChart, type Series } from './charts.js';
 import { h } from './dom.js';
+import { metricLabel, metricShort } from './metric-names.js';
 import { ema, type Line, Plot, runColor, runDashCss } from './plots.js';
 import { resultsTable } from './results-table.js';
 
@@ -38,8 +40,7 @@ interface Card {
 
 /** A run's card, built once and updated in place (so its Stop button stays clickable while training). */
 function card(run: Run, index: number): Card {
-  const metricName =
-    run.family === 'metric' ? '1-NN acc' : run.family === 'retrieval' ? 'recall@1' : 'test acc';
+  const metricName = metricShort(run.family, Boolean(run.dataset.multiLabel));
   const status = h('span', { className: 'status' });
   const progress = h('progress', { max: run.config.steps, value: 0, 'data-testid': 'progress' });
   const stats = h('div', { className: 'run-stats' });
@@ -67,6 +68,7 @@ function card(run: Run, index: number): Card {
     progress.value = run.step;
     stats.textContent =
       `step ${run.step}/${run.config.steps} · loss ${run.losses.length ? run.losses.at(-1)!.toFixed(4) : '–'} · ${metricName} ${pct(last?.accuracy)}` +
+      (last?.f1 !== undefined ? ` · F1 ${pct(last.f1)}` : '') +
       (last?.ece !== undefined ? ` · ECE ${last.ece.toFixed(3)}` : '') +
       (last?.roc ? ` · AUC ${last.roc.auc.toFixed(3)}` : '');
     if (run.error && error.hidden) {
@@ -110,15 +112,6 @@ interface View {
 
 const views = new WeakMap<HTMLElement, View>();
 
-/** The metric the family is scored on (table column and chart axis). */
-export function metricLabel(family: Family): string {
-  return family === 'metric'
-    ? '1-NN test accuracy'
-    : family === 'retrieval'
-      ? 'recall@1 (test)'
-      : 'test accuracy';
-}
-
 /** Loss curve points of a run as drawn: relative (÷ |first|) or raw, then EMA-smoothed. */
 export function lossPoints(run: Run, view: ChartView): [number, number][] {
   const first = Math.abs(run.losses[0] ?? 1);
@@ -129,9 +122,30 @@ export function lossPoints(run: Run, view: ChartView): [number, number][] {
   ).map((v, step) => [step + 1, v]);
 }
 
-/** Draws `comparison` into `container`: cards are kept and updated, charts get new data. */
-export function renderComparison(container: HTMLElement, comparison: Comparison, chartView: ChartView): void {
+/** Loss curve points of a past run as drawn (same scaling and smoothing as {@link lossPoints}). */
+function pastLossPoints(points: readonly (readonly [number, number])[], view: ChartView): [number, number][] {
+  const first = Math.abs(points[0]?.[1] ?? 1);
+  const scale = view.scale === 'relative' && first > 1e-8 ? first : 1;
+  const smoothed = ema(
+    points.map(([, v]) => v / scale),
+    view.ema,
+  );
+  return points.map(([step], i) => [step, smoothed[i]!]);
+}
+
+/**
+ * Draws `comparison` into `container`: cards are kept and updated, charts get new data. `overlays`
+ * (entries of the run history, comparable with it) are added to the charts, each run labelled
+ * "loss · #entry" and drawn dashed.
+ */
+export function renderComparison(
+  container: HTMLElement,
+  comparison: Comparison,
+  chartView: ChartView,
+  overlays: readonly SavedComparison[] = [],
+): void {
   const { runs, family, dataset, teacher } = comparison;
+  const multiLabel = Boolean(dataset.multiLabel);
   let view = views.get(container);
   if (view?.comparison !== comparison) {
     for (const old of [view?.lossPlot, view?.metricPlot, view?.ecePlot]) old?.destroy();
@@ -179,11 +193,23 @@ export function renderComparison(container: HTMLElement, comparison: Comparison,
     );
   }
   for (const c of view.cards) c.update();
-  const lossLines: Line[] = runs.map((run, i) => ({
-    label: run.loss.spec.name,
-    index: i,
-    points: lossPoints(run, chartView),
-  }));
+  // History runs: colours after the current runs (and the teacher line), labelled with their entry.
+  const past = overlays.flatMap((entry) => entry.runs.map((run) => ({ entry, run })));
+  const pastIndex = (k: number) => runs.length + 1 + k;
+  const pastLabel = ({ entry, run }: (typeof past)[number]) => `${run.loss} · #${entry.id}`;
+  const lossLines: Line[] = [
+    ...runs.map((run, i) => ({
+      label: run.loss.spec.name,
+      index: i,
+      points: lossPoints(run, chartView),
+    })),
+    ...past.map((p, k) => ({
+      label: pastLabel(p),
+      index: pastIndex(k),
+      past: true,
+      points: pastLossPoints(p.run.losses, chartView),
+    })),
+  ];
   view.lossPlot.update(lossLines, {
     title: `training loss${chartView.scale === 'relative' ? ' ÷ |step-1 value|' : ''}${chartView.ema > 0 ? `, EMA ${chartView.ema}` : ''}`,
     xLabel: 'step',
@@ -207,20 +233,36 @@ export function renderComparison(container: HTMLElement, comparison: Comparison,
       ],
     });
   }
+  metricLines.push(
+    ...past.map((p, k) => ({
+      label: pastLabel(p),
+      index: pastIndex(k),
+      past: true,
+      points: p.run.evaluations.map((e) => [e.step, (e.metric ?? Number.NaN) * 100] as [number, number]),
+    })),
+  );
   view.metricPlot.update(metricLines, {
-    title: family === 'distillation' ? 'student vs teacher test accuracy' : metricLabel(family),
+    title: family === 'distillation' ? 'student vs teacher test accuracy' : metricLabel(family, multiLabel),
     xLabel: 'step',
-    yLabel: `${metricLabel(family)} (%)`,
+    yLabel: `${metricLabel(family, multiLabel)} (%)`,
     yRange: [0, 100],
     decimals: 1,
     unit: ' %',
   });
   view.ecePlot?.update(
-    runs.map((run, i) => ({
-      label: run.loss.spec.name,
-      index: i,
-      points: run.evaluations.map((e) => [e.step, e.ece ?? Number.NaN] as [number, number]),
-    })),
+    [
+      ...runs.map((run, i) => ({
+        label: run.loss.spec.name,
+        index: i,
+        points: run.evaluations.map((e) => [e.step, e.ece ?? Number.NaN] as [number, number]),
+      })),
+      ...past.map((p, k) => ({
+        label: pastLabel(p),
+        index: pastIndex(k),
+        past: true,
+        points: p.run.evaluations.map((e) => [e.step, e.ece ?? Number.NaN] as [number, number]),
+      })),
+    ],
     { title: 'expected calibration error (lower is better)', xLabel: 'step', yLabel: 'ECE', decimals: 3 },
   );
   resultsTable(view.table, comparison);

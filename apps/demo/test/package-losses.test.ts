@@ -1,0 +1,158 @@
+// The workspace's own losses in the playground: every registered loss has a formula (that KaTeX renders)
+// and a "when to use" line, the presets name trainable losses, and the adapters added for the losses that
+// used to be greyed out (binary, model-calling, per-example state, [C·K, D] class weights) train them.
+import { readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { type AnyLossFn, registry } from '@xent/core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { planInputs } from '../src/lib/adapters.js';
+import { spirals } from '../src/lib/datasets.js';
+import { EXPLANATIONS } from '../src/lib/explain/index.js';
+import { multiLabelReady, PRESETS, presetById } from '../src/lib/presets.js';
+import { probeLoss } from '../src/lib/probe.js';
+import { applyScenario, CLEAN } from '../src/lib/scenario.js';
+import { parseState } from '../src/lib/state.js';
+import { Run, trainTeacher } from '../src/lib/train.js';
+import { formulaHtml } from '../src/ui/formula.js';
+
+const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
+const config = { steps: 4, batchSize: 16, learningRate: 0.01, seed: 3, evalEvery: 2 };
+
+beforeAll(async () => {
+  for (const name of readdirSync(packages)) {
+    const entry = join(packages, name, 'src', 'register.ts');
+    try {
+      readdirSync(join(packages, name, 'src'));
+    } catch {
+      continue;
+    }
+    if (readdirSync(join(packages, name, 'src')).includes('register.ts'))
+      await import(pathToFileURL(entry).href);
+  }
+  await tf.setBackend('cpu');
+}, 60_000);
+
+const byName = (name: string): AnyLossFn => {
+  const fn = registry.list().find((f) => f.spec.name === name);
+  if (!fn) throw new Error(`${name} is not registered`);
+  return fn;
+};
+
+async function train(name: string, options: Record<string, unknown> = {}, multiLabel = false) {
+  const loss = byName(name);
+  const plan = planInputs(loss.spec);
+  if (!plan.supported) throw new Error(plan.reason);
+  expect(probeLoss(loss, plan)).toBeUndefined();
+  const family = loss.spec.family as 'classification' | 'metric';
+  const data = applyScenario(spirals(), family, { ...CLEAN, multiLabel }, 1);
+  const before = tf.memory().numTensors;
+  const run = new Run(loss, options, plan, family, data, config);
+  while (!run.finished) await run.trainStep();
+  return { run, plan, before };
+}
+
+describe('explanations', () => {
+  it('every registered loss has a formula KaTeX renders and a when-to-use line', () => {
+    const names = registry.list().map((fn) => fn.spec.name);
+    expect(names.length).toBeGreaterThan(60);
+    const missing = names.filter((name) => !EXPLANATIONS[name]);
+    expect(missing).toEqual([]);
+    for (const [name, e] of Object.entries(EXPLANATIONS)) {
+      expect(() => formulaHtml(e.tex), name).not.toThrow();
+      expect(e.when.length, name).toBeGreaterThan(20);
+      if (e.preset) expect(presetById(e.preset), `${name} → ${e.preset}`).toBeDefined();
+    }
+  });
+
+  it('every preset names registered, trainable losses (per-label ones under multi-label)', () => {
+    for (const preset of PRESETS) {
+      const state = parseState(new URLSearchParams(preset.params));
+      for (const name of state.losses) {
+        const fn = byName(name);
+        expect(fn.spec.family).toBe(state.family);
+        const plan = planInputs(fn.spec);
+        expect(plan.supported, name).toBe(true);
+        if (state.scenario.multiLabel && plan.supported)
+          expect(multiLabelReady(name, plan.roles), name).toBe(true);
+      }
+      // Each preset's losses point back to it (the card's link loads this comparison).
+      expect(
+        state.losses.some((name) => EXPLANATIONS[name]?.preset === preset.id),
+        preset.id,
+      ).toBe(true);
+    }
+    expect(multiLabelReady('crossEntropyLoss', ['logits', 'labels'])).toBe(false);
+  });
+});
+
+describe('adapters for the losses that were greyed out', () => {
+  it('AnyLoss and the binary losses train on flattened one-vs-rest (and multi-label) targets', async () => {
+    for (const [name, multiLabel] of [
+      ['anyLoss', false],
+      ['anyLoss', true],
+      ['binaryCrossEntropyLoss', true],
+      ['hingeLoss', false],
+    ] as const) {
+      const { run, plan, before } = await train(name, {}, multiLabel);
+      expect(plan.supported && plan.roles).toEqual(['binaryLogits', 'binaryTargets']);
+      expect(run.losses.every(Number.isFinite), name).toBe(true);
+      if (multiLabel) expect(run.evaluations.at(-1)!.f1).toBeGreaterThanOrEqual(0);
+      run.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
+  it('adversarial comp-sum gets the run’s model and its inputs', async () => {
+    const { run, before } = await train('adversarialCompSumLoss', { steps: 2 });
+    expect(run.losses).toHaveLength(4);
+    expect(run.losses.every(Number.isFinite)).toBe(true);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('ALDR-KL gets a per-example λ state over the training rows, which it updates', async () => {
+    const { run, before } = await train('aldrKlLoss');
+    const lambdas = run.state!.lambdas.dataSync();
+    expect(lambdas).toHaveLength(spirals().train.count);
+    // Rows drawn in the 4 batches moved away from λ₀ = 1; the others did not.
+    const moved = Array.from(lambdas).filter((v) => Math.abs(v - 1) > 1e-6).length;
+    expect(moved).toBeGreaterThan(0);
+    expect(moved).toBeLessThanOrEqual(4 * 16);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('SoftTriple and sub-center ArcFace get [C·K, D] class weights', async () => {
+    // With [C, D] = [3, D] weights, K = 4 would not divide the rows: the loss throws SHAPE_MISMATCH.
+    for (const [name, option] of [
+      ['softTripleLoss', 'centersPerClass'],
+      ['subCenterArcFaceLoss', 'subCenters'],
+    ] as const) {
+      const { run, before } = await train(name, { [option]: 4 });
+      expect(run.status, `${name}: ${run.error}`).toBe('done');
+      run.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+});
+
+describe('teacher strength', () => {
+  it('stops the teacher at its target accuracy and keeps its temperature', async () => {
+    const data = spirals();
+    const full = await trainTeacher(data, { ...config, learningRate: 0.02 }, 200, () => {});
+    const weak = await trainTeacher(data, { ...config, learningRate: 0.02 }, 200, () => {}, undefined, {
+      targetAccuracy: 0.5,
+      temperature: 2,
+    });
+    expect(full.steps).toBe(200);
+    expect(weak.steps).toBeLessThan(200);
+    expect(weak.steps % 5).toBe(0);
+    expect(weak.accuracy).toBeGreaterThanOrEqual(0.5);
+    expect(weak.accuracy).toBeLessThan(full.accuracy);
+    expect(weak.temperature).toBe(2);
+    full.model.dispose();
+    weak.model.dispose();
+  }, 60_000);
+});
