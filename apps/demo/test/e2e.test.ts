@@ -419,6 +419,68 @@ describe.skipIf(skip)('playground in chromium', () => {
       await page.screenshot({ path: join(shots, `12-preset-${preset.id}.png`), fullPage: true });
     }
     expect(pageErrors).toEqual([]);
+  }, 360_000);
+
+  it('loss cards show KaTeX formulas; legend toggles work from the keyboard; steps/s stays after the run', async () => {
+    await open('?backend=wasm&dataset=spirals&steps=6&evalEvery=3');
+    const cards = await page.locator('[data-testid=loss-list] [data-loss-id]').count();
+    expect(await page.locator('[data-testid=loss-list] [data-testid=formula] .katex').count()).toBe(cards);
+    expect(
+      await page.locator('[data-testid=loss-list] [data-testid=purpose]').first().textContent(),
+    ).toContain('when to use');
+    await trainAndWait();
+    // steps/s of every finished run is a number.
+    const rates = await page
+      .locator('[data-testid=results-table] tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.children[r.children.length - 2]!.textContent));
+    for (const rate of rates) expect(Number(rate)).toBeGreaterThan(0);
+    // Tab reaches a legend entry; Enter hides the run, Space shows it again.
+    const toggle = page.locator('[data-chart=loss] .u-legend .u-series').nth(1).locator('th');
+    expect(await toggle.getAttribute('tabindex')).toBe('0');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    expect(
+      await page.locator('[data-chart=loss] .u-legend .u-series').nth(1).getAttribute('class'),
+    ).toContain('u-off');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('false');
+    await page.keyboard.press(' ');
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('run history: finished comparisons are kept, overlaid on request, labelled, and cleared', async () => {
+    await open('?backend=wasm&dataset=spirals&steps=6&evalEvery=3');
+    await page.click('[data-testid=history-clear]');
+    await page.waitForSelector('[data-testid=history-empty]');
+    await trainAndWait();
+    await page.fill('#lr', '0.02');
+    await trainAndWait();
+    const entries = page.locator('[data-testid=history-entry]');
+    expect(await entries.count()).toBe(2);
+    const ids = await entries.evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-id'))));
+    const [latest, earlier] = ids as [number, number];
+    // The comparison on screen cannot be overlaid on itself; the earlier one can.
+    expect(await page.locator(`[data-history="${latest}"]`).isDisabled()).toBe(true);
+    const runs = await page.locator('[data-testid=run]').count();
+    await page.check(`[data-history="${earlier}"]`);
+    await page.waitForSelector(`[data-chart=loss][data-series="${runs * 2}"]`);
+    const legend = await page.locator('[data-chart=accuracy] .u-legend .u-label').allTextContents();
+    expect(legend.filter((l) => l.endsWith(` · #${earlier}`))).toHaveLength(runs);
+    await page.screenshot({ path: join(shots, '16-history-overlay.png'), fullPage: true });
+    // Another task: its comparison is listed, but never overlaid on classification (and says why).
+    await page.selectOption('[data-testid=family-select]', 'metric');
+    await trainAndWait();
+    expect(await page.locator(`[data-history="${earlier}"]`).isDisabled()).toBe(true);
+    expect(await page.locator(`[data-testid=history-entry][data-id="${earlier}"]`).textContent()).toContain(
+      'another task',
+    );
+    // Kept across a reload; cleared on request.
+    await open('?backend=wasm&dataset=spirals');
+    expect(await entries.count()).toBe(3);
+    await page.click('[data-testid=history-clear]');
+    await page.waitForSelector('[data-testid=history-empty]');
+    await open('?backend=wasm&dataset=spirals');
+    expect(await entries.count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 
   it('the URL round-trips a full configuration', async () => {

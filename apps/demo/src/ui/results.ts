@@ -154,7 +154,8 @@ export function renderComparison(
         ? h(
             'div',
             { className: 'muted' },
-            `teacher (${dataset.teacherHidden.join('-')} hidden) test accuracy ${pct(teacher.accuracy)}`,
+            `teacher (${dataset.teacherHidden.join('-')} hidden) test accuracy ${pct(teacher.accuracy)} after ${teacher.steps} steps` +
+              (teacher.temperature === 1 ? '' : `, logits ÷ ${teacher.temperature}`),
           )
         : '';
     const calibrated = family === 'classification' || family === 'distillation';
