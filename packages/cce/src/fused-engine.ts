@@ -3,14 +3,6 @@ import type { CceEngine } from './engine.js';
 import { CCE_FORWARD, type FusedBackend } from './kernels-api.js';
 import { tiledEngine } from './tiled-engine.js';
 
-export {
-  CCE_BACKWARD_CLASSIFIER,
-  CCE_BACKWARD_EMBEDDINGS,
-  CCE_FORWARD,
-  type CceKernelAttrs,
-  type FusedBackend,
-} from './kernels-api.js';
-
 interface FusedEntry {
   readonly backend: FusedBackend;
   /** Built at registration: the tiling code ships with the kernel entries, not with every import. */
