@@ -1,12 +1,11 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { registerFusedBackend, registerKernelOnce } from './fused-engine.js';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,
   CCE_FORWARD,
   type CceKernelAttrs,
-  registerFusedBackend,
-  registerKernelOnce,
-} from './fused-engine.js';
+} from './kernels-api.js';
 
 /** The slice of tfjs's cpu backend the kernels use. */
 interface CpuBackend {

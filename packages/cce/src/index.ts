@@ -1,12 +1,6 @@
 export type { CceEngine, CceForward, CceGradients, CceSettings } from './engine.js';
-export {
-  CCE_BACKWARD_CLASSIFIER,
-  CCE_BACKWARD_EMBEDDINGS,
-  CCE_FORWARD,
-  type CceKernelAttrs,
-  type FusedBackend,
-  registerFusedBackend,
-} from './fused-engine.js';
+export { registerFusedBackend } from './fused-engine.js';
+export * from './kernels-api.js';
 export { linearCrossEntropy } from './linear-cross-entropy.js';
 export {
   type CceImpl,

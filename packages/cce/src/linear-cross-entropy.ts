@@ -16,7 +16,7 @@ import {
 import { chunkedEngine } from './chunked-engine.js';
 import type { CceEngine, CceSettings } from './engine.js';
 import { fusedEngineFor } from './fused-engine.js';
-import { type LinearCrossEntropyOptions, type ResolvedCceOptions, resolveOptions } from './options.js';
+import { type LinearCrossEntropyOptions, type ResolvedCceOptions, resolveCceOptions } from './options.js';
 
 const FN = 'linearCrossEntropy';
 
@@ -50,7 +50,7 @@ export function linearCrossEntropy(
   targets: TensorInput,
   options: LinearCrossEntropyOptions = {},
 ): tf.Tensor {
-  const resolved = resolveOptions(FN, options);
+  const resolved = resolveCceOptions(FN, options);
   return tf.tidy(FN, () => {
     const e = toTensor(embeddings, FN, 'embeddings', 'float32') as tf.Tensor2D;
     const c = toTensor(classifier, FN, 'classifier', 'float32') as tf.Tensor2D;

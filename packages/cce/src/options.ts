@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { checkOption, invalidOption, type OptionSpec, type Reduction } from '@xent/core';
+import { type OptionSchema, type Reduction, resolveOptions } from '@xent/core';
 
 /** Which implementation runs: the fused kernels of the active backend, or the chunked tfjs composite. */
 export type CceImpl = 'auto' | 'fused' | 'chunked';
@@ -38,24 +38,11 @@ export interface LinearCrossEntropyOptions {
   readonly validate?: boolean;
 }
 
-/** The options with defaults filled in (`bias` is handled separately). */
-export interface ResolvedCceOptions {
-  readonly ignoreIndex: number;
-  readonly reduction: Reduction;
-  readonly softcap: number;
-  readonly labelSmoothing: number;
-  readonly logZPenalty: number;
-  readonly gradFilterEps: number;
-  readonly vocabBlock: number | undefined;
-  readonly tokenBlock: number | undefined;
-  readonly impl: CceImpl;
-  readonly validate: boolean;
-}
-
 /** CCE's automatic float32 filter threshold: machine ε / 32 = 2⁻²⁸. */
 export const DEFAULT_GRAD_FILTER_EPS = 2 ** -28;
 
-const SPECS: Record<Exclude<keyof LinearCrossEntropyOptions, 'bias'>, OptionSpec> = {
+const SCHEMA: OptionSchema<LinearCrossEntropyOptions> = {
+  bias: { type: 'other', description: 'classifier bias [V]' },
   ignoreIndex: { type: 'number', integer: true, description: 'target id of rows to ignore' },
   reduction: { type: 'enum', values: ['none', 'sum', 'mean'], description: 'how rows are combined' },
   softcap: { type: 'number', min: 0, description: 'tanh soft-cap s of the logits (0 = off)' },
@@ -68,25 +55,22 @@ const SPECS: Record<Exclude<keyof LinearCrossEntropyOptions, 'bias'>, OptionSpec
   validate: { type: 'boolean', description: 'check targets and finiteness' },
 };
 
-/** Checks every option (`INVALID_OPTION` naming it) and fills in the defaults. */
-export function resolveOptions(fn: string, options: LinearCrossEntropyOptions): ResolvedCceOptions {
-  if (typeof options !== 'object' || options === null) invalidOption(fn, 'options', 'an object', options);
-  for (const [name, value] of Object.entries(options)) {
-    if (name === 'bias') continue;
-    const spec = SPECS[name as keyof typeof SPECS];
-    if (!spec) invalidOption(fn, name, `one of bias, ${Object.keys(SPECS).join(', ')}`, name);
-    checkOption(fn, name, value, spec);
-  }
-  return {
-    ignoreIndex: options.ignoreIndex ?? -100,
-    reduction: options.reduction ?? 'mean',
-    softcap: options.softcap ?? 0,
-    labelSmoothing: options.labelSmoothing ?? 0,
-    logZPenalty: options.logZPenalty ?? 0,
-    gradFilterEps: options.gradFilterEps ?? DEFAULT_GRAD_FILTER_EPS,
-    vocabBlock: options.vocabBlock,
-    tokenBlock: options.tokenBlock,
-    impl: options.impl ?? 'auto',
-    validate: options.validate ?? true,
-  };
+/**
+ * Checks every option with core's one option mechanism (`INVALID_OPTION` naming it, "did you mean" for
+ * a misspelt one) and fills in the defaults.
+ */
+export function resolveCceOptions(fn: string, options: LinearCrossEntropyOptions | undefined) {
+  return resolveOptions(fn, SCHEMA, options, {
+    ignoreIndex: -100,
+    reduction: 'mean',
+    softcap: 0,
+    labelSmoothing: 0,
+    logZPenalty: 0,
+    gradFilterEps: DEFAULT_GRAD_FILTER_EPS,
+    impl: 'auto',
+    validate: true,
+  });
 }
+
+/** The options with defaults filled in. */
+export type ResolvedCceOptions = ReturnType<typeof resolveCceOptions>;

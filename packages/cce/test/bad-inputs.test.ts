@@ -74,6 +74,12 @@ describe('linearCrossEntropy rejects bad inputs with documented codes', () => {
     ] as const) {
       expectXentError(call(E, C, Y, { [name]: value }), 'INVALID_OPTION', { argument: `options.${name}` });
     }
+    // Core's option mechanism: a misspelt option names the one meant; the options must be an object.
+    expectXentError(call(E, C, Y, { ignoreIndx: -1 } as never), 'INVALID_OPTION', {
+      argument: 'options.ignoreIndx',
+      includes: ["did you mean 'ignoreIndex'?"],
+    });
+    expectXentError(call(E, C, Y, [] as never), 'INVALID_OPTION', { argument: 'options' });
   });
   it("BACKEND_UNAVAILABLE for impl: 'fused' where no kernel is registered", async (context) => {
     if (!(await useBackend('wasm'))) context.skip();

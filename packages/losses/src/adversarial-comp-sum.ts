@@ -47,6 +47,11 @@ type Defaults = {
   seed: number;
 };
 
+// Outside the defineLoss call: a bundler cannot prove a division pure, and an impure argument would keep
+// this loss in every bundle of the package.
+/** The usual L∞ radius for images in [0, 1]: 8/255. */
+const DEFAULT_EPSILON = 8 / 255;
+
 const inputs = [
   { name: 'inputs', dtype: 'float32', shape: ['N', 'D'], description: 'model inputs (flattened features)' },
   { name: 'labels', dtype: 'int32', shape: ['N'], description: 'int32 class ids' },
@@ -103,7 +108,7 @@ export const adversarialCompSumLoss = /* @__PURE__ */ defineLoss<
     authors: 'Mao, Mohri, Zhong',
   },
   inputs,
-  defaults: { tau: 1, rho: 1, nu: 1, epsilon: 8 / 255, steps: 10, norm: 'linf', seed: 0 },
+  defaults: { tau: 1, rho: 1, nu: 1, epsilon: DEFAULT_EPSILON, steps: 10, norm: 'linf', seed: 0 },
   options: {
     model: { type: 'other', plugin: 'function', description: 'function inputs [N, D] → logits [N, C]' },
     tau: { type: 'number', min: 0, description: 'comp-sum parameter τ' },

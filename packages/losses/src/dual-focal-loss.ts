@@ -68,13 +68,20 @@ function dualFocal(gamma: number) {
  * Positions (i, yᵢ) and (i, jᵢ) with j = argmax{ z_k : z_k < z_y } (the same order as p), and 1 where such
  * a j exists (else 0; j is then arbitrary and weighted 0). Arithmetic masks: broadcasting less/where are
  * slow on tfjs-wasm.
+ *
+ * No sentinel values: entries not below z_y are moved under the row's minimum by 2·(max − min) + 1, a
+ * shift the size of the data, and "exists" is the max of the 0/1 mask. (A −10³⁰ sentinel broke on
+ * webgl: its max reduction starts from −10²⁰, so a row with no entry below the target's read as having
+ * one, whenever the data had been uploaded to the GPU.)
  */
 function runnerUp(logits: tf.Tensor, ids: tf.Tensor) {
   const rows = labelPositions(ids);
   const below = tf.step(tf.sub(tf.expandDims(tf.gatherND(logits, rows), 1), logits));
-  const candidates = tf.add(logits, tf.mul(tf.sub(below, 1), 1e30));
+  const span = tf.sub(tf.max(logits, -1, true), tf.min(logits, -1, true));
+  const shift = tf.add(tf.mul(span, 2), 1);
+  const candidates = tf.sub(logits, tf.mul(tf.sub(1, below), shift));
   const j = tf.cast(tf.argMax(candidates, -1), 'int32');
-  const exists = tf.step(tf.add(tf.max(candidates, -1), 1e29));
+  const exists = tf.max(below, -1);
   return { rows, jRows: labelPositions(j), exists };
 }
 

@@ -55,6 +55,37 @@ describe('dualFocalLoss properties', () => {
     expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
     grad.dispose();
   });
+  it("needs no reduction below −1e20 (webgl's max starts there): a target below every other class has no p_j", () => {
+    // The cpu backend's Max, floored as tfjs-webgl's reduce shader floors it (its accumulator starts at
+    // −1/1e-20), reproduces the webgl mismatch: 1.504 instead of 1.156 on the browser matrix's inputs.
+    const original = tf.getKernel('Max', 'cpu')!;
+    tf.unregisterKernel('Max', 'cpu');
+    tf.registerKernel({
+      ...original,
+      kernelFunc: (args) => {
+        const out = original.kernelFunc(args) as tf.TensorInfo;
+        const backend = args.backend as unknown as { readSync(id: object): Float32Array };
+        const values = backend.readSync(out.dataId);
+        for (let i = 0; i < values.length; i++) values[i] = Math.max(values[i]!, -1e20);
+        return out;
+      },
+    });
+    try {
+      // Row 0: the target (class 1) is the smallest logit; row 1: it has a runner-up.
+      const x = [
+        [0.005, -0.791, -0.723, 0.896],
+        [0.616, -0.449, -0.105, 0.406],
+      ];
+      const y = [1, 2];
+      const got = dualFocalLoss(x, y, { reduction: 'none' });
+      const want = dualFocal64([x, y], {});
+      expect(Array.from(got.dataSync())).toEqual(want.map((v) => expect.closeTo(v, 4)));
+      got.dispose();
+    } finally {
+      tf.unregisterKernel('Max', 'cpu');
+      tf.registerKernel(original);
+    }
+  });
   it('takes class ids only', () => {
     expectXentError(() => dualFocalLoss(logits, soft), 'DTYPE_MISMATCH', { argument: 'labels' });
   });

@@ -2,8 +2,11 @@ import { defineLoss } from '@xent/core';
 import {
   lambdaPairLoss,
   listMask,
+  listMaskOption,
   type PairwiseListOptions,
-  pairwiseListOptions,
+  pairReductionLogOption,
+  pairSigmaOption,
+  pairTopKOption,
   rerankInputs,
   type WeightingScheme,
 } from './internal/rerank.js';
@@ -63,7 +66,11 @@ export const lambdaLoss = /* @__PURE__ */ defineLoss<
       description: 'pair weights (ST scheme names)',
     },
     mu: { type: 'number', min: 0, description: 'weight of NDCG-Loss2 in NDCGLoss2PP' },
-    ...pairwiseListOptions,
+    // Spelled out rather than spread: a spread keeps this loss in every bundle of the package.
+    k: pairTopKOption,
+    sigma: pairSigmaOption,
+    reductionLog: pairReductionLogOption,
+    mask: listMaskOption,
   },
   batch: ({ logits, labels }, { weightingScheme, k, sigma, mu, reductionLog, mask }, context) =>
     lambdaPairLoss(logits, labels, listMask(context.fn, mask, logits, context.validate), {

@@ -2,7 +2,7 @@
 // then prints the bundle-size table for BENCHMARKS.md.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { budgetFor, KIB, measure } from './bundle-size.js';
+import { budgetFor, KIB, measure, residueBytes } from './bundle-size.js';
 import { NODE_FIXTURES } from './paths.js';
 import { consumerProject, TFJS } from './projects.js';
 import { lastJson, run } from './run.js';
@@ -24,4 +24,6 @@ for (const r of rows) {
       : `${budgetFor(r.pkg) / KIB} KiB${r.bytes > budgetFor(r.pkg) ? ' **over**' : ''}`;
   console.log(`| ${r.pkg} | ${r.what} | ${(r.bytes / KIB).toFixed(1)} KiB | ${budget} |`);
 }
+console.log('\n| package | residue (nothing imported, sideEffects ignored) |\n|---|---:|');
+for (const pkg of packages) console.log(`| ${pkg} | ${await residueBytes(dir, pkg)} B |`);
 rmSync(staged.dir, { recursive: true, force: true });

@@ -26,6 +26,52 @@ export async function bundledBytes(dir: string, code: string): Promise<number> {
   return result.outputFiles[0]!.contents.length;
 }
 
+/**
+ * Minified bytes left of `pkg`'s main entry in a bundle that uses none of its exports, with the package's
+ * `sideEffects` declaration ignored: whatever top-level code a bundler cannot prove pure (a spread, a
+ * property read, an unannotated call, a division in a `defineLoss` argument). Every byte of it, and every
+ * loss it references, lands in every bundle that imports anything from the same chunk.
+ */
+export async function residueBytes(dir: string, pkg: string): Promise<number> {
+  const result = await build({
+    stdin: { contents: `import '${pkg}';`, resolveDir: dir, loader: 'js' },
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    external: ['@tensorflow/*'],
+    logLevel: 'silent',
+    plugins: [
+      {
+        name: 'ignore-side-effects-field',
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, async (args) => {
+            if (args.pluginData === 'resolving') return undefined;
+            if (args.path.startsWith('@xent/') && args.path !== pkg)
+              return { path: args.path, external: true };
+            if (args.path !== pkg && !args.importer.includes(`/node_modules/${pkg}/`)) return undefined;
+            const resolved = await b.resolve(args.path, {
+              kind: args.kind,
+              resolveDir: args.resolveDir,
+              importer: args.importer,
+              pluginData: 'resolving',
+            });
+            return resolved.external ? resolved : { path: resolved.path, sideEffects: true };
+          });
+        },
+      },
+    ],
+  });
+  // The import statements of tfjs and @xent/core are not the package's code.
+  return residueCode(result.outputFiles[0]!.text).length;
+}
+
+/** A minified bundle without its import statements. */
+export function residueCode(minified: string): string {
+  return minified.replace(/import\s*(?:[^;"']*?from\s*)?["'][^"']+["'];?/g, '').trim();
+}
+
 export interface SizeRow {
   readonly pkg: string;
   readonly what: string;

@@ -1,13 +1,12 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerFusedBackend, registerKernelOnce } from '../fused-engine.js';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,
   CCE_FORWARD,
   type CceKernelAttrs,
-  registerFusedBackend,
-  registerKernelOnce,
-} from '../fused-engine.js';
+} from '../kernels-api.js';
 import {
   backwardClassifierShader,
   backwardEmbeddingsShader,

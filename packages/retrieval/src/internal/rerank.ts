@@ -56,28 +56,50 @@ export interface PairwiseListOptions extends ListMaskOptions {
   readonly validate?: boolean;
 }
 
+// Module-level option metadata is built from identifiers only (no spread, no property access): a
+// bundler keeps any top-level expression it cannot prove pure, and with it every loss that uses it.
+
+/** Option metadata of the ragged-list mask. */
+export const listMaskOption = {
+  type: 'other',
+  description: '0/1 [N, K]: 1 for the real documents of each (ragged) list, 0 for padding',
+} as const satisfies OptionSpec;
+
 /** Option metadata of {@link ListOrderOptions}. */
 export const listOrderOptions = {
   respectInputOrder: {
     type: 'boolean',
     description: 'the given order is the target ranking (else by label)',
   },
-  mask: {
-    type: 'other',
-    description: '0/1 [N, K]: 1 for the real documents of each (ragged) list, 0 for padding',
-  },
+  mask: listMaskOption,
 } as const satisfies Record<string, OptionSpec>;
+
+/** Option metadata of {@link PairwiseListOptions}'s `k`, `sigma` and `reductionLog`. */
+export const pairTopKOption = {
+  type: 'number',
+  min: 1,
+  integer: true,
+  description: 'pairs within the predicted top k only',
+} as const satisfies OptionSpec;
+export const pairSigmaOption = {
+  type: 'number',
+  min: 0,
+  exclusiveMin: true,
+  description: 'slope of the pair sigmoid',
+} as const satisfies OptionSpec;
+export const pairReductionLogOption = {
+  type: 'enum',
+  values: ['natural', 'binary'],
+  description: 'log base of the pair loss',
+} as const satisfies OptionSpec;
 
 /** Option metadata of {@link PairwiseListOptions}. */
 export const pairwiseListOptions = {
-  k: { type: 'number', min: 1, integer: true, description: 'pairs within the predicted top k only' },
-  sigma: { type: 'number', min: 0, exclusiveMin: true, description: 'slope of the pair sigmoid' },
-  reductionLog: { type: 'enum', values: ['natural', 'binary'], description: 'log base of the pair loss' },
-  mask: listOrderOptions.mask,
+  k: pairTopKOption,
+  sigma: pairSigmaOption,
+  reductionLog: pairReductionLogOption,
+  mask: listMaskOption,
 } as const satisfies Record<string, OptionSpec>;
-
-/** Option metadata of the ragged-list mask. */
-export const listMaskOption: OptionSpec = listOrderOptions.mask;
 
 /** The 0/1 float `[N, K]` mask of real documents (all ones when `mask` is undefined). */
 export function listMask(
