@@ -88,6 +88,7 @@ export { registry } from './registry.js';
 export {
   closestName,
   type OptionSchema,
+  optionSchemaOf,
   optionsObject,
   rejectUnknownOptions,
   resolveOptions,
