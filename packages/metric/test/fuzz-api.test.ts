@@ -131,7 +131,7 @@ const classWeightFactory = (
   },
 });
 
-export const specs: CallableSpec[] = [
+const specs: CallableSpec[] = [
   distance('lpDistance'),
   distance('dotProduct'),
   distance('cosineSimilarity'),

@@ -45,7 +45,7 @@ const OPTIONS: OptionSchema<AccuracyCalculatorOptions> = {
   avgOfAvgs: { type: 'boolean', description: 'average per-class averages' },
   perClass: { type: 'boolean', description: 'also report per-class values' },
   include: { type: 'other', description: 'the metrics to compute' },
-  seed: { type: 'number', min: 0, integer: true, description: 'k-means seed, an integer ≥ 0' },
+  seed: { type: 'number', integer: true, description: 'k-means seed, an integer' },
 };
 
 /**

@@ -27,7 +27,7 @@ export interface DistanceWeightedMinerOptions {
 const OPTIONS: OptionSchema<DistanceWeightedMinerOptions> = {
   cutoff: { type: 'number', min: 0, exclusiveMin: true, description: 'lower distance cutoff > 0' },
   nonzeroLossCutoff: { type: 'number', min: 0, exclusiveMin: true, description: 'upper distance cutoff > 0' },
-  seed: { type: 'number', min: 0, integer: true, description: 'seed of the host random stream' },
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
 };
 
 export function distanceWeightedMiner(options: DistanceWeightedMinerOptions = {}): Miner {

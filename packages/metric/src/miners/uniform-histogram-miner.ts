@@ -30,7 +30,7 @@ const OPTIONS: OptionSchema<UniformHistogramMinerOptions> = {
   posPerBin: { type: 'number', min: 1, max: 1e6, integer: true, description: 'positives per bin, 1 … 10⁶' },
   negPerBin: { type: 'number', min: 1, max: 1e6, integer: true, description: 'negatives per bin, 1 … 10⁶' },
   distance: { type: 'other', plugin: 'distance', description: 'a Distance' },
-  seed: { type: 'number', min: 0, integer: true, description: 'seed of the host random stream' },
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
 };
 
 export function uniformHistogramMiner(options: UniformHistogramMinerOptions = {}): Miner {

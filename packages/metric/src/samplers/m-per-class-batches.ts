@@ -21,7 +21,7 @@ const FN = 'mPerClassBatches';
  * @example for (const rows of mPerClassBatches(trainLabels, 4, 32, { seed: 1 })) { … tf.gather(x, rows) … }
  */
 const OPTIONS: OptionSchema<MPerClassBatchesOptions> = {
-  seed: { type: 'number', min: 0, integer: true, description: 'seed of the host random stream' },
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
   length: {
     type: 'number',
     min: 0,
