@@ -111,6 +111,23 @@ function disposeAll(result: unknown): void {
   });
 }
 
+/**
+ * Runs `call` in a tidy scope, hands its result to `check` (e.g. a finiteness check), then disposes
+ * every tensor in the result (a factory's variables included).
+ */
+function runDisposing(call: () => unknown, check: (result: unknown) => void = () => {}): void {
+  const kept = tf.tidy(() => {
+    const out = call();
+    check(out);
+    const tensors: tf.Tensor[] = [];
+    walk(out, (t) => {
+      if (typeof t !== 'number') tensors.push(t);
+    });
+    return tensors;
+  });
+  disposeAll(kept);
+}
+
 /** Bumps `symbol`'s size in one input's host value by one row/column (copying its last slice). */
 function bumpDim(value: unknown, axis: number): unknown {
   if (!Array.isArray(value)) return value;
@@ -164,21 +181,17 @@ export function fuzzCallable(spec: CallableSpec): CallableFuzzReport {
     const before = tf.memory().numTensors;
     let ok = true;
     try {
-      const result = tf.tidy(() => {
-        const out = spec.call(tensorsOf(values, dtypes), baseOptions());
-        const bad = nonFinite(out);
-        if (bad !== undefined)
-          fail(
-            `non-finite result on valid input (dims ${JSON.stringify(g.dims)}, seed ${g.seed}, scale ${g.scale}, ties ${g.ties})`,
-            bad,
-          );
-        const kept: tf.Tensor[] = [];
-        walk(out, (t) => {
-          if (typeof t !== 'number') kept.push(t);
-        });
-        return kept;
-      });
-      disposeAll(result);
+      runDisposing(
+        () => spec.call(tensorsOf(values, dtypes), baseOptions()),
+        (out) => {
+          const bad = nonFinite(out);
+          if (bad !== undefined)
+            fail(
+              `non-finite result on valid input (dims ${JSON.stringify(g.dims)}, seed ${g.seed}, scale ${g.scale}, ties ${g.ties})`,
+              bad,
+            );
+        },
+      );
     } catch (error) {
       if (!isXentError(error)) throw error;
       ok = false;
@@ -279,18 +292,12 @@ export function fuzzCallable(spec: CallableSpec): CallableFuzzReport {
     const before = tf.memory().numTensors;
     let thrown: unknown;
     try {
-      const result = tf.tidy(() => {
-        const out = spec.call(
+      runDisposing(() =>
+        spec.call(
           badCase.args,
           'options' in badCase ? (badCase.options as Record<string, unknown>) : baseOptions(),
-        );
-        const kept: tf.Tensor[] = [];
-        walk(out, (t) => {
-          if (typeof t !== 'number') kept.push(t);
-        });
-        return kept;
-      });
-      disposeAll(result);
+        ),
+      );
     } catch (error) {
       thrown = error;
     }
@@ -320,17 +327,13 @@ export function fuzzCallable(spec: CallableSpec): CallableFuzzReport {
     const before = tf.memory().numTensors;
     let thrown: unknown;
     try {
-      const result = tf.tidy(() => {
-        const out = spec.call(edge.args(), edge.options ?? baseOptions());
-        const bad = nonFinite(out);
-        if (bad !== undefined) fail(`edge '${edge.name}' gave a non-finite result`, bad);
-        const kept: tf.Tensor[] = [];
-        walk(out, (t) => {
-          if (typeof t !== 'number') kept.push(t);
-        });
-        return kept;
-      });
-      disposeAll(result);
+      runDisposing(
+        () => spec.call(edge.args(), edge.options ?? baseOptions()),
+        (out) => {
+          const bad = nonFinite(out);
+          if (bad !== undefined) fail(`edge '${edge.name}' gave a non-finite result`, bad);
+        },
+      );
     } catch (error) {
       thrown = error;
     }
