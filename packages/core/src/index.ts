@@ -48,6 +48,7 @@ export { clampIds } from './primitives/clamp-ids.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { detached } from './primitives/detached.js';
+export { FLOAT32_MAX, saturateFloat32, scaledSquareSum } from './primitives/float32-range.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
 export { logAddExp } from './primitives/log-add-exp.js';
@@ -87,6 +88,7 @@ export { registry } from './registry.js';
 export {
   closestName,
   type OptionSchema,
+  optionSchemaOf,
   optionsObject,
   rejectUnknownOptions,
   resolveOptions,

@@ -90,6 +90,20 @@ export function optionsObject(fn: string, user: unknown): Record<string, unknown
   return user as Record<string, unknown>;
 }
 
+const schemas = new Map<string, Readonly<Record<string, SchemaEntry>>>();
+
+/**
+ * The option schema that `fn`'s last call through {@link resolveOptions} declared (`undefined` before
+ * its first call): how `@xent/testing`'s `fuzzCallable` derives bad option values for factories,
+ * miners, reducers, distances and metrics without a copy of their schemas. Recorded at call time,
+ * never at import.
+ *
+ * @example resolveOptions('lpDistance', …); optionSchemaOf('lpDistance')?.p // { type: 'number', … }
+ */
+export function optionSchemaOf(fn: string): Readonly<Record<string, SchemaEntry>> | undefined {
+  return schemas.get(fn);
+}
+
 /**
  * The one option mechanism of every public function that is not a `defineLoss` loss (factories,
  * miners, reducers, distances, metrics, helpers), with the same checks and codes as `defineLoss`:
@@ -108,6 +122,7 @@ export function resolveOptions<O extends object, const D extends Partial<O> = Re
 ): WithDefaults<O, D> {
   const given = optionsObject(fn, user);
   const specs = schema as Readonly<Record<string, SchemaEntry>>;
+  schemas.set(fn, specs);
   rejectUnknownOptions(fn, given, Object.keys(specs));
   const merged: Record<string, unknown> = { ...(defaults ?? {}) };
   for (const [key, value] of Object.entries(given)) if (value !== undefined) merged[key] = value;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { closestName, type OptionSchema, resolveOptions } from '@xent/core';
+import { closestName, type OptionSchema, optionSchemaOf, resolveOptions } from '@xent/core';
 import { expectXentError } from '@xent/testing';
 import { describe, expect, it } from 'vitest';
 
@@ -87,5 +87,12 @@ describe('resolveOptions', () => {
     expect(closestName('lo', ['low', 'high'])).toBe('low');
     expect(closestName('hihg', ['low', 'high'])).toBe('high');
     expect(closestName('margin', ['low', 'high'])).toBeUndefined();
+  });
+
+  it('records the schema each function declared, at call time (optionSchemaOf, for the fuzz suite)', () => {
+    const schema = { size: { type: 'number', min: 1, integer: true, description: 'a size' } } as const;
+    expect(optionSchemaOf('schemaProbe')).toBeUndefined();
+    resolveOptions('schemaProbe', schema, { size: 2 });
+    expect(optionSchemaOf('schemaProbe')).toEqual(schema);
   });
 });

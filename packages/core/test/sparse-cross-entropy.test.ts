@@ -96,4 +96,14 @@ describeBackends(['cpu', 'wasm', 'webgpu'], () => {
       at: [logits],
     });
   });
+
+  it("does not write into the caller's logits (tfjs's cpu tensorScatterUpdate shares the input buffer)", async () => {
+    const x = tf.tensor(logits);
+    const y = tf.tensor(ids, undefined, 'int32');
+    const first = sparseSoftmaxCrossEntropy(x, y, { margin: 0.7 });
+    const second = sparseSoftmaxCrossEntropy(x, y, { margin: 0.7 });
+    await expectCloseAsync(x, logits);
+    await expectCloseAsync(second, await first.array());
+    tf.dispose([x, y, first, second]);
+  });
 });

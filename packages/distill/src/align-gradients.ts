@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { describeTensor, XentError } from '@xent/core';
+import { checkFinite, describeTensor, XentError } from '@xent/core';
 
 /**
  * Gradient alignment of dual-head KD (the official `--ga`, after PCGrad): with g₁ the gradient of the
@@ -9,7 +9,8 @@ import { describeTensor, XentError } from '@xent/core';
  *   g₂ ← g₂ − (g₂·g₁ / ‖g₁‖²)·g₁
  *
  * and the sum g₁ + g₂ is returned per variable. A variable missing from one map counts as a zero
- * gradient there. Inputs are not disposed.
+ * gradient there. Inputs are not disposed. A NaN or ±Infinity gradient (a diverged step) throws
+ * `NON_FINITE_INPUT` naming it (`primary.<name>`), deferred on webgl/webgpu like the losses' data checks.
  *
  * @param primary gradients of the primary objective, by variable name.
  * @param secondary gradients of the secondary objective, by variable name.
@@ -41,6 +42,8 @@ export function alignGradients(primary: tf.NamedTensorMap, secondary: tf.NamedTe
           expected: 'a float32 tensor',
           received: value instanceof tf.Tensor ? describeTensor(value) : typeof value,
         });
+      // A NaN/±Infinity gradient (a diverged step) → NON_FINITE_INPUT, not a NaN update.
+      checkFinite(fn, `${argument}.${name}`, value);
     }
   }
   const names = [...new Set([...Object.keys(primary), ...Object.keys(secondary)])];

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkMinClasses, checkShape, logSoftmax, type TensorInput, toTensor } from '@xent/core';
+import { checkFinite, checkMinClasses, checkShape, logSoftmax, type TensorInput, toTensor } from '@xent/core';
 
 /**
  * Logit standardization (Sun et al., CVPR 2024): Z(x) = (x − mean(x)) / (1e-7 + std(x)) per row, with
  * the unbiased (n − 1) standard deviation as in the official code. C = 1 (the standard deviation of
  * one value is 0/0) throws `SHAPE_MISMATCH`; a constant row gives zeros with a finite gradient;
- * non-tensor-like or ragged input throws `SHAPE_MISMATCH`, a non-float32 tensor `DTYPE_MISMATCH`.
+ * non-tensor-like or ragged input throws `SHAPE_MISMATCH`, a non-float32 tensor `DTYPE_MISMATCH`,
+ * NaN/±Infinity `NON_FINITE_INPUT`.
  *
  * @param logits float32 `[N, C]`.
  * @returns float32 `[N, C]`, each row with mean 0 and (unbiased) standard deviation ≈ 1.
@@ -18,6 +19,7 @@ export function standardizeLogits(logits: TensorInput): tf.Tensor {
     const x = toTensor(logits, fn, 'logits', 'float32');
     if (x.rank < 1) checkShape(fn, 'logits', x, ['N', 'C'], new Map());
     checkMinClasses(fn, 'logits', x, 2);
+    checkFinite(fn, 'logits', x);
     return standardizeRows(x);
   });
 }

@@ -1,4 +1,4 @@
-import { defineLoss, type IgnoreIndexOptions, type ReductionOptions } from '@xent/core';
+import { defineLoss, type IgnoreIndexOptions, type ReductionOptions, saturateFloat32 } from '@xent/core';
 import { boxCox } from './internal/box-cox.js';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { trueClassLoss } from './internal/true-class.js';
@@ -22,8 +22,11 @@ export interface CompSumLossOptions extends ReductionOptions, IgnoreIndexOptions
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
- * @returns `[N]` with `reduction: 'none'`, else a scalar. For τ < 1 the loss grows like p_y^(τ−1): it
- * overflows float32 to +Infinity once −log p_y > 88/(1 − τ) (a logit gap of ≈ 88 at τ = 0).
+ * @returns `[N]` with `reduction: 'none'`, else a scalar. For τ < 1 the loss grows like p_y^(τ−1): its
+ * true value exceeds float32 once −log p_y > 88.7/(1 − τ) (a logit gap of ≈ 89 at τ = 0). There the
+ * value saturates at the largest float32 (≈ 3.4e38) and so does the factor p_y^(τ−1) of the gradient
+ * (which keeps the direction softmax(z) − e_y): never +Infinity or NaN for finite logits. Below that
+ * point it is exact (computed from −log p_y, not from p_y).
  * @see https://arxiv.org/abs/2304.07288
  * @example const loss = compSumLoss(logits, labels, { tau: 0.5 });
  */
@@ -46,5 +49,6 @@ export const compSumLoss = /* @__PURE__ */ defineLoss<
   leadingDims: 'flatten',
   defaults: { tau: 1 },
   options: { tau: { type: 'number', min: 0, description: 'family parameter τ ≥ 0' } },
-  perExample: ({ logits, labels }, { tau }) => trueClassLoss(logits, labels, (nll) => boxCox(nll, tau - 1)),
+  perExample: ({ logits, labels }, { tau }) =>
+    saturateFloat32(trueClassLoss(logits, labels, (nll) => boxCox(nll, tau - 1))),
 });

@@ -2,31 +2,42 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   customGradient,
   defineLoss,
+  FLOAT32_MAX,
   type IgnoreIndexOptions,
   isClassIds,
   labelPositions,
   type ReductionOptions,
+  saturateFloat32,
+  scaledSquareSum,
   XentError,
 } from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 import { trueClassLoss } from './internal/true-class.js';
 
 /**
- * Σ_{j≠y} z_j² per row for int32 ids, with the closed-form gradient 2·dy·z_j off the label
- * (0 at the label), scattered without a one-hot.
+ * (1/k)·Σ_{j≠y} z_j² per row for int32 ids, computed without overflow (core's `scaledSquareSum` on the
+ * logits with the label entry zeroed), with the closed-form gradient 2·dy·z_j/k off the label (0 at
+ * the label), clipped to float32 — no one-hot.
  */
-const wrongClassSquares = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor]>(([z, ids], save) => {
-  save([z, ids]);
-  return {
-    value: tf.tidy(() => tf.sub(tf.sum(tf.square(z), -1), tf.square(tf.gatherND(z, labelPositions(ids))))),
-    gradFunc: (dy, [input, labels]) =>
-      tf.tidy(() => {
-        const grad = tf.mul(input!, tf.expandDims(tf.mul(dy, 2), 1));
-        const where = labelPositions(labels!);
-        return [tf.tensorScatterUpdate(grad, where, tf.zeros([labels!.shape[0]!])), tf.zerosLike(labels!)];
-      }),
-  };
-});
+function wrongClassMeanSquare(k: number) {
+  return customGradient<[tf.Tensor, tf.Tensor]>(([z, ids], save) => {
+    // z − scatter(z_y): z with the label entry exactly 0 (tfjs's cpu `tensorScatterUpdate` writes into
+    // its input's buffer, so it must not be applied to the caller's logits).
+    const wrong = tf.tidy(() => {
+      const where = labelPositions(ids);
+      return tf.sub(z, tf.scatterND(where, tf.gatherND(z, where), z.shape));
+    });
+    save([wrong, ids]);
+    return {
+      value: scaledSquareSum(wrong, 1 / k),
+      gradFunc: (dy, [saved, labels]) =>
+        tf.tidy(() => [
+          tf.clipByValue(tf.mul(saved!, tf.expandDims(tf.mul(dy, 2 / k), 1)), -FLOAT32_MAX, FLOAT32_MAX),
+          tf.zerosLike(labels!),
+        ]),
+    };
+  });
+}
 
 /** Options for {@link squentropyLoss}. */
 export interface SquentropyLossOptions extends ReductionOptions, IgnoreIndexOptions {}
@@ -38,6 +49,12 @@ export interface SquentropyLossOptions extends ReductionOptions, IgnoreIndexOpti
  *   ℓ = −log softmax(z)_y + (1/(C − 1))·Σ_{j≠y} z_j²
  *
  * No hyperparameters. Float targets give −Σ_c t_c log p_c + (1/(C − 1))·Σ_j (1 − t_j)·z_j². Needs C ≥ 2.
+ *
+ * Extreme logits: the mean square is computed as Σ_j (z_j/(C − 1))·z_j, so the loss is finite and
+ * correct for every finite float32 input whose true loss is representable (logits beyond ≈ 1.8e19,
+ * where z² alone overflows, included). Where the true loss itself exceeds float32 (≈ 3.4e38), the
+ * value saturates at the largest float32 (never +Infinity) and the gradient stays the finite
+ * closed form ∂ℓ/∂z_j = softmax(z)_j − 1[j = y] + 2·z_j/(C − 1) (clipped to float32).
  *
  * @param logits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).
  * @param labels int32 class ids `[N]` or float32 targets `[N, C]` in [0, 1].
@@ -74,9 +91,11 @@ export const squentropyLoss = /* @__PURE__ */ defineLoss<
     }
   },
   perExample: ({ logits, labels }, _options, { numClasses }) => {
+    const k = numClasses! - 1;
     const ce = trueClassLoss(logits, labels, (nll) => nll);
-    if (isClassIds(labels)) return tf.add(ce, tf.div(wrongClassSquares(logits, labels), numClasses! - 1));
-    const wrong = tf.sum(tf.mul(tf.sub(1, labels), tf.square(logits)), -1);
-    return tf.add(ce, tf.div(wrong, numClasses! - 1));
+    const wrong = isClassIds(labels)
+      ? wrongClassMeanSquare(k)(logits, labels)
+      : scaledSquareSum(logits, 1 / k, tf.sub(1, labels));
+    return saturateFloat32(tf.add(ce, wrong));
   },
 });

@@ -25,9 +25,9 @@ runLossConformance(
     reference: compSumRef,
     tolerance: { atol: 1e-5, rtol: 1e-4 },
   })),
-  // τ < 1 grows like p^(τ−1): the fuzz suite's extreme logits (a gap of 90) overflow float32 there,
-  // as documented; fuzz at τ = 1.5.
-  { ...backends, fuzz: { options: { tau: 1.5 } } },
+  // τ < 1 grows like p^(τ−1): the fuzz suite's extreme logits (a gap of 90) saturate at the largest
+  // float32 there (finite value and gradient), which the fuzz checks at τ = 0.5.
+  { ...backends, fuzz: { options: { tau: 0.5 } } },
 );
 runLossConformance(
   gceLoss,

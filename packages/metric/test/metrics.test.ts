@@ -41,7 +41,8 @@ describe('retrieval metrics (hand-computed)', () => {
     ];
     expect(precisionAt1(e, [0, 0, 1, 1, 2], { distance: 'cosine' })).toBe(1);
     expect(mapAtR(e, [0, 0, 1, 1, 2], { distance: 'cosine' })).toBe(1);
-    expect(Number.isNaN(precisionAt1(e, [0, 1, 2, 3, 4]))).toBe(true);
+    // No query has a relevant item: a typed error, not NaN (issue 13).
+    expectXentError(() => precisionAt1(e, [0, 1, 2, 3, 4]), 'EMPTY_BATCH', { argument: 'labels' });
     expectXentError(() => mapAtR([1, 2, 3], [0, 0, 1]), 'SHAPE_MISMATCH', { argument: 'embeddings' });
     expectXentError(() => mapAtR(points, [0, 1]), 'SHAPE_MISMATCH', { argument: 'labels' });
   });

@@ -1,4 +1,4 @@
-import { invalidOption, seededRandom } from '@xent/core';
+import { invalidOption, type OptionSchema, resolveOptions, seededRandom } from '@xent/core';
 
 /** An id of a row: its text, a record id, … (strings and numbers compare by value). */
 export type SampleId = string | number;
@@ -10,6 +10,11 @@ export interface BatchSamplerOptions {
   /** Drop a last batch smaller than `batchSize`. @defaultValue false */
   readonly dropLast?: boolean;
 }
+
+const SAMPLER_OPTIONS: OptionSchema<BatchSamplerOptions> = {
+  seed: { type: 'number', integer: true, description: 'shuffle seed, an integer' },
+  dropLast: { type: 'boolean', description: 'drop a last batch smaller than batchSize' },
+};
 
 function checkBatchSize(fn: string, batchSize: number, minimum: number, even: boolean): void {
   if (!Number.isInteger(batchSize) || batchSize < minimum || (even && batchSize % 2 === 1)) {
@@ -47,6 +52,7 @@ export function noDuplicatesBatches(
   options: BatchSamplerOptions = {},
 ): number[][] {
   const fn = 'noDuplicatesBatches';
+  resolveOptions(fn, SAMPLER_OPTIONS, options);
   checkBatchSize(fn, batchSize, 1, false);
   if (!Array.isArray(ids)) invalidOption(fn, 'ids', 'an array of ids (or of id lists), one per row', ids);
   const keys = ids.map((id) => (Array.isArray(id) ? id : [id]) as readonly SampleId[]);
@@ -99,6 +105,7 @@ export function groupByLabelBatches(
   options: BatchSamplerOptions = {},
 ): number[][] {
   const fn = 'groupByLabelBatches';
+  resolveOptions(fn, SAMPLER_OPTIONS, options);
   checkBatchSize(fn, batchSize, 4, true);
   if (!Array.isArray(labels)) invalidOption(fn, 'labels', 'an array of labels, one per row', labels);
   const groups = new Map<SampleId, number[]>();

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type ReductionOptions } from '@xent/core';
+import { customGradient, defineLoss, FLOAT32_MAX, type ReductionOptions, scaledSquareSum } from '@xent/core';
 
 /** Options for {@link marginMseLoss}. */
 export type MarginMseLossOptions = ReductionOptions;
@@ -25,6 +25,30 @@ const inputs = [
   },
 ] as const;
 
+const clip = (x: tf.Tensor) => tf.clipByValue(x, -FLOAT32_MAX, FLOAT32_MAX);
+
+/**
+ * (1/K)·Σₖ (s⁺ − s⁻ₖ − mₖ)² per row, with the closed-form gradient g = 2·dₖ/K (∂/∂s⁺ = Σₖ gₖ,
+ * ∂/∂s⁻ = ∂/∂m = −g) computed from the float32-clipped errors with the small factors first and
+ * clipped to float32, so it is finite even where the true gradient exceeds float32.
+ */
+const marginMeanSquare = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor, tf.Tensor]>(
+  ([positive, negative, margins], save) => {
+    const diff = tf.tidy(() => tf.sub(tf.sub(tf.expandDims(positive, 1), negative), margins));
+    save([diff]);
+    const k = negative.shape[1]!;
+    return {
+      value: scaledSquareSum(diff, 1 / k),
+      gradFunc: (dy, [d]) =>
+        tf.tidy(() => {
+          const perK = tf.mul(clip(d!), tf.expandDims(tf.div(dy, k), 1));
+          const g = clip(tf.mul(perK, 2));
+          return [clip(tf.mul(tf.sum(perK, -1), 2)), tf.neg(g), tf.neg(g)];
+        }),
+    };
+  },
+);
+
 /**
  * Margin-MSE distillation (Hofstätter et al., 2020): the student's positive−negative score margin
  * regresses onto the teacher's (signed, no absolute value, as in sentence-transformers).
@@ -33,6 +57,11 @@ const inputs = [
  *
  * @param positiveScores float32 `[N]`.  @param negativeScores float32 `[N, K]`.
  * @param teacherMargins float32 `[N, K]`.
+ * The mean square is computed as Σₖ (dₖ/K)·dₖ (core's `scaledSquareSum`), so it is finite and correct
+ * wherever the true loss is representable, also for margin errors beyond ≈ 1.8e19 where dₖ² alone
+ * overflows float32; a true loss beyond float32 saturates at its largest value (≈ 3.4e38), with the
+ * gradient 2·dₖ/K clipped to float32 — never ±Infinity or NaN for finite inputs.
+ *
  * @returns `[N]` with `reduction: 'none'`, else a scalar. K = 0 (no negatives): 0 with a zero gradient.
  * @see https://arxiv.org/abs/2010.02666
  * @example const loss = marginMseLoss(sPos, sNeg, tf.sub(tPos.expandDims(1), tNeg));
@@ -57,7 +86,6 @@ export const marginMseLoss = /* @__PURE__ */ defineLoss<
     const k = negativeScores.shape[1]!;
     // K = 0 (no negatives): 0 with a zero gradient, not the mean of nothing (0/0).
     if (k === 0) return tf.mul(positiveScores, 0);
-    const diff = tf.sub(tf.sub(tf.expandDims(positiveScores, 1), negativeScores), teacherMargins);
-    return tf.mean(tf.square(diff), -1);
+    return marginMeanSquare(positiveScores, negativeScores, teacherMargins);
   },
 });

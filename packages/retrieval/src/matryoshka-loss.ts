@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type AnyLossFn,
+  checkOption,
   describeTensor,
   invalidOption,
+  optionsObject,
+  rejectUnknownOptions,
   seededRandom,
   type TensorInput,
   toTensor,
@@ -87,6 +90,14 @@ export function matryoshkaLoss<F extends (...args: any[]) => tf.Tensor>(
   options: MatryoshkaLossOptions,
 ): F {
   if (typeof lossFn !== 'function') invalidOption(FN, 'lossFn', 'a loss function', lossFn);
+  rejectUnknownOptions(FN, optionsObject(FN, options), [
+    'dims',
+    'weights',
+    'nDimsPerStep',
+    'seed',
+    'embeddingArgs',
+  ]);
+  checkOption(FN, 'seed', options.seed, { type: 'number', integer: true, description: 'an integer seed' });
   const { dims } = options;
   if (
     !Array.isArray(dims) ||
@@ -144,10 +155,26 @@ export function matryoshkaLoss<F extends (...args: any[]) => tf.Tensor>(
       const lossOptions = hasOptions ? (args[tensorCount] as Record<string, unknown>) : undefined;
       const tensors = hasOptions ? args.slice(0, tensorCount) : args;
       const truncated = (index: number) => embeddingArgs === undefined || embeddingArgs.includes(index);
+      const nameOf = (index: number) => spec?.inputs[index]?.name ?? `argument ${index}`;
+      // Every embedding argument must have the same width D (the prefixes alone would hide a mismatch).
+      let width: { D: number; index: number } | undefined;
+      tensors.forEach((arg, index) => {
+        if (!truncated(index)) return;
+        const tensor = toTensor(arg as TensorInput, FN, nameOf(index), 'float32');
+        const D = tensor.shape[tensor.rank - 1]!;
+        width ??= { D, index };
+        if (D !== width.D)
+          throw new XentError('SHAPE_MISMATCH', {
+            fn: FN,
+            argument: nameOf(index),
+            expected: `embeddings [..., ${width.D}] (the width of ${nameOf(width.index)})`,
+            received: describeTensor(tensor),
+          });
+      });
       const terms = pickDims().map((k) => {
         const dim = dims[k]!;
         const part = tensors.map((arg, index) =>
-          truncated(index) ? truncate(arg as TensorInput, dim, `argument ${index}`) : arg,
+          truncated(index) ? truncate(arg as TensorInput, dim, nameOf(index)) : arg,
         );
         let partOptions = lossOptions;
         if (spec && lossOptions) {

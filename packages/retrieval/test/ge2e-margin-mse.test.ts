@@ -147,5 +147,48 @@ describeBackends(['cpu', 'wasm'], () => {
         { numRuns: 20 },
       );
     });
+    it('is finite and matches float64 for any finite float32 scores, saturating beyond float32 (issue 13)', () => {
+      const MAX = 3.4028234663852886e38;
+      const anyFloat32 = fc
+        .float({ noNaN: true, min: -MAX, max: MAX })
+        .map((v) => (Object.is(v, -0) ? 0 : v));
+      const batch = fc
+        .tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 4 }))
+        .chain(([n, k]) =>
+          fc.tuple(
+            fc.array(anyFloat32, { minLength: n, maxLength: n }),
+            fc.array(fc.array(anyFloat32, { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
+            fc.array(fc.array(anyFloat32, { minLength: k, maxLength: k }), { minLength: n, maxLength: n }),
+          ),
+        );
+      fc.assert(
+        fc.property(batch, ([pos, neg, margins]) => {
+          const expected = marginMse64(pos, neg, margins).map((v) => Math.min(v, MAX));
+          // d = s⁺ − s⁻ − m is rounded to float32 once per subtraction: relative error ≈ 1e-7·max|input|.
+          const scale = Math.max(...[pos, neg.flat(), margins.flat()].flat().map(Math.abs));
+          expectNoLeak(() =>
+            tf.tidy(() => {
+              const [p, n, m] = [tf.tensor1d(pos), tf.tensor2d(neg), tf.tensor2d(margins)];
+              const value = marginMseLoss(p, n, m, { reduction: 'none' }).dataSync();
+              expected.forEach((e, i) => {
+                const tolerance = 1e-4 * e + 4e-7 * scale * Math.sqrt(e) + 1e-30;
+                expect(Number.isFinite(value[i]!), `row ${i}: ${value[i]}`).toBe(true);
+                expect(Math.abs(value[i]! - e) <= tolerance, `row ${i}: ${value[i]} vs ${e}`).toBe(true);
+              });
+              const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => marginMseLoss(a, b, c))([
+                p,
+                n,
+                m,
+              ]);
+              for (const g of grads) expect(Array.from(g.dataSync()).every(Number.isFinite)).toBe(true);
+            }),
+          );
+        }),
+        { numRuns: 100, seed: 13 },
+      );
+      // Margin errors (2e19, 2e19, 0): each square (4e38) overflows float32, their mean (2.67e38) does not.
+      const value = marginMseLoss([2e19], [[0, 0, 2e19]], [[0, 0, 0]]).dataSync()[0]!;
+      expect(value / (8e38 / 3)).toBeCloseTo(1, 5);
+    });
   });
 });

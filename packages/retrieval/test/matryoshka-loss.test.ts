@@ -167,7 +167,7 @@ describeBackends(['cpu', 'wasm'], () => {
         argument: 'options.weights',
       });
       expectXentError(() => matryoshkaLoss(infoNceLoss, { dims: [8, 2] })(q, d), 'SHAPE_MISMATCH', {
-        argument: 'argument 0',
+        argument: 'queries',
       });
       expectXentError(
         () => matryoshkaLoss(infoNceLoss, { dims: [4] })(q, d, { scale: -1 }),

@@ -47,7 +47,8 @@ export interface FuzzReport {
   readonly invalidChecked: number;
 }
 
-type Generated = {
+/** @internal */
+export type Generated = {
   readonly dims: Record<string, number>;
   readonly seed: number;
   readonly scale: number;
@@ -55,13 +56,15 @@ type Generated = {
   readonly soft: boolean;
 };
 
-function envRuns(): number | undefined {
+/** @internal */
+export function envRuns(): number | undefined {
   const raw = typeof process !== 'undefined' ? process.env?.XENT_FUZZ_RUNS : undefined;
   const runs = raw === undefined ? Number.NaN : Number(raw);
   return Number.isInteger(runs) && runs > 0 ? runs : undefined;
 }
 
-function symbolsOf(inputs: readonly InputSpec[]): string[] {
+/** @internal */
+export function symbolsOf(inputs: readonly InputSpec[]): string[] {
   const names: string[] = [];
   for (const input of inputs)
     for (const dim of input.shape) if (typeof dim === 'string' && !names.includes(dim)) names.push(dim);
@@ -74,9 +77,9 @@ function classDim(inputs: readonly InputSpec[]): number | string | undefined {
   return labels?.shape[labels.shape.length - 1];
 }
 
-/** Host values of one generated call: nested arrays per input. */
-function generateInputs(
-  loss: AnyLossFn,
+/** Host values of one generated call: nested arrays per input. @internal */
+export function generateInputs(
+  inputs: readonly InputSpec[],
   g: Generated,
   binary: readonly string[],
 ): { values: tf.TensorLike[]; dtypes: string[] } {
@@ -92,7 +95,7 @@ function generateInputs(
         : Array.from({ length: shape[depth]! }, (_, i) => build(depth + 1, [...index, i]));
     return build(0, []);
   };
-  for (const input of loss.spec.inputs) {
+  for (const input of inputs) {
     const shape = input.shape.map(sizeOf);
     if (input.dtype === 'float32' && binary.includes(input.name)) {
       values.push(fill(shape, () => (next() < 0.5 ? 1 : 0)) as tf.TensorLike);
@@ -136,7 +139,8 @@ function generateInputs(
   return { values, dtypes };
 }
 
-function tensorsOf(values: readonly tf.TensorLike[], dtypes: readonly string[]): tf.Tensor[] {
+/** @internal */
+export function tensorsOf(values: readonly tf.TensorLike[], dtypes: readonly string[]): tf.Tensor[] {
   return values.map((v, i) => tf.tensor(v, undefined, dtypes[i] as tf.DataType));
 }
 
@@ -150,8 +154,8 @@ function fail(loss: AnyLossFn, what: string, g: Generated, detail = ''): never {
   );
 }
 
-/** Invalid values of one declared option, each with the code it must raise. */
-function badOptionValues(spec: OptionSpec): unknown[] {
+/** Invalid values of one declared option, each with the code it must raise. @internal */
+export function badOptionValues(spec: OptionSpec): unknown[] {
   switch (spec.type) {
     case 'number': {
       const bad: unknown[] = [Number.NaN, 'one'];
@@ -218,7 +222,7 @@ export function fuzzLoss(loss: AnyLossFn, config: FuzzConfig = {}): FuzzReport {
   };
 
   const property = (g: Generated) => {
-    const { values, dtypes } = generateInputs(loss, g, config.binaryInputs ?? []);
+    const { values, dtypes } = generateInputs(loss.spec.inputs, g, config.binaryInputs ?? []);
     const before = tf.memory().numTensors;
     let outcome: 'accepted' | 'rejected' = 'accepted';
     try {

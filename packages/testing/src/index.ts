@@ -23,6 +23,13 @@ export {
 export { type ExpectedError, expectXentError } from './errors.js';
 export { type FuzzConfig, type FuzzReport, fuzzLoss } from './fuzz.js';
 export {
+  type CallableEdge,
+  type CallableFuzzReport,
+  type CallableSpec,
+  fuzzCallable,
+  uncoveredCallables,
+} from './fuzz-callable.js';
+export {
   type GradCheckOptions,
   gradCheck,
   gradCheckAsync,

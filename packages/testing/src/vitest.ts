@@ -5,6 +5,7 @@ import { type BackendName, backendUnavailableReason, isBackendRequired, useBacke
 import { badInputCases, expectBadInputErrorsAsync } from './bad-inputs.js';
 import { expectCloseAsync, type Nested, type Tolerance } from './close.js';
 import { type FuzzConfig, fuzzLoss } from './fuzz.js';
+import { type CallableSpec, fuzzCallable } from './fuzz-callable.js';
 import { gradCheckAsync } from './grad-check.js';
 import { inputTensors } from './inputs.js';
 import { expectNoLeak, expectNoLeakAsync } from './leaks.js';
@@ -388,6 +389,25 @@ export function fuzzEveryLoss(
       it(`${loss.spec.name} keeps the input contract on random valid and invalid inputs`, () => {
         const config = configs[loss.spec.id] ?? {};
         expect(fuzzLoss(loss, config).accepted).toBeGreaterThanOrEqual(config.minAccepted ?? 1);
+      });
+    }
+  });
+}
+
+/**
+ * Runs {@link fuzzCallable} over `specs` (a package's factories, miners, reducers, distances, metrics
+ * and wrappers) on each backend, one test per spec.
+ *
+ * @example fuzzEveryCallable([{ name: 'lpDistance', inputs: [...], call: ([x], o) => lpDistance(o).pairwise(x) }]);
+ */
+export function fuzzEveryCallable(
+  specs: readonly CallableSpec[],
+  backends: readonly BackendName[] = ['cpu', 'wasm'],
+): void {
+  describeBackends(backends, () => {
+    for (const spec of specs) {
+      it(`${spec.name} keeps the input contract on random valid, invalid and edge inputs`, () => {
+        expect(fuzzCallable(spec).accepted).toBeGreaterThan(0);
       });
     }
   });

@@ -41,7 +41,10 @@ export function sparseSoftmaxCrossEntropy(
         ? x
         : tf.tidy(() => {
             const where = labelPositions(labels);
-            return tf.tensorScatterUpdate(x, where, tf.sub(tf.gatherND(x, where), margin));
+            // x − m at the labels via scatterND into a new tensor: tfjs's cpu `tensorScatterUpdate`
+            // writes into its input's buffer, which here is the caller's logits.
+            const atLabels = tf.add(tf.zeros([labels.shape[0]!]), margin);
+            return tf.sub(x, tf.scatterND(where, atLabels, x.shape));
           });
     const value = tf.tidy(() =>
       tf.sub(tf.logSumExp(shifted, -1), tf.gatherND(shifted, labelPositions(labels))),

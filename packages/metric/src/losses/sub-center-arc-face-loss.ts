@@ -1,5 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, type ReductionOptions, toTensor, XentError } from '@xent/core';
+import {
+  checkFinite,
+  defineLoss,
+  optionsObject,
+  type ReductionOptions,
+  rejectUnknownOptions,
+  toTensor,
+  XentError,
+} from '@xent/core';
 import { checkPositive } from '../internal/check-number.js';
 import {
   checkClassWeights,
@@ -138,6 +146,7 @@ export function subCenterArcFaceOutliers(
   options: SubCenterArcFaceOutliersOptions = {},
 ): SubCenterArcFaceOutliers {
   const fn = 'subCenterArcFaceOutliers';
+  rejectUnknownOptions(fn, optionsObject(fn, options), ['subCenters', 'threshold']);
   const subCenters = options.subCenters ?? 3;
   const threshold = options.threshold ?? 75;
   checkPositive(fn, 'options.subCenters', subCenters);
@@ -152,6 +161,8 @@ export function subCenterArcFaceOutliers(
     const x = toTensor(embeddings, fn, 'embeddings', 'float32');
     const y = toTensor(labels, fn, 'labels', 'int32');
     const w = toTensor(classWeights, fn, 'classWeights', 'float32');
+    checkFinite(fn, 'embeddings', x);
+    checkFinite(fn, 'classWeights', w);
     if (
       x.rank !== 2 ||
       w.rank !== 2 ||

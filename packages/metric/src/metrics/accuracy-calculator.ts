@@ -1,4 +1,4 @@
-import { XentError } from '@xent/core';
+import { type OptionSchema, resolveOptions, XentError } from '@xent/core';
 import { adjustedMutualInformation } from './ami.js';
 import { distanceMatrix, type HostInput, labelsOf, rowsOf } from './neighbours.js';
 import { kMeans, normalizedMutualInformation } from './nmi.js';
@@ -36,6 +36,18 @@ const RETRIEVAL: readonly AccuracyMetric[] = ['precisionAt1', 'rPrecision', 'map
 const ALL: readonly AccuracyMetric[] = [...RETRIEVAL, 'nmi', 'ami'];
 const FN = 'accuracyCalculator';
 
+const OPTIONS: OptionSchema<AccuracyCalculatorOptions> = {
+  reference: { type: 'other', description: 'reference embeddings [M, D]' },
+  referenceLabels: { type: 'other', description: 'reference labels [M]' },
+  distance: { type: 'enum', values: ['euclidean', 'cosine'], description: "'euclidean' or 'cosine'" },
+  // k (a positive integer or Infinity) and include (metric names) are checked below with their own messages.
+  k: { type: 'other', description: 'neighbours considered' },
+  avgOfAvgs: { type: 'boolean', description: 'average per-class averages' },
+  perClass: { type: 'boolean', description: 'also report per-class values' },
+  include: { type: 'other', description: 'the metrics to compute' },
+  seed: { type: 'number', integer: true, description: 'k-means seed, an integer' },
+};
+
 /**
  * PML's `AccuracyCalculator` on the host in float64: for each query, the reference items ranked
  * nearest-first (ties by index; the query itself excluded when the reference is the query set), with
@@ -56,6 +68,7 @@ export function accuracyCalculator(
   queryLabels: HostInput,
   options: AccuracyCalculatorOptions = {},
 ): AccuracyResult {
+  resolveOptions(FN, OPTIONS, options);
   const rows = rowsOf(FN, 'queries', queries);
   const y = labelsOf(FN, 'queryLabels', queryLabels, rows.length);
   const same = options.reference === undefined;
@@ -144,10 +157,13 @@ export function accuracyCalculator(
   const result: Record<string, unknown> = {};
   const perClass: Record<string, Record<number, number>> = {};
   for (const metric of include.filter((m) => RETRIEVAL.includes(m))) {
-    if (perQuery.length === 0) {
-      result[metric] = Number.NaN;
-      continue;
-    }
+    if (perQuery.length === 0)
+      throw new XentError('EMPTY_BATCH', {
+        fn: FN,
+        argument: 'queryLabels',
+        expected: 'a query with a same-label reference item (something relevant to retrieve)',
+        received: 'none',
+      });
     const byClass = new Map<number, number[]>();
     for (const q of perQuery) byClass.set(q.label, [...(byClass.get(q.label) ?? []), q.values[metric]!]);
     const classMeans = [...byClass].map(

@@ -1,3 +1,5 @@
+import { XentError } from '@xent/core';
+
 /** log Γ(x) for x > 0 (Lanczos, g = 7; ~15 significant digits). */
 function logGamma(x: number): number {
   const c = [
@@ -33,8 +35,30 @@ function entropyOf(sizes: Iterable<number>, n: number): number {
  * (up to renaming), ≈ 0 for independent ones, can be negative.
  */
 export function adjustedMutualInformation(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  const fn = 'adjustedMutualInformation';
   const n = a.length;
-  if (b.length !== n) throw new RangeError(`adjustedMutualInformation: ${n} vs ${b.length} labels`);
+  if (b.length !== n)
+    throw new XentError('SHAPE_MISMATCH', {
+      fn,
+      argument: 'b',
+      expected: `${n} labels (as many as a)`,
+      received: `${b.length}`,
+    });
+  for (const [argument, labels] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
+    for (let i = 0; i < labels.length; i++) {
+      const label = labels[i]!;
+      if (!(Number.isInteger(label) && Math.abs(label) <= 2 ** 31 - 1))
+        throw new XentError('DTYPE_MISMATCH', {
+          fn,
+          argument,
+          expected: 'integer class ids within int32',
+          received: `${label} at [${i}]`,
+        });
+    }
+  }
   const ca = counts(a);
   const cb = counts(b);
   if ((ca.size === 1 && cb.size === 1) || (ca.size === n && cb.size === n) || n === 0) return 1;

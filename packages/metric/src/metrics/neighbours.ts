@@ -8,6 +8,7 @@ import {
   type OptionSpec,
   resolveOptions,
   toTensor,
+  XentError,
 } from '@xent/core';
 
 /** Embeddings or labels as tensors or plain arrays. */
@@ -98,6 +99,14 @@ export function rankedRelevance(
   const distances = distanceMatrix(rows, distance);
   const counts = new Map<number, number>();
   for (const label of y) counts.set(label, (counts.get(label) ?? 0) + 1);
+  // No query has a relevant item (one example, or only singleton classes): nothing to average.
+  if (![...counts.values()].some((c) => c > 1))
+    throw new XentError('EMPTY_BATCH', {
+      fn: name,
+      argument: 'labels',
+      expected: 'a class with at least two examples (a query with something relevant to retrieve)',
+      received: `${y.length} example(s), every class a singleton`,
+    });
   return distances.map((row, i) => {
     const order = Array.from(row.keys())
       .filter((j) => j !== i)

@@ -1,4 +1,4 @@
-import { invalidOption, type OptionSchema, resolveOptions } from '@xent/core';
+import { invalidOption, type OptionSchema, resolveOptions, XentError } from '@xent/core';
 import { distanceMatrix, type HostInput, labelsOf, metricDistanceSpec, rowsOf } from './neighbours.js';
 
 /** Options of {@link opis} and {@link epsilonOpis}. */
@@ -98,7 +98,12 @@ function utilityCurves(
       }
     }
   if (classes.length === 0 || allNeg.length === 0)
-    throw new RangeError(`${name}: needs a class with ≥ 2 items and negative pairs`);
+    throw new XentError('EMPTY_BATCH', {
+      fn: name,
+      argument: 'labels',
+      expected: 'a class with at least two examples and a second class (positive and negative pairs)',
+      received: classes.length === 0 ? 'only singleton classes' : 'a single class',
+    });
   const sorted = (values: number[]) => Float64Array.from(values).sort();
   const negatives = sorted(allNeg);
   const quantile = (q: number) =>

@@ -1,4 +1,4 @@
-import { type Miner, XentError } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions, XentError } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
 import { pairIndices, readBatch } from './host-matrix.js';
@@ -22,6 +22,13 @@ export interface BatchEasyHardMinerOptions {
 
 const STRATEGIES: readonly EasyHardStrategy[] = ['hard', 'semihard', 'easy', 'all'];
 const FN = 'batchEasyHardMiner';
+const OPTIONS: OptionSchema<BatchEasyHardMinerOptions> = {
+  posStrategy: { type: 'enum', values: STRATEGIES, description: "'hard' | 'semihard' | 'easy' | 'all'" },
+  negStrategy: { type: 'enum', values: STRATEGIES, description: "'hard' | 'semihard' | 'easy' | 'all'" },
+  allowedPosRange: { type: 'other', description: 'positives kept within [low, high]' },
+  allowedNegRange: { type: 'other', description: 'negatives kept within [low, high]' },
+  distance: { type: 'other', plugin: 'distance', description: 'a Distance' },
+};
 
 /**
  * One positive and/or one negative per anchor by strategy (Xuan et al., "Improved Embeddings with
@@ -35,6 +42,7 @@ const FN = 'batchEasyHardMiner';
  * @example const loss = contrastiveLoss(embeddings, labels, { miner: batchEasyHardMiner({ negStrategy: 'hard' }) });
  */
 export function batchEasyHardMiner(options: BatchEasyHardMinerOptions = {}): Miner {
+  resolveOptions(FN, OPTIONS, options);
   const pos = options.posStrategy ?? 'easy';
   const neg = options.negStrategy ?? 'semihard';
   for (const [name, value] of [

@@ -1,6 +1,5 @@
-import { type Miner, seededRandom } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions, seededRandom } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
-import { checkPositive } from '../internal/check-number.js';
 import { readBatch, tripletIndices } from './host-matrix.js';
 
 /** Options of {@link distanceWeightedMiner}. */
@@ -25,17 +24,26 @@ export interface DistanceWeightedMinerOptions {
  * @see https://arxiv.org/abs/1706.07567
  * @example const loss = marginLoss(embeddings, labels, { miner: distanceWeightedMiner({ seed: 1 }) });
  */
+const OPTIONS: OptionSchema<DistanceWeightedMinerOptions> = {
+  cutoff: { type: 'number', min: 0, exclusiveMin: true, description: 'lower distance cutoff > 0' },
+  nonzeroLossCutoff: { type: 'number', min: 0, exclusiveMin: true, description: 'upper distance cutoff > 0' },
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
+};
+
 export function distanceWeightedMiner(options: DistanceWeightedMinerOptions = {}): Miner {
-  const cutoff = options.cutoff ?? 0.5;
-  const nonzero = options.nonzeroLossCutoff ?? 1.4;
-  checkPositive('distanceWeightedMiner', 'options.cutoff', cutoff, 'positive');
-  checkPositive('distanceWeightedMiner', 'options.nonzeroLossCutoff', nonzero, 'positive');
+  const resolved = resolveOptions('distanceWeightedMiner', OPTIONS, options, {
+    cutoff: 0.5,
+    nonzeroLossCutoff: 1.4,
+    seed: 0,
+  });
+  const cutoff = resolved.cutoff;
+  const nonzero = resolved.nonzeroLossCutoff;
   const distance = lpDistance();
   let calls = 0;
   return {
     name: 'distanceWeighted',
     mine(embeddings, labels, reference) {
-      const random = seededRandom((options.seed ?? 0) + 0x9e3779b9 * calls++);
+      const random = seededRandom(resolved.seed + 0x9e3779b9 * calls++);
       const dim = embeddings.shape[1]!;
       const {
         size,

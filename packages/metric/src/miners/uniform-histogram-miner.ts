@@ -1,7 +1,6 @@
-import { type Miner, seededRandom } from '@xent/core';
+import { type Miner, type OptionSchema, resolveOptions, seededRandom } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import type { MetricDistance } from '../distances/make-distance.js';
-import { checkPositive } from '../internal/check-number.js';
 import { pairIndices, readBatch } from './host-matrix.js';
 
 /** Options of {@link uniformHistogramMiner}. */
@@ -26,22 +25,28 @@ export interface UniformHistogramMinerOptions {
  *
  * @example const loss = contrastiveLoss(embeddings, labels, { miner: uniformHistogramMiner({ numBins: 20 }) });
  */
+const OPTIONS: OptionSchema<UniformHistogramMinerOptions> = {
+  numBins: { type: 'number', min: 1, max: 1e6, integer: true, description: 'histogram bins, 1 … 10⁶' },
+  posPerBin: { type: 'number', min: 1, max: 1e6, integer: true, description: 'positives per bin, 1 … 10⁶' },
+  negPerBin: { type: 'number', min: 1, max: 1e6, integer: true, description: 'negatives per bin, 1 … 10⁶' },
+  distance: { type: 'other', plugin: 'distance', description: 'a Distance' },
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
+};
+
 export function uniformHistogramMiner(options: UniformHistogramMinerOptions = {}): Miner {
-  const numBins = options.numBins ?? 100;
-  const posPerBin = options.posPerBin ?? 10;
-  const negPerBin = options.negPerBin ?? 10;
-  for (const [name, value] of [
-    ['numBins', numBins],
-    ['posPerBin', posPerBin],
-    ['negPerBin', negPerBin],
-  ] as const)
-    checkPositive('uniformHistogramMiner', `options.${name}`, value);
-  const distance = options.distance ?? lpDistance();
+  const resolved = resolveOptions('uniformHistogramMiner', OPTIONS, options, {
+    numBins: 100,
+    posPerBin: 10,
+    negPerBin: 10,
+    seed: 0,
+  });
+  const { numBins, posPerBin, negPerBin } = resolved;
+  const distance = resolved.distance ?? lpDistance();
   let calls = 0;
   return {
     name: 'uniformHistogram',
     mine(embeddings, labels, reference) {
-      const random = seededRandom((options.seed ?? 0) + 0x9e3779b9 * calls++);
+      const random = seededRandom(resolved.seed + 0x9e3779b9 * calls++);
       const {
         size,
         width,

@@ -1,5 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type LossPart, type Reducer, type TensorInput, toTensor, XentError } from '@xent/core';
+import {
+  checkFinite,
+  type LossPart,
+  optionsObject,
+  type Reducer,
+  rejectUnknownOptions,
+  type TensorInput,
+  toTensor,
+  XentError,
+} from '@xent/core';
 import { meanReducer, type WeightedLossPart } from './threshold-reducer.js';
 
 /**
@@ -54,7 +63,9 @@ export interface DivisorReducerOptions {
  * @example const reducer = divisorReducer({ divisor: batchSize });
  */
 export function divisorReducer(options: DivisorReducerOptions): StructuredReducer {
-  const { divisor } = options;
+  const given = optionsObject('divisorReducer', options);
+  rejectUnknownOptions('divisorReducer', given, ['divisor']);
+  const { divisor } = given as unknown as DivisorReducerOptions;
   if (!(Number.isFinite(divisor) && divisor >= 0))
     throw new XentError('INVALID_OPTION', {
       fn: 'divisorReducer',
@@ -145,6 +156,7 @@ export function classWeightedReducer(weights: TensorInput): StructuredReducer {
             received: 'none',
           });
         const table = toTensor(weights, 'classWeightedReducer', 'weights', 'float32');
+        checkFinite('classWeightedReducer', 'weights', table);
         let total: tf.Tensor = tf.scalar(0);
         for (const part of parts) {
           const factor = tf.gather(table, tf.gather(labels, anchorsOf(fn, part, name)));
@@ -172,7 +184,9 @@ export interface PerAnchorReducerOptions {
  * @example const reducer = perAnchorReducer({ reducer: avgNonZeroReducer() });
  */
 export function perAnchorReducer(options: PerAnchorReducerOptions = {}): StructuredReducer {
-  const inner = options.reducer ?? meanReducer();
+  const given = optionsObject('perAnchorReducer', options);
+  rejectUnknownOptions('perAnchorReducer', given, ['reducer']);
+  const inner = (given as PerAnchorReducerOptions).reducer ?? meanReducer();
   return {
     name: `perAnchor(${inner.name})`,
     reduce: (parts) => inner.reduce(parts),

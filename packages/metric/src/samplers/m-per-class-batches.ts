@@ -1,4 +1,4 @@
-import { seededRandom, XentError } from '@xent/core';
+import { type OptionSchema, resolveOptions, seededRandom, XentError } from '@xent/core';
 import { checkPositive } from '../internal/check-number.js';
 
 /** Options of {@link mPerClassBatches}. */
@@ -20,12 +20,24 @@ const FN = 'mPerClassBatches';
  * @param labels class ids (any integers). @param m examples per class. @param batchSize a multiple of m.
  * @example for (const rows of mPerClassBatches(trainLabels, 4, 32, { seed: 1 })) { … tf.gather(x, rows) … }
  */
+const OPTIONS: OptionSchema<MPerClassBatchesOptions> = {
+  seed: { type: 'number', integer: true, description: 'seed of the host random stream (every integer)' },
+  length: {
+    type: 'number',
+    min: 0,
+    max: 2 ** 31 - 1,
+    integer: true,
+    description: 'samples to cover, an integer ≥ 0',
+  },
+};
+
 export function mPerClassBatches(
   labels: ArrayLike<number>,
   m: number,
   batchSize: number,
   options: MPerClassBatchesOptions = {},
 ): number[][] {
+  const resolved = resolveOptions(FN, OPTIONS, options, { seed: 0 });
   const fail = (argument: string, expected: string, received: unknown): never => {
     throw new XentError('INVALID_OPTION', { fn: FN, argument, expected, received: String(received) });
   };
@@ -34,15 +46,21 @@ export function mPerClassBatches(
     fail('batchSize', `a positive multiple of m = ${m}`, batchSize);
   const byClass = new Map<number, number[]>();
   Array.from(labels).forEach((label, i) => {
-    if (!Number.isInteger(label)) fail('labels', 'integer class ids', label);
+    if (!(Number.isInteger(label) && Math.abs(label) <= 2 ** 31 - 1))
+      throw new XentError('DTYPE_MISMATCH', {
+        fn: FN,
+        argument: 'labels',
+        expected: 'integer class ids within int32',
+        received: String(label),
+      });
     byClass.set(label, [...(byClass.get(label) ?? []), i]);
   });
   const classesPerBatch = batchSize / m;
   if (classesPerBatch > byClass.size)
     fail('batchSize', `at most m × classes = ${m * byClass.size}`, batchSize);
-  const length = options.length ?? labels.length;
+  const length = resolved.length ?? labels.length;
   if (!(Number.isInteger(length) && length >= 0)) fail('options.length', 'an integer ≥ 0', length);
-  const random = seededRandom(options.seed ?? 0);
+  const random = seededRandom(resolved.seed);
   const shuffle = <T>(values: T[]): T[] => {
     for (let i = values.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type Miner,
+  type OptionSchema,
   type PairIndices,
+  resolveOptions,
   type TensorInput,
   type TripletIndices,
   toTensor,
   XentError,
 } from '@xent/core';
-import { checkPositive } from '../internal/check-number.js';
 import type { ReferenceOptions, TupleOptions } from '../internal/tuples.js';
 import { pairIndices, tripletIndices } from '../miners/host-matrix.js';
 
@@ -79,6 +80,19 @@ function withoutSelf(tuples: PairIndices | TripletIndices, slots: number[]): Pai
   return result;
 }
 
+const OPTIONS: OptionSchema<CrossBatchMemoryOptions> = {
+  embeddingSize: {
+    type: 'number',
+    min: 1,
+    max: 2 ** 24,
+    integer: true,
+    required: true,
+    description: 'embedding size D',
+  },
+  memorySize: { type: 'number', min: 1, max: 2 ** 24, integer: true, description: 'rows the memory holds' },
+  miner: { type: 'other', plugin: 'miner', description: 'a Miner' },
+};
+
 /**
  * Cross-batch memory (Wang et al., "Cross-Batch Memory for Embedding Learning", CVPR 2020; PML's
  * `CrossBatchMemory`): a ring buffer of the last `memorySize` embeddings and labels, detached, that
@@ -102,10 +116,7 @@ export function crossBatchMemory<O extends object>(
   loss: ReferenceLoss<O>,
   options: CrossBatchMemoryOptions,
 ): CrossBatchMemory<O> {
-  const { embeddingSize, miner } = options;
-  const memorySize = options.memorySize ?? 1024;
-  checkPositive(FN, 'options.embeddingSize', embeddingSize);
-  checkPositive(FN, 'options.memorySize', memorySize);
+  const { embeddingSize, miner, memorySize } = resolveOptions(FN, OPTIONS, options, { memorySize: 1024 });
   if (typeof loss !== 'function')
     throw new XentError('INVALID_OPTION', {
       fn: FN,
@@ -182,7 +193,14 @@ export function crossBatchMemory<O extends object>(
         }
         // Every pair, on the device: same label except each row's own slot; different labels.
         const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(refLabels, 0)), 'float32');
-        const own = tf.cast(tf.oneHot(tf.tensor1d(slots, 'int32'), refLabels.shape[0]!), 'float32');
+        // Each row's own slot (not tf.oneHot: it needs a depth ≥ 2, and the memory can hold one row).
+        const own = tf.cast(
+          tf.equal(
+            tf.expandDims(tf.tensor1d(slots, 'int32'), 1),
+            tf.expandDims(tf.range(0, refLabels.shape[0]!, 1, 'int32'), 0),
+          ),
+          'float32',
+        );
         return loss(embeddings, labels, {
           ...(lossOptions as O),
           ...reference,
