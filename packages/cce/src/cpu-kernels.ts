@@ -6,7 +6,7 @@ import {
   type CceKernelAttrs,
   registerFusedBackend,
   registerKernelOnce,
-} from './fused-engine.js';
+} from './fused-registry.js';
 
 /** The slice of tfjs's cpu backend the kernels use. */
 interface CpuBackend {

@@ -7,7 +7,7 @@ import {
   type CceKernelAttrs,
   registerFusedBackend,
   registerKernelOnce,
-} from '../fused-engine.js';
+} from '../fused-registry.js';
 import {
   backwardClassifierShader,
   backwardEmbeddingsShader,
