@@ -42,6 +42,13 @@ function valueAndGrads(loss: (...x: tf.Tensor[]) => tf.Tensor, inputs: tf.Tensor
   };
 }
 
+/** Multi-similarity on [512, 128] embeddings of 64 classes, with or without the ε-mining step. */
+function multiSimilarity(mining: boolean) {
+  const x = tf.randomNormal([512, 128], 0, 1, 'float32', 1);
+  const y = tf.randomUniform([512], 0, 64, 'int32', 2);
+  return { inputs: [x, y], run: valueAndGrads((e) => multiSimilarityLoss(e!, y, { mining }), [x]) };
+}
+
 const CASES: Record<string, Case> = {
   ce: {
     title: 'cross-entropy, logits [2048, 1000] (torch: F.cross_entropy)',
@@ -53,22 +60,11 @@ const CASES: Record<string, Case> = {
   },
   ms: {
     title: 'multi-similarity, [512, 128], 64 classes, no mining (torch: PML MultiSimilarityLoss)',
-    make: () => {
-      const x = tf.randomNormal([512, 128], 0, 1, 'float32', 1);
-      const y = tf.randomUniform([512], 0, 64, 'int32', 2);
-      return {
-        inputs: [x, y],
-        run: valueAndGrads((e) => multiSimilarityLoss(e!, y, { mining: false }), [x]),
-      };
-    },
+    make: () => multiSimilarity(false),
   },
   'ms-mined': {
     title: 'multi-similarity with ε-mining (our default; torch: + MultiSimilarityMiner(0.1))',
-    make: () => {
-      const x = tf.randomNormal([512, 128], 0, 1, 'float32', 1);
-      const y = tf.randomUniform([512], 0, 64, 'int32', 2);
-      return { inputs: [x, y], run: valueAndGrads((e) => multiSimilarityLoss(e!, y), [x]) };
-    },
+    make: () => multiSimilarity(true),
   },
   mnrl: {
     title: 'MNRL / InfoNCE, queries and docs [256, 384], scale 20 (torch: ST MNRL computation)',
@@ -102,7 +98,8 @@ function torchMs(name: string): { ms: number; version: string } | undefined {
   return { ms: out.cpu_ms, version: out.torch };
 }
 
-console.log(machineLine());
+await useBackend(backends[0]!);
+console.log(`${machineLine()} (backends: ${backends.join(', ')})`);
 if (!existsSync(python)) console.log(`(no ${python}: torch column skipped)`);
 const header = backends.flatMap((b) => [`ours ${b} ms`, `${b} / torch`]);
 console.log(`| loss | torch 1 thread ms | ${header.join(' | ')} |`);
