@@ -11,16 +11,6 @@ import {
   fusedBackendOf,
 } from './fused-registry.js';
 
-export {
-  CCE_BACKWARD_CLASSIFIER,
-  CCE_BACKWARD_EMBEDDINGS,
-  CCE_FORWARD,
-  type CceKernelAttrs,
-  type FusedBackend,
-  registerFusedBackend,
-  registerKernelOnce,
-} from './fused-registry.js';
-
 /**
  * The fused engine for a backend, when its kernels are registered. The cpu kernels ship with the main
  * entry and register here on first use on the `cpu` backend (idempotent; `@xent/cce/cpu` registers

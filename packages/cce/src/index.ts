@@ -6,7 +6,7 @@ export {
   type CceKernelAttrs,
   type FusedBackend,
   registerFusedBackend,
-} from './fused-engine.js';
+} from './fused-registry.js';
 export { linearCrossEntropy } from './linear-cross-entropy.js';
 export {
   type CceImpl,
