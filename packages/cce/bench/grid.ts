@@ -18,7 +18,6 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { machineLine, peakMemory, time } from '@xent/bench';
 import { useBackend } from '@xent/testing';
-import '../src/cpu.js';
 import { Image, type Rgb } from './png.js';
 import { args, cceForwardBackward, denseForwardBackward, makeProblem } from './problems.js';
 
@@ -79,17 +78,18 @@ for (const backend of a.replot ? [] : backends) {
         }
         const p = makeProblem(n, v, d, 'random');
         const estimate = gflop / RATE[backend]!;
-        // Small points: several alternating rounds of many calls (op overhead dominates, so noise does).
-        const [rounds, iterations] = estimate < 0.2 ? [4, 10] : estimate < 2 ? [2, 2] : [1, 1];
+        // Small points: many alternating rounds of many calls (op overhead dominates, so noise does).
+        const [rounds, iterations] = estimate < 0.2 ? [8, 25] : estimate < 2 ? [2, 2] : [1, 1];
         const denseRuns = 8 * 4 * n * v <= DENSE_BYTES_LIMIT;
         if (!denseRuns) cell.status = 'dense-oom';
         const oneHot = denseRuns ? tf.oneHot(p.y, v) : undefined;
         const ours = () => cceForwardBackward(p);
         const dense = () => denseForwardBackward(p, oneHot!);
         // Warm-up (kernel setup, XNNPACK operators) outside the measurement, except for the largest points.
-        // (10 calls for the small points: until V8 has optimised the JS around the kernels).
+        // (50 calls for the small points: until V8 has optimised the JS around the kernels; with 10 the
+        // first rounds still ran partly unoptimised code and N=16, V=1000, D=64 read 1.14–1.39×).
         if (estimate < 2) {
-          const calls = estimate < 0.2 ? 10 : 1;
+          const calls = estimate < 0.2 ? 50 : 1;
           await time(ours, { warmup: 0, iterations: calls });
           if (oneHot) await time(dense, { warmup: 0, iterations: calls });
         }

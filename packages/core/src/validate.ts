@@ -74,6 +74,13 @@ const finiteRule: ElementRule = {
   expected: 'finite values',
   isBad: (value) => !Number.isFinite(value),
   badMask: (values) => tf.logicalNot(tf.isFinite(values)),
+  // x·0 is 0 for every finite x and NaN for NaN and ±Infinity: one multiply-add per value, no calls
+  // (0.4 of checkFinite's 0.9 ms on a [1000, 64] classifier on wasm was the per-element call).
+  allGood: (values) => {
+    let probe = 0;
+    for (let i = 0; i < values.length; i++) probe += values[i]! * 0;
+    return probe === 0;
+  },
 };
 
 /**

@@ -40,6 +40,36 @@ describeBackends(['cpu', 'wasm'], () => {
     expectXentError(() => nll([[1, 2, 3]], [3]), 'LABEL_OUT_OF_RANGE', { includes: ['3 at [0]'] });
     expect(dataChecksInFlight()).toBe(0);
   });
+
+  it("checkFinite's fast pass finds each kind of non-finite value anywhere, and passes extreme finite ones", () => {
+    const size = 9001; // above the wasm device-probe threshold (8192)
+    const finite = Float32Array.from({ length: size }, (_, i) => (i % 2 ? -1 : 1) * 3.4e38 * ((i % 7) / 7));
+    finite[5] = -0;
+    finite[6] = 1e-45;
+    const ok = tf.tensor1d(finite);
+    expect(() => checkFinite('f', 'x', ok)).not.toThrow();
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (const at of [0, 1234, size - 1]) {
+        const values = finite.slice();
+        values[at] = bad;
+        const x = tf.tensor1d(values);
+        expectXentError(() => checkFinite('f', 'x', x), 'NON_FINITE_INPUT', {
+          includes: [`${bad} at [${at}]`],
+        });
+        x.dispose();
+      }
+    }
+    ok.dispose();
+    const ids = tf.tensor1d(
+      Array.from({ length: size }, (_, i) => (i === 4321 ? 12 : i % 10)),
+      'int32',
+    );
+    expectXentError(() => checkClassIds('f', 'y', ids, 10), 'LABEL_OUT_OF_RANGE', {
+      includes: ['12 at [4321]'],
+    });
+    expect(() => checkClassIds('f', 'y', ids, 13)).not.toThrow();
+    ids.dispose();
+  });
 });
 
 describeBackends(['webgpu'], () => {

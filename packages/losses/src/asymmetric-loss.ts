@@ -1,27 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { classTargets, customGradient, defineLoss, powNonNegative, type ReductionOptions } from '@xent/core';
+import {
+  classTargets,
+  customGradient,
+  defineLoss,
+  powNonNegative,
+  type ReductionOptions,
+  saveShared,
+} from '@xent/core';
 import { type ClassificationInputs, classificationInputs } from './internal/inputs.js';
 
-/** Elementwise pieces of ASL for logits x, shared by the forward and the backward pass. */
-function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
-  // log p = x + log(1 − p), log(1 − p) = −softplus(x): no ε clamp, exact for large |x|.
-  const logP = tf.add(x, logQ);
-  const p = tf.exp(logP);
-  const shifted = clip === 0 ? p : tf.relu(tf.sub(p, clip)); // p_m
-  const logQm = clip === 0 ? logQ : tf.log1p(tf.neg(shifted)); // log(1 − p_m) = log min(1 − p + m, 1)
-  // p_m^γ with 0^γ = 0: repeated products for small integer γ (the usual γ− = 4; cheap on every
-  // backend), core's powNonNegative (0^γ = 0) otherwise.
-  const power = (gamma: number): tf.Tensor => {
-    if (gamma === 0) return tf.onesLike(x);
-    if (Number.isInteger(gamma) && gamma <= 8) {
-      let result = shifted;
-      for (let k = 1; k < gamma; k++) result = tf.mul(result, shifted);
-      return result;
-    }
-    return powNonNegative(shifted, gamma);
-  };
-  const focusPos = gammaPos === 0 ? undefined : tf.exp(tf.mul(logQ, gammaPos)); // (1 − p)^γ+
-  return { logP, logQ, p, shifted, logQm, power, focusPos };
+/** p_m^γ with 0^γ = 0: repeated products for small integer γ (the usual γ− = 4), else powNonNegative. */
+function power(shifted: tf.Tensor, gamma: number): tf.Tensor {
+  if (gamma === 0) return tf.onesLike(shifted);
+  if (Number.isInteger(gamma) && gamma <= 8) {
+    let result = shifted;
+    for (let k = 1; k < gamma; k++) result = tf.mul(result, shifted);
+    return result;
+  }
+  return powNonNegative(shifted, gamma);
 }
 
 /**
@@ -29,32 +25,57 @@ function pieces(x: tf.Tensor, logQ: tf.Tensor, gammaPos: number, clip: number) {
  * elementwise ops):
  *   ∂/∂x [(1 − p)^γ+ log p] = (1 − p)^γ+ · ((1 − p) − γ+·p·log p)
  *   ∂/∂x [p_m^γ− log(1 − p_m)] = p(1 − p)·(γ−·p_m^(γ−−1)·log(1 − p_m) − p_m^γ−/(1 − p_m))  where p_m > 0, else 0
+ *
+ * Only sigmoid and log passes: on tfjs-wasm `softplus` costs ~13 ms and `exp` ~9 ms at [1024, 1000]
+ * against ~1.5 ms for `sigmoid` and ~4.5 ms for `log`, so log(1 − p) = log σ(|x|) − relu(x) (exact for
+ * any x, like −softplus(x)), p = σ(x), 1 − p = σ(−x). The forward pass saves log(1 − p_m) (and log p,
+ * log(1 − p) with γ+ > 0) as views, so the backward pass recomputes no log.
  */
 function asymmetricTerms(gammaPos: number, gammaNeg: number, clip: number) {
   return customGradient<[tf.Tensor, tf.Tensor]>(([x, targets], save) => {
-    const logQ = tf.tidy(() => tf.neg(tf.softplus(x)));
+    const logQ = tf.tidy(() => tf.sub(tf.log(tf.sigmoid(tf.abs(x))), tf.relu(x))); // log(1 − p)
+    const logP = tf.add(x, logQ);
+    const p = tf.sigmoid(x);
+    // log(1 − p_m) = log min(1 − p + m, 1), p_m = relu(p − m)
+    const logQm = clip === 0 ? logQ : tf.tidy(() => tf.log1p(tf.neg(tf.relu(tf.sub(p, clip)))));
     const value = tf.tidy(() => {
-      const { logP, logQm, power, focusPos } = pieces(x, logQ, gammaPos, clip);
-      const positive = focusPos ? tf.mul(logP, focusPos) : logP;
-      const negative = tf.mul(power(gammaNeg), logQm);
+      const shifted = clip === 0 ? p : tf.relu(tf.sub(p, clip));
+      const positive = gammaPos === 0 ? logP : tf.mul(logP, tf.exp(tf.mul(logQ, gammaPos)));
+      const negative = tf.mul(power(shifted, gammaNeg), logQm);
       return tf.neg(tf.sum(tf.add(tf.mul(targets, positive), tf.mul(tf.sub(1, targets), negative)), -1));
     });
-    save([x, targets, logQ]);
+    saveShared(save, [x, targets, p, logQm, ...(gammaPos === 0 ? [] : [logP, logQ])]);
+    if (logQm !== logQ && gammaPos === 0) logQ.dispose();
+    if (gammaPos === 0) logP.dispose();
     return {
       value,
       gradFunc: (dy, saved) =>
         tf.tidy(() => {
-          const [input, t, logQ] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-          const { logP, p, shifted, logQm, power, focusPos } = pieces(input, logQ, gammaPos, clip);
-          const oneMinusP = tf.exp(logQ);
+          const [input, t, probs, logQmSaved, logPSaved, logQSaved] = saved as [
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor,
+            tf.Tensor?,
+            tf.Tensor?,
+          ];
+          const shifted = clip === 0 ? probs : tf.relu(tf.sub(probs, clip));
+          const oneMinusP = tf.sigmoid(tf.neg(input));
           const dPositive =
-            focusPos === undefined
+            gammaPos === 0
               ? oneMinusP
-              : tf.mul(focusPos, tf.sub(oneMinusP, tf.mul(tf.mul(p, logP), gammaPos)));
-          const slope = tf.mul(p, oneMinusP);
+              : tf.mul(
+                  tf.exp(tf.mul(logQSaved!, gammaPos)),
+                  tf.sub(oneMinusP, tf.mul(tf.mul(probs, logPSaved!), gammaPos)),
+                );
+          const slope = tf.mul(probs, oneMinusP);
           // p(1 − p)/(1 − p_m): = p when m = 0 (no 0/0 as p → 1); 1 − p_m ≥ m > 0 otherwise.
-          const fromLog = tf.mul(power(gammaNeg), clip === 0 ? p : tf.div(slope, tf.sub(1, shifted)));
-          const fromPower = gammaNeg === 0 ? undefined : tf.mul(tf.mul(power(gammaNeg - 1), logQm), gammaNeg);
+          const fromLog = tf.mul(
+            power(shifted, gammaNeg),
+            clip === 0 ? probs : tf.div(slope, tf.sub(1, shifted)),
+          );
+          const fromPower =
+            gammaNeg === 0 ? undefined : tf.mul(tf.mul(power(shifted, gammaNeg - 1), logQmSaved), gammaNeg);
           const inner = fromPower ? tf.sub(tf.mul(slope, fromPower), fromLog) : tf.neg(fromLog);
           const dNegative = tf.mul(inner, tf.step(shifted)); // 0 where p_m = 0 (the relu's flat side)
           const perLabel = tf.add(tf.mul(t, dPositive), tf.mul(tf.sub(1, t), dNegative));

@@ -72,6 +72,20 @@ describe('asymmetricLoss properties', () => {
     // σ(−4) ≈ 0.018 < m = 0.05: the negative label contributes nothing.
     expectClose(asymmetricLoss([[-4, 30]], [[0, 1]], { clip: 0.05 }), 0, { atol: 1e-6 });
   });
+  it('takes log p and log(1 − p) exactly for large |x| (no ε clamp, no sigmoid underflow)', () => {
+    // −log σ(−100) = 100 (positive label), −log(1 − σ(100)) = 100 (negative label), and e^-30 terms.
+    const x = [[-100, 100, 30, -30]];
+    const expected = 200 + 2 * Math.log1p(Math.exp(-30));
+    expectClose(asymmetricLoss(x, [[1, 0, 1, 0]], { gammaPos: 0, gammaNeg: 0, clip: 0 }), expected, {
+      rtol: 1e-6,
+    });
+    // Gradients: −(1 − p) = −1 for the positive at −100, p = 1 for the negative at 100.
+    const grad = tf.grad((z: tf.Tensor) =>
+      asymmetricLoss(z, [[1, 0, 1, 0]], { gammaPos: 0, gammaNeg: 0, clip: 0, reduction: 'sum' }),
+    )(tf.tensor(x));
+    expectClose(grad, [[-1, 1, -Math.exp(-30), Math.exp(-30)]], { atol: 1e-6 });
+    grad.dispose();
+  });
   it('has finite gradients for saturated logits', () => {
     for (const clip of [0, 0.05]) {
       const grad = tf.grad((x: tf.Tensor) => asymmetricLoss(x, [[0, 1, 0]], { clip, gammaPos: 1 }))(

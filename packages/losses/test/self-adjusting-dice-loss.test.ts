@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { expectClose, expectXentError } from '@xent/testing';
+import { expectClose, expectXentError, randomNormal } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,18 @@ runLossConformance(
   selfAdjustingDiceLoss,
   [
     { name: 'class ids, α = 0.01, γ = 1', inputs: [logits, ids], reference: dice64 },
+    {
+      name: 'class ids, α = 0.5, γ = 0.1',
+      inputs: [logits, ids],
+      options: { alpha: 0.5, smooth: 0.1 },
+      reference: dice64,
+    },
+    {
+      name: 'class ids, α = 0 (plain soft Dice)',
+      inputs: [logits, ids],
+      options: { alpha: 0 },
+      reference: dice64,
+    },
     {
       name: 'soft targets, α = 0.5, γ = 0.1',
       inputs: [logits, soft],
@@ -57,6 +69,20 @@ describe('selfAdjustingDiceLoss properties', () => {
     const grad = tf.grad((x: tf.Tensor) => selfAdjustingDiceLoss(x, [0]))(tf.tensor([[40, 0, 0]]));
     expect(Array.from(grad.dataSync()).every(Number.isFinite)).toBe(true);
     grad.dispose();
+  });
+  it('the class-id path (no one-hot) equals the soft-target path on one-hot targets: values and gradients', () => {
+    for (const options of [{}, { alpha: 0 }, { alpha: 2, smooth: 0.3 }]) {
+      // Row 0 saturated (1 − p under the floor at the target), the rest random.
+      const x = tf.tensor2d([[30, 0, -1, 2], ...(randomNormal([5, 4], 11) as number[][])]);
+      const y = [0, 3, 1, 2, 0, 1];
+      const hot = tf.oneHot(tf.tensor1d(y, 'int32'), 4).toFloat();
+      const weights = [0.5, 1, 2, 0, 1, 3];
+      const f = (t: tf.Tensor | number[]) => (z: tf.Tensor) =>
+        selfAdjustingDiceLoss(z, t, { ...options, weights, reduction: 'sum' });
+      expectClose(f(y)(x), f(hot)(x).dataSync()[0]!, { atol: 1e-6, rtol: 1e-6 });
+      expectClose(tf.grad(f(y))(x), tf.grad(f(hot))(x), { atol: 1e-6, rtol: 1e-5 });
+      tf.dispose([x, hot]);
+    }
   });
   it('rejects smooth ≤ 0', () => {
     expectXentError(() => selfAdjustingDiceLoss(logits, ids, { smooth: 0 }), 'INVALID_OPTION', {
