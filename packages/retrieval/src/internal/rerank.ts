@@ -144,7 +144,7 @@ export function positionAwareWeights(keep: tf.Tensor, labels: tf.Tensor): tf.Ten
   return detached(
     (m) => {
       const count = tf.sum(tf.cast(tf.greater(m, 0), 'float32'), -1, true);
-      const rank = tf.range(0, k, 1, 'float32').reshape([1, k]);
+      const rank = tf.reshape(tf.range(0, k, 1, 'float32'), [1, k]);
       const term = tf.where(
         tf.less(rank, count),
         tf.sub(tf.pow(2, tf.neg(rank)), tf.pow(2, tf.neg(count))),
@@ -230,7 +230,7 @@ function pairWeightsAndMask(
   const k = y.shape[1]!;
   const top = Math.min(settings.k ?? k, k);
   const kept = tf.greater(m, 0);
-  const slot = tf.range(0, k, 1, 'float32').reshape([1, k]);
+  const slot = tf.reshape(tf.range(0, k, 1, 'float32'), [1, k]);
   // D(p) = log₂(p + 2); maxDCG@k of the ideal ranking (real documents only), at least 1e-10.
   const discount = (p: tf.Tensor) => log2(tf.add(p, 2));
   const gain2 = (v: tf.Tensor) => tf.sub(tf.pow(2, tf.relu(v)), 1);
