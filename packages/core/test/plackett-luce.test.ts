@@ -100,7 +100,7 @@ const hostColumns = (keys: number[][], keep?: number[][]) =>
     (flat) => flat % keys[0]!.length,
   );
 
-describeBackends(['cpu', 'webgpu'], (backend) => {
+describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   // On webgpu, small host-made tensors would take tfjs's CPU hand-off: keep them on the GPU, so the
   // bitonic sort itself is what is tested.
   const flag = 'WEBGPU_CPU_FORWARD';

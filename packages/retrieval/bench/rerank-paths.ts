@@ -1,8 +1,8 @@
 // The rerankers' two paths on host backends: forward + backward of each sorting reranker with its
 // usual path (host sort on cpu/wasm) and with the device path webgl/webgpu take (core's
 // withDevicePaths: tf.topk sort, blocked device suffix log-sum-exp), paired per round.
-// RERANK_SRC=<dir> times another copy of src (e.g. the previous commit's, extracted with git archive)
-// as the host path instead.
+// RERANK_SRC=<index.ts> also times another copy of src's host path (e.g. the previous commit's,
+// extracted with git archive), paired with the current one.
 // Run: BACKEND=wasm pnpm script packages/retrieval/bench/rerank-paths.ts
 import '@tensorflow/tfjs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -26,24 +26,28 @@ for (const [n, k] of [
   const labels = tf.floor(tf.randomUniform([n, k], 0, 4, 'float32', 7));
   const rows = [];
   for (const name of ['listMleLoss', 'pListMleLoss', 'rankNetLoss', 'lambdaLoss'] as const) {
-    const options = { respectInputOrder: false, validate: false };
+    const options = name.includes('Mle')
+      ? { respectInputOrder: false, validate: false }
+      : { validate: false };
     const step = (loss: Loss) => () => {
       const g = tf.grad((x: tf.Tensor) => loss(x, labels, options))(logits);
       g.dataSync();
       g.dispose();
     };
-    const host = step((other ?? current)[name] as unknown as Loss);
-    const device = step(current[name] as unknown as Loss);
-    const paired = await timePaired(host, () => withDevicePaths(device), ROUNDS);
+    const host = step(current[name] as unknown as Loss);
+    const paired = await timePaired(host, () => withDevicePaths(host), ROUNDS);
     const own = await timePaired(host, host, ROUNDS);
-    rows.push({
-      name: `${name} [${n}, ${k}]`,
-      values: {
-        'host path ms': own.median,
-        'device path ms': paired.median,
-        'device / host (paired)': paired.pairedRatio,
-      },
-    });
+    const values: Record<string, number> = {
+      'host path ms': own.median,
+      'device path ms': paired.median,
+      'device / host (paired)': paired.pairedRatio,
+    };
+    if (other) {
+      const previous = await timePaired(host, step(other[name] as unknown as Loss), ROUNDS);
+      values['other src host ms'] = previous.median;
+      values['other src / host (paired)'] = previous.pairedRatio;
+    }
+    rows.push({ name: `${name} [${n}, ${k}]`, values });
   }
   ratioTable(`${tf.getBackend()}: forward + backward, host vs device path`, rows);
   tf.dispose([logits, labels]);

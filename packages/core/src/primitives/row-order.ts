@@ -50,18 +50,24 @@ export function permuteRows(x: tf.Tensor, order: RowOrder): tf.Tensor {
 }
 
 function permuteRowsOnDevice(x: tf.Tensor, order: tf.Tensor): tf.Tensor {
-  const inverse = invertRowPermutation(order);
+  const [rows, cols] = x.shape as [number, number];
+  // Flat indices (row·cols + column) and one plain gather: tfjs-wasm's gather with batchDims
+  // overruns its memory.
+  const flat = (o: tf.Tensor) =>
+    tf.reshape(tf.add(o, tf.reshape(tf.range(0, rows * cols, cols, 'int32'), [rows, 1])), [-1]);
+  const forward = tf.tidy(() => flat(order));
+  const inverse = tf.tidy(() => flat(invertRowPermutation(order)));
   // The inverse is saved, not an input: the order must not join the gradient tape (a mask permuted
   // by an order sorted from the labels stays a constant).
   const op = customGradient<[tf.Tensor]>(([input], save) => {
     save([inverse]);
     return {
-      value: tf.gather(input, order, 1, 1),
-      gradFunc: (dy, [saved]) => tf.gather(dy, saved!, 1, 1),
+      value: tf.reshape(tf.gather(tf.reshape(input, [-1]), forward), [rows, cols]),
+      gradFunc: (dy, [saved]) => tf.reshape(tf.gather(tf.reshape(dy, [-1]), saved!), [rows, cols]),
     };
   });
   const out = op(x);
-  inverse.dispose();
+  tf.dispose([forward, inverse]);
   return out;
 }
 
