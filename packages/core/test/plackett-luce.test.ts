@@ -177,6 +177,12 @@ describeBackends(['cpu'], () => {
       { numRuns: 40 },
     );
   });
+  it('empty rows: the device order and permutation of [N, 0] are empty', () => {
+    const empty = tf.zeros([2, 0]);
+    const out = withDevicePaths(() => permuteRows(empty, rankRows(empty)));
+    expect(out.shape).toEqual([2, 0]);
+    tf.dispose([empty, out]);
+  });
   it('a device order carries no gradient: differentiating through the keys gives zeros, not an error', () => {
     const keys = tf.tensor2d([[0.3, 2, -1]]);
     const x = tf.tensor2d([[1, 2, 3]]);

@@ -51,6 +51,7 @@ export function permuteRows(x: tf.Tensor, order: RowOrder): tf.Tensor {
 
 function permuteRowsOnDevice(x: tf.Tensor, order: tf.Tensor): tf.Tensor {
   const [rows, cols] = x.shape as [number, number];
+  if (x.size === 0) return tf.clone(x);
   // Flat indices (row·cols + column) and one plain gather: tfjs-wasm's gather with batchDims
   // overruns its memory.
   const flat = (o: tf.Tensor) =>
