@@ -35,9 +35,35 @@ function state(): DeferredState {
  */
 const WASM_DEVICE_PROBE = { min: 8192, max: 2 ** 20 } as const;
 
-/** Whether the active backend's data is read without a GPU round trip (cpu, wasm, …). */
+// Set while withDevicePaths runs; on globalThis so every copy of @xent/core (ESM, CJS) sees it.
+const DEVICE_PATHS_KEY = Symbol.for('@xent/core/device-paths@1');
+
+/**
+ * Whether the active backend's data is read without a GPU round trip (cpu, wasm, …). False on webgl
+ * and webgpu, and inside {@link withDevicePaths}.
+ */
 export function hostReadable(): boolean {
-  return !DEVICE_BACKENDS.has(tf.getBackend());
+  const forced = (globalThis as unknown as Record<symbol, number | undefined>)[DEVICE_PATHS_KEY] ?? 0;
+  return forced === 0 && !DEVICE_BACKENDS.has(tf.getBackend());
+}
+
+/**
+ * Runs `fn` as if the active backend's data lived on a GPU: {@link hostReadable} is false inside, so
+ * losses take the paths they take on webgl/webgpu (no synchronous reads: device sorts, deferred data
+ * checks) on any backend. For testing those paths on cpu against the host paths; nests, and restores
+ * on throw. Run the backward pass inside it too (`tf.grad` in `fn`): gradients of device paths are
+ * built when the forward pass runs, but a few primitives choose their path again when differentiated.
+ *
+ * @example const same = withDevicePaths(() => listMleLoss(scores, labels));
+ */
+export function withDevicePaths<T>(fn: () => T): T {
+  const holder = globalThis as unknown as Record<symbol, number | undefined>;
+  holder[DEVICE_PATHS_KEY] = (holder[DEVICE_PATHS_KEY] ?? 0) + 1;
+  try {
+    return fn();
+  } finally {
+    holder[DEVICE_PATHS_KEY] = holder[DEVICE_PATHS_KEY]! - 1;
+  }
 }
 
 /** A rule over the elements of one tensor argument. */

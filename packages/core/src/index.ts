@@ -6,6 +6,7 @@ export {
   hostReadable,
   settleDataChecks,
   throwDeferredFailure,
+  withDevicePaths,
 } from './data-checks.js';
 export {
   type AnyLossFn,
@@ -64,14 +65,20 @@ export {
   safeSqrt,
   squaredL2,
 } from './primitives/pairwise.js';
-export {
-  descendingRowOrder,
-  permuteRows,
-  plackettLuceChoices,
-} from './primitives/plackett-luce.js';
+export { plackettLuceChoices } from './primitives/plackett-luce.js';
 export { powNonNegative } from './primitives/pow-non-negative.js';
 export { reverseLogCumSumExp } from './primitives/reverse-log-cum-sum-exp.js';
 export { rowLogSumExp } from './primitives/row-log-sum-exp.js';
+export {
+  descendingRowOrder,
+  descendingRowOrderOnDevice,
+  invertRowPermutation,
+  permuteRows,
+  type RowOrder,
+  rankRows,
+  rowPositions,
+  topkOnDevice,
+} from './primitives/row-order.js';
 export { saveShared } from './primitives/save-shared.js';
 export { segmentSum } from './primitives/segment-sum.js';
 export { logSoftmax, softmax } from './primitives/softmax.js';

@@ -14,6 +14,7 @@ import {
   sameLabelMask,
   softmax,
   squaredL2,
+  withDevicePaths,
 } from '@xent/core';
 import { expectCloseAsync, expectNoLeak, gradCheckAsync, randomNormal } from '@xent/testing';
 import { describeBackends } from '@xent/testing/vitest';
@@ -182,28 +183,58 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
     ]);
   });
 
-  it.skipIf(backend === 'webgpu')(
-    'reverseLogCumSumExp is exact where a shifted cumsum underflows',
-    async () => {
-      const row = [0, -200, -300, -150];
-      const expected = row.map((_, k) => lse(row.slice(k)));
-      await expectCloseAsync(reverseLogCumSumExp(tf.tensor([row])), [expected], { rtol: 1e-6 });
-      await gradCheckAsync({
-        fn: (t) => tf.sum(tf.mul(reverseLogCumSumExp(t), tf.tensor([[1, 2, -1, 0.5]]))),
-        reference: (m) => {
-          const r = (m as Matrix)[0]!;
-          return [1, 2, -1, 0.5].reduce((s, w, k) => s + w * lse(r.slice(k)), 0);
-        },
-        at: [[row]],
-      });
-      await gradCheckAsync({
-        fn: (t) => tf.sum(reverseLogCumSumExp(t)),
-        reference: (m) =>
-          (m as Matrix).reduce((s, r) => s + r.reduce((t, _, k) => t + lse(r.slice(k)), 0), 0),
-        at: [x],
-      });
-    },
-  );
+  it('reverseLogCumSumExp is exact where a shifted cumsum underflows (host scan; blocked device form on webgpu)', async () => {
+    const row = [0, -200, -300, -150];
+    const expected = row.map((_, k) => lse(row.slice(k)));
+    await expectCloseAsync(reverseLogCumSumExp(tf.tensor([row])), [expected], { rtol: 1e-6 });
+    await gradCheckAsync({
+      fn: (t) => tf.sum(tf.mul(reverseLogCumSumExp(t), tf.tensor([[1, 2, -1, 0.5]]))),
+      reference: (m) => {
+        const r = (m as Matrix)[0]!;
+        return [1, 2, -1, 0.5].reduce((s, w, k) => s + w * lse(r.slice(k)), 0);
+      },
+      at: [[row]],
+    });
+    await gradCheckAsync({
+      fn: (t) => tf.sum(reverseLogCumSumExp(t)),
+      reference: (m) => (m as Matrix).reduce((s, r) => s + r.reduce((t, _, k) => t + lse(r.slice(k)), 0), 0),
+      at: [x],
+    });
+  });
+
+  it('reverseLogCumSumExp: the device form (webgl/webgpu) is the host scan, with −∞ entries and wide spreads', async () => {
+    const rows = [
+      [0, -200, -300, -150, 3, -Infinity, 2, -90, -Infinity, -Infinity],
+      [
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+        -Infinity,
+      ],
+      [5, 1, 4, -3, 0.5, 88, -88, 12, 0, -1],
+    ];
+    const suffix = (r: number[]) => (r.some(Number.isFinite) ? lse(r.filter(Number.isFinite)) : -Infinity);
+    const expected = rows.map((r) => r.map((_, k) => suffix(r.slice(k))));
+    const device = withDevicePaths(() => reverseLogCumSumExp(tf.tensor(rows)));
+    await expectCloseAsync(device, expected, { rtol: 1e-6 });
+    const weights = tf.tensor(rows.map((r) => r.map((_, k) => (k % 3) - 0.5)));
+    const gradient = (t: tf.Tensor) =>
+      tf.grad((u: tf.Tensor) => tf.sum(tf.mul(tf.where(tf.isFinite(u), reverseLogCumSumExp(u), 0), weights)))(
+        t,
+      );
+    const input = tf.tensor(rows);
+    const host = gradient(input);
+    const onDevice = withDevicePaths(() => gradient(input));
+    expect(Array.from(await onDevice.data()).every(Number.isFinite)).toBe(true);
+    await expectCloseAsync(onDevice, host, { atol: 1e-6, rtol: 1e-5 });
+    tf.dispose([device, weights, input, host, onDevice]);
+  });
 
   it('primitives are tidy', () => {
     const t = tf.tensor(x);

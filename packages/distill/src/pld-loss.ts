@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   defineLoss,
-  descendingRowOrder,
   type IgnoreIndexOptions,
   permuteRows,
   plackettLuceChoices,
   type ReductionOptions,
+  type RowOrder,
+  rankRows,
   softmax,
 } from '@xent/core';
 import { requireClassIds } from './class-ids.js';
@@ -20,16 +21,23 @@ export interface PldLossOptions extends ReductionOptions, IgnoreIndexOptions {
 const inputs = [studentLogitsInput, teacherLogitsInput, classIdsInput] as const;
 
 /**
- * The teacher-optimal permutation, one host sort per row: the true label first, then the other
- * classes by descending teacher logit (ties by class index), as flat indices for core's
- * {@link permuteRows}. It carries no gradient.
+ * The teacher-optimal permutation: the true label first (a key of +∞), then the other classes by
+ * descending teacher logit (ties by class index). Sorted on the host where the data is in memory
+ * (cpu, wasm), on the device elsewhere (core's rankRows: no synchronous read on webgl/webgpu). It
+ * carries no gradient.
  */
-function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): Int32Array {
-  const [rows, classes] = teacher.shape as [number, number];
-  const keys = teacher.dataSync().slice();
-  const y = labels.dataSync();
-  for (let r = 0; r < rows; r++) keys[r * classes + y[r]!] = Number.POSITIVE_INFINITY;
-  return descendingRowOrder(keys, rows, classes);
+function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): RowOrder {
+  const classes = teacher.shape[1]!;
+  const keys = tf.tidy(() =>
+    tf.where(
+      tf.cast(tf.oneHot(labels, classes), 'bool'),
+      tf.fill(teacher.shape, Number.POSITIVE_INFINITY),
+      teacher,
+    ),
+  );
+  const order = rankRows(keys);
+  keys.dispose();
+  return order;
 }
 
 /**
@@ -41,8 +49,9 @@ function teacherOptimalOrder(teacher: tf.Tensor, labels: tf.Tensor): Int32Array 
  *
  * a weighted sum of Plackett-Luce choice losses, used alone (it replaces CE + KD). Weights (1, 0, …, 0)
  * give cross-entropy, uniform weights ListMLE. Convex and translation-invariant in the student logits.
- * One sort per row (on the host); the choice terms are core's {@link plackettLuceChoices}, exact
- * even when a suffix lies far below the row maximum. The teacher is a constant (compute its logits
+ * One sort per row (on the host on cpu/wasm; on the device on webgl/webgpu, with no synchronous
+ * read); the choice terms are core's {@link plackettLuceChoices}, exact even when a suffix lies far
+ * below the row maximum. The teacher is a constant (compute its logits
  * outside the gradient scope); the permutation carries no gradient.
  *
  * @param studentLogits float32 `[N, C]` (or `[..., C]`: any leading dims, see core's `leadingDims`).  @param teacherLogits float32 `[N, C]`.

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import {
   expectClose,
-  expectCloseAsync,
+  expectDevicePathAgrees,
   expectNoLeak,
   expectXentError,
   randomInts,
@@ -59,20 +59,24 @@ runLossConformance(
     { name: 'τ = 1', inputs: [student, teacher, labels], reference: ref },
     { name: 'τ = 4', inputs: [student, teacher, labels], options: { temperature: 4 }, reference: ref },
   ],
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
-// PLD sorts and scans on the host (synchronous reads). tfjs-webgpu in Node cannot read a GPU-resident
-// tensor synchronously, so there only the forward pass on host-resident inputs is checked, with data
-// checks off (on webgpu they run on the device, which uploads the inputs). In a browser PLD still reads
-// the GPU synchronously: a known bug, pinned by tooling/consumer's browser test.
-describeBackends(['webgpu'], () => {
-  it('matches the float64 reference (forward)', async () => {
-    const s = student.slice(0, 2);
-    const t = teacher.slice(0, 2);
-    const y = labels.slice(0, 2);
-    const loss = pldLoss(s, t, y, { reduction: 'none', validate: false });
-    await expectCloseAsync(loss, pld64(s, t, y));
-    loss.dispose();
+
+// On webgl/webgpu PLD sorts on the device (core's rankRows: tf.topk, no synchronous read) and scans
+// with the blocked device reverseLogCumSumExp; on cpu/wasm on the host. The two paths must agree,
+// ties in the teacher and a wide student spread included.
+describeBackends(['cpu'], () => {
+  it('the device path (webgl/webgpu) agrees with the host path', async () => {
+    const tiedTeacher = teacher.map((r) => r.map((v) => Math.round(v)));
+    const wide = student.map((r) => r.map((v, c) => v * 30 + (c === 2 ? -120 : 0)));
+    for (const [s, t] of [
+      [student, teacher],
+      [student, tiedTeacher],
+      [wide, tiedTeacher],
+    ] as const) {
+      await expectDevicePathAgrees(pldLoss, [s, t, labels]);
+      await expectDevicePathAgrees(pldLoss, [s, t, labels], { temperature: 4, reduction: 'none' });
+    }
   });
 });
 

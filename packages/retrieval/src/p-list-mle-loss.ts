@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, detached, type ReductionOptions } from '@xent/core';
+import { defineLoss, type ReductionOptions } from '@xent/core';
 import {
   type ListOrderOptions,
   listChoices,
   listMask,
   listOrderOptions,
+  positionAwareWeights,
   rerankInputs,
 } from './internal/rerank.js';
 
@@ -47,23 +48,7 @@ export const pListMleLoss = /* @__PURE__ */ defineLoss<
   perExample: ({ logits, labels }, { respectInputOrder, mask }, context) => {
     const keep = listMask(context.fn, mask, logits, context.validate);
     const { choices } = listChoices(logits, labels, keep, respectInputOrder);
-    const [n, k] = logits.shape as [number, number];
-    const kept = keep.dataSync();
-    const lambda = new Float32Array(n * k);
-    for (let row = 0; row < n; row++) {
-      let count = 0;
-      for (let j = 0; j < k; j++) count += kept[row * k + j] ? 1 : 0;
-      let total = 0;
-      for (let r = 0; r < count; r++) total += 2 ** -r - 2 ** -count;
-      for (let r = 0; r < count; r++) lambda[row * k + r] = total > 0 ? (2 ** -r - 2 ** -count) / total : 0;
-    }
     // The labels only pick the ranking (and so the weights): a zero gradient.
-    return tf.sum(
-      tf.mul(
-        choices,
-        detached(() => tf.tensor2d(lambda, [n, k]), labels),
-      ),
-      -1,
-    );
+    return tf.sum(tf.mul(choices, positionAwareWeights(keep, labels)), -1);
   },
 });

@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/testing';
+import {
+  expectClose,
+  expectDevicePathAgrees,
+  expectNoLeak,
+  expectXentError,
+  randomNormal,
+} from '@xent/testing';
 import { describeBackends, runLossConformance } from '@xent/testing/vitest';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -153,7 +159,7 @@ runLossConformance(
       reference: ([s, y]) => listMle64(s as Matrix, y as Matrix, { respectInputOrder: false, mask: ragged }),
     },
   ],
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
 runLossConformance(
   pListMleLoss,
@@ -171,7 +177,7 @@ runLossConformance(
         listMle64(s as Matrix, y as Matrix, { respectInputOrder: false, mask: ragged, positionAware: true }),
     },
   ],
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
 runLossConformance(
   rankNetLoss,
@@ -189,7 +195,7 @@ runLossConformance(
         lambda64(s as Matrix, y as Matrix, { ...(o as LambdaOptions), weightingScheme: 'NoWeighting' }),
     },
   ],
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
 runLossConformance(
   lambdaLoss,
@@ -200,7 +206,7 @@ runLossConformance(
     reference: ([s, y]: readonly unknown[], o: Record<string, unknown>) =>
       lambda64(s as Matrix, y as Matrix, { ...(o as LambdaOptions), labelsAt: labels }),
   })),
-  { backends: ['cpu', 'wasm'] },
+  { backends: ['cpu', 'wasm', 'webgpu'] },
 );
 
 interface StRerank {
@@ -318,5 +324,40 @@ describeBackends(['cpu', 'wasm'], () => {
         expectNoLeak(() => (loss as (...a: unknown[]) => tf.Tensor)(logits, labels, { mask: ragged }));
       }
     });
+  });
+});
+
+// On webgl/webgpu the rerankers sort on the device (core's rankRows: tf.topk, no synchronous read);
+// on cpu/wasm on the host. Both paths must give the same values and gradients, ties included.
+describeBackends(['cpu'], () => {
+  it('the device path (webgl/webgpu) agrees with the host path, ties and ragged lists included', async () => {
+    const tiedLogits = logits.map((r) => r.map((v) => Math.round(v * 2) / 2));
+    const tiedLabels = [
+      [2, 0, 2, 1, 0],
+      [1, 1, 0, 1, 2],
+      [0, 0, 0, 3, 3],
+    ];
+    const optionSets: Record<string, unknown>[] = [{}, { mask: ragged }, { mask: st.mask }];
+    const cases: [(typeof byName)[keyof typeof byName], Record<string, unknown>][] = [
+      [listMleLoss, { respectInputOrder: false }],
+      [listMleLoss, {}],
+      [pListMleLoss, { respectInputOrder: false }],
+      [pListMleLoss, {}],
+      [rankNetLoss, { k: 3, sigma: 2 }],
+      [rankNetLoss, {}],
+      ...(['NDCGLoss2PP', 'NDCGLoss2', 'LambdaRank', 'NDCGLoss1', 'NoWeighting'] as const).map(
+        (weightingScheme) =>
+          [lambdaLoss, { weightingScheme, k: 4 }] as [
+            (typeof byName)[keyof typeof byName],
+            Record<string, unknown>,
+          ],
+      ),
+    ];
+    for (const [loss, options] of cases) {
+      for (const extra of optionSets) {
+        const [s, y] = extra.mask === st.mask ? [st.logits, st.labels] : [tiedLogits, tiedLabels];
+        await expectDevicePathAgrees(loss, [s, y], { ...options, ...extra });
+      }
+    }
   });
 });

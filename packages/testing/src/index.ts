@@ -20,6 +20,7 @@ export {
   readValues,
   type Tolerance,
 } from './close.js';
+export { expectDevicePathAgrees } from './device-paths.js';
 export { type ExpectedError, expectXentError } from './errors.js';
 export { type FuzzConfig, type FuzzReport, fuzzLoss } from './fuzz.js';
 export {

@@ -15,7 +15,12 @@ const dir = inject('allPackages');
 interface LossResult {
   readonly value?: number;
   readonly grad?: number[];
+  /** Synchronous reads of GPU-resident data (round trips). */
   readonly syncReads?: number;
+  /** Synchronous reads of data still in host memory (tfjs's CPU hand-off): no GPU round trip. */
+  readonly hostReads?: number;
+  /** Where the first GPU round trip was made (the page is bundled unminified). */
+  readonly syncReadStack?: string;
   readonly error?: string;
 }
 interface BackendReport {
@@ -53,31 +58,18 @@ function mismatches(
  * Known bugs this matrix found (issue "Ship what we test"), pinned exactly: a fix or a new failure both
  * fail the test, so the list only shrinks on purpose.
  */
-const KNOWN_MISMATCHES: Record<string, readonly string[]> = {
-  // The first of these reads the GPU synchronously (host sort) and loses the SwiftShader WebGPU device
-  // (mapAsync: no valid external Instance); the rest then fail on the lost device. The page runs them
-  // last so that every other loss is checked first.
-  webgpu: ['xent/lambda', 'xent/list-mle', 'xent/p-list-mle', 'xent/pld', 'xent/rank-net'],
-};
+const KNOWN_MISMATCHES: Record<string, readonly string[]> = {};
 /**
  * Known intermittent bug: on webgl dualFocalLoss sometimes returns 1.504 (cpu: 1.156) with a wrong
  * gradient, and agrees in other runs. Allowed to mismatch, never required to.
  */
 const KNOWN_FLAKY: Record<string, readonly string[]> = { webgl: ['xent/dual-focal'] };
-/** Losses that still read GPU data synchronously on webgl/webgpu (host paths not yet moved to the device). */
-const KNOWN_SYNC_READS: Record<string, readonly string[]> = {
-  webgl: [
-    'xent/decoupled-contrastive',
-    'xent/icnn',
-    'xent/lambda',
-    'xent/list-mle',
-    'xent/p-list-mle',
-    'xent/pld',
-    'xent/rank-net',
-    'xent/triplet-margin',
-  ],
-  webgpu: ['xent/decoupled-contrastive'],
-};
+/**
+ * Losses that still read GPU-resident data synchronously on webgl/webgpu (host paths not yet moved to
+ * the device). Reads of data still in host memory (tfjs's CPU hand-off of small host-made tensors) are
+ * no GPU round trip and are not counted.
+ */
+const KNOWN_SYNC_READS: Record<string, readonly string[]> = { webgl: [], webgpu: [] };
 
 const skip = missingBrowser();
 let report: Report;
@@ -92,7 +84,12 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
     for (const file of readdirSync(wasmDist).filter((f) => f.endsWith('.wasm'))) {
       cpSync(join(wasmDist, file), join(app, 'public', 'wasm', file));
     }
-    await build({ root: app, logLevel: 'error', build: { outDir: join(app, 'dist'), emptyOutDir: true } });
+    // Unminified, so the stack of a synchronous GPU read names the function that made it.
+    await build({
+      root: app,
+      logLevel: 'error',
+      build: { outDir: join(app, 'dist'), emptyOutDir: true, minify: false },
+    });
     const served = await serveStatic(join(app, 'dist'));
     server = served.server;
     const browser = await launchBrowser();
@@ -184,10 +181,13 @@ describe.skipIf(skip !== undefined)('in Chromium, bundled by Vite from the tarba
   for (const backend of ['webgl', 'webgpu']) {
     it(`${backend}: validated calls make no synchronous GPU read, and bad input is still reported`, () => {
       const entry = report.backends[backend]!;
-      const reading = Object.entries(entry.losses)
-        .filter(([, r]) => (r.syncReads ?? 0) > 0)
-        .map(([id]) => id);
-      expect(reading.sort()).toEqual([...KNOWN_SYNC_READS[backend]!].sort());
+      const reading = Object.entries(entry.losses).filter(([, r]) => (r.syncReads ?? 0) > 0);
+      const where = Object.fromEntries(
+        reading.map(([id, r]) => [id, `${r.syncReads} reads; first at ${r.syncReadStack ?? '?'}`]),
+      );
+      expect(reading.map(([id]) => id).sort(), JSON.stringify(where, null, 1)).toEqual(
+        [...KNOWN_SYNC_READS[backend]!].sort(),
+      );
       expect(Object.keys(entry.losses).length).toBeGreaterThan(40);
       expect(entry.deferred?.reported, entry.deferred?.message).toBe(true);
       expect(entry.deferred?.message).toContain('crossEntropyLoss(logits)');

@@ -16,7 +16,7 @@ export interface LogSumExpOptions {
  *
  *   lse(x) = m + log Σᵢ exp(xᵢ − m),  m = maxᵢ xᵢ
  *
- * A row whose mask selects nothing gives −∞ with a zero gradient (never NaN). The gradient is
+ * A row whose mask selects nothing (or only −∞) gives −∞ with a zero gradient (never NaN). The gradient is
  * softmax(x) on the selected entries and 0 elsewhere.
  */
 export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tensor {
@@ -32,9 +32,10 @@ export function logSumExp(x: tf.Tensor, options: LogSumExpOptions = {}): tf.Tens
       const safeMax = tf.where(tf.isFinite(rowMax), rowMax, tf.zerosLike(rowMax));
       // exp of the −∞-filled values: a masked entry far above the selected ones must not overflow.
       const sum = tf.sum(tf.mul(tf.exp(tf.sub(filled, safeMax)), mask), axis, true);
-      const anySelected = tf.greater(tf.sum(mask, axis, true), 0);
-      // Explicit −∞ for empty rows: some backends (WebGPU) flush log(0) to about −88.
-      return tf.where(anySelected, tf.add(tf.log(sum), safeMax), tf.fill(sum.shape, -Infinity));
+      // Explicit −∞ for empty rows and rows whose selected entries are all −∞: some backends (WebGPU)
+      // flush log(0) to about −88.
+      const empty = tf.equal(rowMax, -Infinity);
+      return tf.where(empty, tf.fill(sum.shape, -Infinity), tf.add(tf.log(sum), safeMax));
     });
     save([input, mask, result]);
     return {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { readSyncIfPossible } from '../validate.js';
 import { customGradient } from './custom-gradient.js';
+import { logSumExp } from './log-sum-exp.js';
 
 function logAddExp(a: number, b: number): number {
   if (a === -Infinity) return b;
@@ -18,13 +19,13 @@ function logAddExp(a: number, b: number): number {
  * maximum keeps full precision (a shifted exp-cumsum would underflow to −∞ there). The gradient is
  * ∂out[k]/∂x[j] = exp(x[j] − out[k]) for j ≥ k, accumulated by the stable scan
  * S[j] = S[j−1]·exp(out[j] − out[j−1]) + dy[j], dx[j] = S[j]·exp(x[j] − out[j]).
- * Runs on the host (reads the tensor), O(N·C) time and memory. Where the backend cannot read
- * synchronously (tfjs-webgpu outside a browser) it falls back to the device formula
- * m + log(reverse-cumsum(exp(x − m))), m the row maximum, which underflows to −∞ for suffixes more
- * than ~87 below m.
+ * Runs on the host (reads the tensor), O(N·C) time and memory, where the data is in memory (cpu,
+ * wasm). On webgl/webgpu (no synchronous reads) it runs on the device in two levels of masked
+ * log-sum-exp over ⌈√C⌉-wide blocks: as exact, O(N·C^1.5) memory. Entries of −∞ are allowed (they
+ * add nothing; an all −∞ suffix is −∞ with a zero gradient).
  */
 export function reverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
-  if (readSyncIfPossible(x) === undefined) return shiftedReverseLogCumSumExp(x);
+  if (readSyncIfPossible(x) === undefined) return blockedReverseLogCumSumExp(x);
   const shape = x.shape;
   const cols = shape[shape.length - 1] ?? 1;
   const rows = cols === 0 ? 0 : x.size / cols;
@@ -64,10 +65,43 @@ export function reverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
   return op(x);
 }
 
-function shiftedReverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
+/**
+ * The device form, exact for any spread and for −∞ entries (ragged lists), in two levels of masked
+ * log-sum-exp (each with its own maximum, so nothing underflows): columns split into ⌈√C⌉-wide blocks;
+ * within a block, each suffix is a masked log-sum-exp over a `[B, B]` triangle; across blocks, each
+ * block adds the log-sum-exp of the blocks after it. O(N·C^1.5) memory, gradients by autodiff through
+ * core's masked {@link logSumExp} (an all −∞ suffix is −∞ with a zero gradient, never NaN).
+ */
+function blockedReverseLogCumSumExp(x: tf.Tensor): tf.Tensor {
   return tf.tidy(() => {
-    const rowMax = tf.max(x, -1, true);
-    const sums = tf.cumsum(tf.exp(tf.sub(x, rowMax)), x.rank - 1, false, true);
-    return tf.add(tf.log(sums), rowMax);
+    const shape = x.shape;
+    const cols = shape[shape.length - 1] ?? 1;
+    if (x.size === 0 || cols === 0) return tf.clone(x);
+    const rows = x.size / cols;
+    const width = Math.ceil(Math.sqrt(cols));
+    const blocks = Math.ceil(cols / width);
+    const padded = tf.pad(
+      tf.reshape(x, [rows, cols]),
+      [
+        [0, 0],
+        [0, blocks * width - cols],
+      ],
+      -Infinity,
+    );
+    const tiles = tf.reshape(padded, [rows, blocks, 1, width]);
+    // j ≥ i within a block; b' > b across blocks.
+    const upper = (n: number, strict: boolean) => {
+      const index = tf.range(0, n, 1, 'int32');
+      const after = strict ? tf.greater : tf.greaterEqual;
+      return after(tf.reshape(index, [1, n]), tf.reshape(index, [n, 1]));
+    };
+    const inner = logSumExp(tf.broadcastTo(tiles, [rows, blocks, width, width]), {
+      mask: upper(width, false),
+    });
+    const totals = tf.reshape(tf.slice(inner, [0, 0, 0], [rows, blocks, 1]), [rows, 1, blocks]);
+    const later = logSumExp(tf.broadcastTo(totals, [rows, blocks, blocks]), { mask: upper(blocks, true) });
+    const both = tf.stack([inner, tf.broadcastTo(tf.reshape(later, [rows, blocks, 1]), inner.shape)], -1);
+    const out = logSumExp(both, { mask: tf.ones([2]) });
+    return tf.reshape(tf.slice(tf.reshape(out, [rows, blocks * width]), [0, 0], [rows, cols]), shape);
   });
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, readSyncIfPossible, segmentSum } from '@xent/core';
+import { customGradient, readSyncIfPossible, segmentSum, topkOnDevice } from '@xent/core';
 
 /** The per-triplet formula and the reducer's filter, for {@link reduceAllTriplets}. */
 export interface AllTripletSpec {
@@ -90,7 +90,8 @@ export function reduceAllTriplets(
   maxPositives.dispose();
   // Without synchronous reads (WebGPU) every row may hold up to B − 1 positives.
   const slots = Math.max(1, Math.min(size, read ? read[0]! : size));
-  const top = tf.topk(positiveMask, slots);
+  // topkOnDevice: tf.topk without webgl's synchronous CPU hand-off for short rows.
+  const top = topkOnDevice(positiveMask, slots);
   const op = customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(
     ([distances, positives, valid, negatives], save) => {
       const step = blockRows(size, slots);

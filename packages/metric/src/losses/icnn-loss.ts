@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, detached, gatherRowsSparse, invalidOption } from '@xent/core';
+import { defineLoss, detached, gatherRowsSparse, invalidOption, topkOnDevice } from '@xent/core';
 import { smoothDistance } from '../internal/few-shot-distance.js';
 import { metricInputs } from '../internal/tuples.js';
 
@@ -64,7 +64,7 @@ export const icnnLoss = /* @__PURE__ */ defineLoss<typeof metricInputs, IcnnLoss
     const distances = smoothDistance(embeddings);
     // ipc + 1 nearest, dropping the first (the point itself).
     const nearest = detached(
-      (dist) => tf.slice(tf.topk(tf.neg(dist), ipc + 1).indices, [0, 1], [size, ipc]),
+      (dist) => tf.slice(topkOnDevice(tf.neg(dist), ipc + 1).indices, [0, 1], [size, ipc]),
       distances,
     );
     const offsets = tf.reshape(tf.mul(tf.range(0, size, 1, 'int32'), tf.scalar(size, 'int32')), [size, 1]);

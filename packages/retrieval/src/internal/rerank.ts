@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   checkFinite,
-  descendingRowOrder,
   describeTensor,
   detached,
   type OptionSpec,
   permuteRows,
   plackettLuceChoices,
+  rankRows,
+  rowPositions,
   type TensorInput,
   toTensor,
   XentError,
@@ -127,7 +128,7 @@ export function listMask(
 
 /**
  * `value` with `constants` joined to the gradient tape at zero gradient: for labels that only pick
- * an order or weights (read on the host), so `tf.grad` with respect to them gives zeros, not an error.
+ * an order or weights (constants of the gradient), so `tf.grad` with respect to them gives zeros, not an error.
  */
 export function zeroGradientFrom(value: tf.Tensor, ...constants: tf.Tensor[]): tf.Tensor {
   return tf.add(
@@ -148,12 +149,35 @@ export function listChoices(
   keep: tf.Tensor,
   respectInputOrder: boolean,
 ): { choices: tf.Tensor; rankedKeep: tf.Tensor } {
-  const [n, k] = logits.shape as [number, number];
-  const kept = keep.dataSync();
-  const keys = respectInputOrder ? new Float32Array(n * k) : labels.dataSync();
-  const order = descendingRowOrder(keys, n, k, kept);
+  // Sorted on the host on cpu/wasm, on the device on webgl/webgpu (core's rankRows): same order.
+  const order = rankRows(respectInputOrder ? tf.zeros(logits.shape) : labels, keep);
   const rankedKeep = permuteRows(keep, order);
   return { choices: plackettLuceChoices(permuteRows(logits, order), rankedKeep), rankedKeep };
+}
+
+/**
+ * p-ListMLE's position weights `[N, K]` for ranked slots (real documents first, as
+ * {@link listChoices} ranks them): λ_r = (2^{−r} − 2^{−n})/Σ_{q<n}(2^{−q} − 2^{−n}) for r < n, the
+ * list's n real documents, else 0 (an all-zero row when n ≤ 1). Computed on the device from the mask,
+ * a constant of the gradient (`labels` get a zero gradient through it).
+ */
+export function positionAwareWeights(keep: tf.Tensor, labels: tf.Tensor): tf.Tensor {
+  const k = keep.shape[1]!;
+  return detached(
+    (m) => {
+      const count = tf.sum(tf.cast(tf.greater(m, 0), 'float32'), -1, true);
+      const rank = tf.reshape(tf.range(0, k, 1, 'float32'), [1, k]);
+      const term = tf.where(
+        tf.less(rank, count),
+        tf.sub(tf.pow(2, tf.neg(rank)), tf.pow(2, tf.neg(count))),
+        tf.zeros([keep.shape[0]!, k]),
+      );
+      const total = tf.sum(term, -1, true);
+      return tf.where(tf.greater(total, 0), tf.div(term, tf.maximum(total, 1e-30)), tf.zerosLike(term));
+    },
+    keep,
+    labels,
+  );
 }
 
 /** LambdaLoss weighting schemes (sentence-transformers' class names without "Scheme"). */
@@ -178,7 +202,8 @@ export interface LambdaSettings {
  *
  * with wᵢⱼ = 1 (NoWeighting: RankNet), Gᵢ/D(pᵢ) (NDCGLoss1), |1/log₂(δ+1) − 1/log₂(δ+2)|·|Gᵢ − Gⱼ|,
  * δ = |pᵢ − pⱼ| (NDCGLoss2), |1/D(pᵢ) − 1/D(pⱼ)|·|Gᵢ − Gⱼ| (LambdaRank), mu·NDCGLoss2 + LambdaRank
- * (NDCGLoss2PP). The weights and pairs are constants (host-side); the gradient flows through the
+ * (NDCGLoss2PP). The rankings are sorted on the host (cpu, wasm) or the device (webgl, webgpu); the
+ * weights and pairs are constants of the gradient, which flows through the
  * score differences. No pair: 0.
  */
 export function lambdaPairLoss(
@@ -188,54 +213,80 @@ export function lambdaPairLoss(
   settings: LambdaSettings,
 ) {
   const [n, k] = logits.shape as [number, number];
-  const s = logits.dataSync();
-  const y = labels.dataSync();
-  const kept = keep.dataSync();
-  const predicted = descendingRowOrder(s, n, k, kept);
-  const ideal = descendingRowOrder(y, n, k, kept);
-  const top = Math.min(settings.k ?? k, k);
-  const position = new Int32Array(n * k);
-  for (let i = 0; i < predicted.length; i++) position[predicted[i]!] = i % k;
-  const weights = new Float32Array(n * k * k);
-  const discount = (p: number) => Math.log2(p + 2);
-  const deltaWeight = (delta: number) =>
-    delta === 0 ? 0 : Math.abs(1 / Math.log2(delta + 1) - 1 / Math.log2(delta + 2));
-  let pairs = 0;
-  for (let r = 0; r < n; r++) {
-    const base = r * k;
-    let maxDcg = 0;
-    for (let p = 0; p < top; p++) {
-      const index = ideal[base + p]!;
-      if (kept[index]) maxDcg += (2 ** Math.max(y[index]!, 0) - 1) / discount(p);
-    }
-    maxDcg = Math.max(maxDcg, 1e-10);
-    const gain = (i: number) => (2 ** Math.max(y[base + i]!, 0) - 1) / maxDcg;
-    for (let i = 0; i < k; i++) {
-      if (!kept[base + i] || position[base + i]! >= top) continue;
-      for (let j = 0; j < k; j++) {
-        if (!kept[base + j] || position[base + j]! >= top) continue;
-        if (settings.scheme !== 'NDCGLoss1' && !(y[base + i]! > y[base + j]!)) continue;
-        const pi = position[base + i]!;
-        const pj = position[base + j]!;
-        const gainGap = Math.abs(gain(i) - gain(j));
-        const lambdaRank = () => Math.abs(1 / discount(pi) - 1 / discount(pj)) * gainGap;
-        const ndcg2 = () => deltaWeight(Math.abs(pi - pj)) * gainGap;
-        let w = 1;
-        if (settings.scheme === 'NDCGLoss1') w = gain(i) / discount(pi);
-        else if (settings.scheme === 'NDCGLoss2') w = ndcg2();
-        else if (settings.scheme === 'LambdaRank') w = lambdaRank();
-        else if (settings.scheme === 'NDCGLoss2PP') w = settings.mu * ndcg2() + lambdaRank();
-        weights[(r * k + i) * k + j] = w;
-        pairs++;
-      }
-    }
-  }
-  if (pairs === 0) return zeroGradientFrom(tf.mul(tf.sum(logits), 0), labels);
+  // Both rankings are sorted on the host on cpu/wasm and on the device on webgl/webgpu (core's
+  // rankRows); the positions, gains and weights below are tensor ops either way.
+  const position = rowPositions(rankRows(logits, keep), n, k);
+  const ideal = rankRows(labels, keep);
+  const [pairWeights, pairMask] = tf.unstack(
+    detached(
+      (y, m, p) => pairWeightsAndMask(y, m, p, permuteRows(y, ideal), permuteRows(m, ideal), settings),
+      labels,
+      keep,
+      position,
+    ),
+  ) as [tf.Tensor, tf.Tensor];
   const diffs = tf.sub(tf.expandDims(logits, 2), tf.expandDims(logits, 1));
   // −log σ(x) = softplus(−x)
   const pairLosses = tf.softplus(tf.mul(diffs, -settings.sigma));
-  const pairWeights = detached(() => tf.tensor3d(weights, [n, k, k]), labels);
   const total = tf.sum(tf.mul(pairLosses, pairWeights));
+  const pairs = tf.sum(pairMask);
   const base = settings.reductionLog === 'binary' ? Math.LN2 : 1;
-  return tf.div(total, pairs * base);
+  // No pair: 0 (total is 0 then, and so is its gradient).
+  return tf.div(total, tf.mul(tf.maximum(pairs, 1), base));
+}
+
+const log2 = (x: tf.Tensor) => tf.div(tf.log(x), Math.LN2);
+
+/**
+ * LambdaLoss's pair weights wᵢⱼ and the 0/1 mask of counted pairs, stacked `[2, N, K, K]`, from the
+ * labels, the mask, each document's predicted position (int32) and the ideal ranking's labels and mask.
+ */
+function pairWeightsAndMask(
+  y: tf.Tensor,
+  m: tf.Tensor,
+  position: tf.Tensor,
+  idealLabels: tf.Tensor,
+  idealKeep: tf.Tensor,
+  settings: LambdaSettings,
+): tf.Tensor {
+  const k = y.shape[1]!;
+  const top = Math.min(settings.k ?? k, k);
+  const kept = tf.greater(m, 0);
+  const slot = tf.reshape(tf.range(0, k, 1, 'float32'), [1, k]);
+  // D(p) = log₂(p + 2); maxDCG@k of the ideal ranking (real documents only), at least 1e-10.
+  const discount = (p: tf.Tensor) => log2(tf.add(p, 2));
+  const gain2 = (v: tf.Tensor) => tf.sub(tf.pow(2, tf.relu(v)), 1);
+  const idealTerms = tf.where(
+    tf.logicalAnd(tf.greater(idealKeep, 0), tf.less(slot, top)),
+    tf.div(gain2(idealLabels), discount(slot)),
+    tf.zerosLike(idealLabels),
+  );
+  const maxDcg = tf.maximum(tf.sum(idealTerms, -1, true), 1e-10);
+  const gain = tf.div(gain2(y), maxDcg);
+  const p = tf.cast(position, 'float32');
+  const valid = tf.logicalAnd(kept, tf.less(p, top));
+  let mask = tf.logicalAnd(tf.expandDims(valid, 2), tf.expandDims(valid, 1));
+  if (settings.scheme !== 'NDCGLoss1')
+    mask = tf.logicalAnd(mask, tf.greater(tf.expandDims(y, 2), tf.expandDims(y, 1)));
+  const pi = tf.expandDims(p, 2);
+  const pj = tf.expandDims(p, 1);
+  const gainGap = tf.abs(tf.sub(tf.expandDims(gain, 2), tf.expandDims(gain, 1)));
+  const lambdaRank = () =>
+    tf.mul(tf.abs(tf.sub(tf.reciprocal(discount(pi)), tf.reciprocal(discount(pj)))), gainGap);
+  const ndcg2 = () => {
+    // |1/log₂(δ+1) − 1/log₂(δ+2)| for δ = |pᵢ − pⱼ| > 0, and 0 at δ = 0.
+    const delta = tf.abs(tf.sub(pi, pj));
+    const safe = tf.maximum(delta, 1);
+    const w = tf.abs(tf.sub(tf.reciprocal(log2(tf.add(safe, 1))), tf.reciprocal(log2(tf.add(safe, 2)))));
+    return tf.mul(tf.where(tf.greater(delta, 0), w, tf.zerosLike(w)), gainGap);
+  };
+  const shape = [y.shape[0]!, k, k];
+  let w: tf.Tensor;
+  if (settings.scheme === 'NDCGLoss1') w = tf.broadcastTo(tf.expandDims(tf.div(gain, discount(p)), 2), shape);
+  else if (settings.scheme === 'NDCGLoss2') w = ndcg2();
+  else if (settings.scheme === 'LambdaRank') w = lambdaRank();
+  else if (settings.scheme === 'NDCGLoss2PP') w = tf.add(tf.mul(ndcg2(), settings.mu), lambdaRank());
+  else w = tf.ones(shape);
+  const weights = tf.where(mask, tf.broadcastTo(w, shape), tf.zeros(shape));
+  return tf.stack([weights, tf.cast(mask, 'float32')]);
 }
