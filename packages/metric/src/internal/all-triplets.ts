@@ -17,7 +17,7 @@ export interface AllTripletSpec {
 }
 
 /** Elements per block tensor `[b, P, B]`: 2 Mi floats = 8 MiB. */
-const BLOCK_ELEMENTS = 1 << 21;
+const BLOCK_ELEMENTS = 2_097_152; // 2²¹
 
 interface Block {
   readonly x: tf.Tensor;

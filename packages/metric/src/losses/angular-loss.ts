@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, differentLabelMask, dotProduct, l2Normalize, type Reducer } from '@xent/core';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   metricInputs,
   pairWeights,
@@ -51,11 +52,13 @@ export const angularLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { alpha: 40 },
-  options: {
-    alpha: { type: 'number', min: 0, max: 70, exclusiveMin: true, description: 'angle α (degrees)' },
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      alpha: { type: 'number', min: 0, max: 70, exclusiveMin: true, description: 'angle α (degrees)' },
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const t = Math.tan((options.alpha * Math.PI) / 180) ** 2;
     const tuples = selectTuples(context, embeddings, labels, options);

@@ -9,6 +9,7 @@ import {
 } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -68,13 +69,15 @@ export const marginLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { margin: 0.2, nu: 0, beta: 1.2 },
-  options: {
-    margin: { type: 'number', min: 0, description: 'margin α' },
-    nu: { type: 'number', min: 0, description: 'β regulariser weight ν' },
-    beta: { type: 'other', description: 'boundary β: number or tensor [1] / [C]' },
-    distance: distanceOptionSpec,
-    ...tupleOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      margin: { type: 'number', min: 0, description: 'margin α' },
+      nu: { type: 'number', min: 0, description: 'β regulariser weight ν' },
+      beta: { type: 'other', description: 'boundary β: number or tensor [1] / [C]' },
+      distance: distanceOptionSpec,
+    },
+    tupleOptionSpecs,
+  ),
   check: (_inputs, options, context) => {
     const beta = options.beta;
     if (typeof beta === 'number') {

@@ -3,6 +3,7 @@ import { type Distance, defineLoss, detached, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { marginOf } from '../distances/make-distance.js';
 import { logOnePlusSumExp } from '../internal/log-one-plus.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -83,17 +84,19 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { alpha: 2, beta: 50, base: 0.5, mining: true, epsilon: 0.1 },
-  options: {
-    alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
-    beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
-    base: { type: 'number', description: 'offset λ' },
-    mining: { type: 'boolean', description: 'apply the ε mining step' },
-    epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-    ...referenceOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
+      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
+      base: { type: 'number', description: 'offset λ' },
+      mining: { type: 'boolean', description: 'apply the ε mining step' },
+      epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

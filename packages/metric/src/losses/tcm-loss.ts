@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   metricInputs,
   pairWeights,
@@ -55,13 +56,15 @@ export const tcmLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { lambdaPlus: 1, lambdaMinus: 1, marginPlus: 0.9, marginMinus: 0.5 },
-  options: {
-    lambdaPlus: { type: 'number', min: 0, description: 'weight λ⁺' },
-    lambdaMinus: { type: 'number', min: 0, description: 'weight λ⁻' },
-    marginPlus: { type: 'number', min: -1, max: 1, description: 'positive margin m⁺' },
-    marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
-    ...tupleOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      lambdaPlus: { type: 'number', min: 0, description: 'weight λ⁺' },
+      lambdaMinus: { type: 'number', min: 0, description: 'weight λ⁻' },
+      marginPlus: { type: 'number', min: -1, max: 1, description: 'positive margin m⁺' },
+      marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
+    },
+    tupleOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const tuples = selectTuples(context, embeddings, labels, options);
     const similarity = cosineSimilarity().pairwise(embeddings);
