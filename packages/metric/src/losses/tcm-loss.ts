@@ -5,13 +5,15 @@ import { optionSpecs } from '../internal/option-specs.js';
 import {
   metricInputs,
   pairWeights,
-  selectTuples,
+  type ReferenceOptions,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 
 /** Options of {@link tcmLoss}. */
-export interface TcmLossOptions extends TupleOptions {
+export interface TcmLossOptions extends TupleOptions, ReferenceOptions {
   /** Weight λ⁺ of the positive term. @defaultValue 1 */
   readonly lambdaPlus?: number;
   /** Weight λ⁻ of the negative term. @defaultValue 1 */
@@ -33,10 +35,13 @@ function meanOverHard(values: tf.Tensor, hard: tf.Tensor): tf.Tensor {
  *   L = λ⁺ · Σ_{Pos} (m⁺ − S)·1[S ≤ m⁺] / Σ_{Pos} 1[S ≤ m⁺]  +  λ⁻ · Σ_{Neg} (S − m⁻)·1[S ≥ m⁻] / Σ_{Neg} 1[S ≥ m⁻]
  *
  * on cosine similarities S; each term is the mean violation over the violating pairs only (0 if none).
- * Unlike PML, mined indices are applied as given (PML's `ref_emb` bug does not apply: no reference set).
+ * With `refEmbeddings`/`refLabels` the pairs are (query, reference row) with S = cos(qᵢ, rⱼ) and no
+ * self-pair removed; `positiveMask`/`negativeMask` replace label equality. Mined indices are applied
+ * as given (PML's TCM drops them when `ref_emb` is set; here they index the reference rows).
  *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
- * @returns a scalar (already reduced).
+ * @returns a scalar (already reduced); 0 with a zero gradient when no pair violates its margin (one
+ * class, singletons, nothing mined).
  * @see https://arxiv.org/abs/2307.04047
  * @example const loss = tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y));
  */
@@ -64,11 +69,15 @@ export const tcmLoss = /* @__PURE__ */ defineLoss<
       marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
     },
     tupleOptionSpecs,
+    referenceOptionSpecs,
   ),
   batch: ({ embeddings, labels }, options, context) => {
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const similarity = cosineSimilarity().pairwise(embeddings);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
+    const {
+      tuples,
+      matrix: similarity,
+      pairing,
+    } = tuplesAndMatrix(context, cosineSimilarity(), embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
     const posGap = tf.sub(options.marginPlus, similarity);
     const negGap = tf.sub(similarity, options.marginMinus);
     // 1[S ≤ m⁺] = 1 − step(S − m⁺); step has a zero gradient, comparisons none at all in tfjs.
