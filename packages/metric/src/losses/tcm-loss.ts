@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { optionSpecs } from '../internal/option-specs.js';
+import { deviceTcm, hostTcm } from '../internal/tcm-terms.js';
 import {
   metricInputs,
   pairWeights,
@@ -22,11 +22,6 @@ export interface TcmLossOptions extends TupleOptions, ReferenceOptions {
   readonly marginPlus?: number;
   /** Negative cosine margin m⁻: negative pairs with S ≥ m⁻ are hard. @defaultValue 0.5 */
   readonly marginMinus?: number;
-}
-
-/** Mean of `values` over the pairs where `hard` is 1 (with multiplicity), 0 when there are none. */
-function meanOverHard(values: tf.Tensor, hard: tf.Tensor): tf.Tensor {
-  return tf.div(tf.sum(tf.mul(values, hard)), tf.maximum(tf.sum(hard), 1));
 }
 
 /**
@@ -78,14 +73,7 @@ export const tcmLoss = /* @__PURE__ */ defineLoss<
       pairing,
     } = tuplesAndMatrix(context, cosineSimilarity(), embeddings, labels, options);
     const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
-    const posGap = tf.sub(options.marginPlus, similarity);
-    const negGap = tf.sub(similarity, options.marginMinus);
-    // 1[S ≤ m⁺] = 1 − step(S − m⁺); step has a zero gradient, comparisons none at all in tfjs.
-    const hardPos = tf.mul(pos, tf.sub(1, tf.step(tf.neg(posGap))));
-    const hardNeg = tf.mul(neg, tf.sub(1, tf.step(tf.neg(negGap))));
-    return tf.add(
-      tf.mul(meanOverHard(posGap, hardPos), options.lambdaPlus),
-      tf.mul(meanOverHard(negGap, hardNeg), options.lambdaMinus),
-    );
+    // cpu/wasm: one host pass with a closed-form gradient; webgl/webgpu: device ops.
+    return hostTcm(similarity, pos, neg, options) ?? deviceTcm(similarity, pos, neg, options);
   },
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   type Miner,
   type PairIndices,
+  sameLabelMask,
   type TensorInput,
   type TripletIndices,
   toTensor,
@@ -181,7 +182,8 @@ export function crossBatchMemory<O extends object>(
           });
         }
         // Every pair, on the device: same label except each row's own slot; different labels.
-        const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(refLabels, 0)), 'float32');
+        // core's label grid: an [B, 1] vs [1, M] comparison takes tfjs-wasm's slow both-broadcast path.
+        const same = tf.cast(sameLabelMask(labels, refLabels), 'float32');
         const own = tf.cast(tf.oneHot(tf.tensor1d(slots, 'int32'), refLabels.shape[0]!), 'float32');
         return loss(embeddings, labels, {
           ...(lossOptions as O),
