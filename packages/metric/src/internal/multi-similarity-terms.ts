@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, detached, readSyncIfPossible } from '@xent/core';
+import { detached } from '@xent/core';
+import { readAllIfPossible, withHostGradient } from './host-gradient.js';
 import { logOnePlusSumExp } from './log-one-plus.js';
 
 /** The multi-similarity formula's parameters, for {@link hostMultiSimilarity} and {@link deviceMultiSimilarity}. */
@@ -43,10 +44,9 @@ export function hostMultiSimilarity(
   negativeMask: tf.Tensor,
   terms: MultiSimilarityTerms,
 ): tf.Tensor | undefined {
-  const values = readSyncIfPossible(matrix);
-  if (!values) return undefined;
-  const positives = readSyncIfPossible(positiveMask)!;
-  const negatives = readSyncIfPossible(negativeMask)!;
+  const host = readAllIfPossible(matrix, positiveMask, negativeMask);
+  if (!host) return undefined;
+  const [values, positives, negatives] = host as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
   const [rows, cols] = matrix.shape as [number, number];
   const { alpha, beta, base, mining, epsilon } = terms;
   const orient = terms.isInverted ? 1 : -1; // t = orient · matrix (a similarity)
@@ -88,15 +88,7 @@ export function hostMultiSimilarity(
     for (let k = 0; k < p; k++) grad[posAt[k]!] = grad[posAt[k]!]! - orient * posExp[k]!;
     for (let k = 0; k < n; k++) grad[negAt[k]!] = grad[negAt[k]!]! + orient * negExp[k]!;
   }
-  const op = customGradient<[tf.Tensor]>(([m], save) => {
-    const slope = tf.tensor(grad, m.shape, 'float32');
-    save([slope]);
-    return {
-      value: tf.tensor1d(losses),
-      gradFunc: (dy, [g]) => tf.mul(g!, tf.reshape(dy, [rows, 1])),
-    };
-  });
-  return op(matrix);
+  return withHostGradient(matrix, losses, grad);
 }
 
 /** A large constant for the masked min/max of the mining step. */

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, readSyncIfPossible } from '@xent/core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { AllTripletSpec } from './all-triplets.js';
+import { readAllIfPossible, withHostGradient } from './host-gradient.js';
 
 /** Number of entries of the ascending `sorted[0, length)` that are `< x` (`orEqual`: `≤ x`). */
 function rank(sorted: Float64Array, length: number, x: number, orEqual: boolean): number {
@@ -32,10 +32,9 @@ export function sortedAllTriplets(
   positiveMask: tf.Tensor,
   negativeMask: tf.Tensor,
 ): tf.Tensor | undefined {
-  const values = readSyncIfPossible(matrix);
-  if (!values) return undefined;
-  const positives = readSyncIfPossible(positiveMask)!;
-  const negatives = readSyncIfPossible(negativeMask)!;
+  const host = readAllIfPossible(matrix, positiveMask, negativeMask);
+  if (!host) return undefined;
+  const [values, positives, negatives] = host as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
   const [rows, cols] = matrix.shape as [number, number];
   const { sign, margin, low, high } = spec;
   const below = low !== undefined && low > 0 ? low : 0;
@@ -102,13 +101,9 @@ export function sortedAllTriplets(
     }
   }
   const denominator = Math.max(count, 1);
-  const op = customGradient<[tf.Tensor]>(([m], save) => {
-    const slope = tf.tensor(grad, m.shape, 'float32');
-    save([slope]);
-    return {
-      value: tf.scalar(sum / denominator),
-      gradFunc: (dy, [g]) => tf.mul(g!, tf.div(dy, denominator)),
-    };
-  });
-  return op(matrix);
+  return withHostGradient(
+    matrix,
+    sum / denominator,
+    grad.map((g) => g / denominator),
+  );
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient, readSyncIfPossible } from '@xent/core';
+import { readAllIfPossible, withHostGradient } from './host-gradient.js';
 
 /** TCM's margins and weights, for {@link hostTcm} and {@link deviceTcm}. */
 export interface TcmTerms {
@@ -41,10 +41,9 @@ export function hostTcm(
   neg: tf.Tensor,
   terms: TcmTerms,
 ): tf.Tensor | undefined {
-  const s = readSyncIfPossible(similarity);
-  if (!s) return undefined;
-  const p = readSyncIfPossible(pos)!;
-  const n = readSyncIfPossible(neg)!;
+  const host = readAllIfPossible(similarity, pos, neg);
+  if (!host) return undefined;
+  const [s, p, n] = host as [ArrayLike<number>, ArrayLike<number>, ArrayLike<number>];
   const { lambdaPlus, lambdaMinus, marginPlus, marginMinus } = terms;
   let [posSum, posCount, negSum, negCount] = [0, 0, 0, 0];
   for (let k = 0; k < s.length; k++) {
@@ -63,11 +62,5 @@ export function hostTcm(
     if (p[k]! > 0 && s[k]! <= marginPlus) grad[k] = grad[k]! - posScale * p[k]!;
     if (n[k]! > 0 && s[k]! >= marginMinus) grad[k] = grad[k]! + negScale * n[k]!;
   }
-  const value = posSum * posScale + negSum * negScale;
-  const op = customGradient<[tf.Tensor]>(([m], save) => {
-    const slope = tf.tensor(grad, m.shape, 'float32');
-    save([slope]);
-    return { value: tf.scalar(value), gradFunc: (dy, [g]) => tf.mul(g!, dy) };
-  });
-  return op(similarity);
+  return withHostGradient(similarity, posSum * posScale + negSum * negScale, grad);
 }
