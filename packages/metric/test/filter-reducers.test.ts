@@ -4,7 +4,7 @@ import { describe, it } from 'vitest';
 import { avgNonZeroReducer, type FilterReducer, meanReducer, thresholdReducer } from '../src/index.js';
 
 // The filter reducers as float64 loops: per part, Σ w·ℓ·1[low < ℓ < high] / max(Σ w·1[…], 1), summed over
-// parts; a 'reduced' part is added as is. On cpu/wasm they reduce on the host with a closed-form gradient.
+// parts; a 'reduced' part is added as is.
 function reduceLoops(
   reducer: FilterReducer,
   parts: readonly { losses: number[]; weights?: number[]; reduced?: boolean }[],
@@ -23,7 +23,7 @@ function reduceLoops(
   }, 0);
 }
 
-describe('filter reducers (mean, avgNonZero, threshold): host reduction = loops, gradients w.r.t. the losses', () => {
+describe('filter reducers (mean, avgNonZero, threshold) = loops, gradients w.r.t. the losses', () => {
   const random = seededRandom(17);
   // Values on a 0.1-grid offset by 0.05, thresholds on the grid: finite differences never cross them.
   const grid = (n: number) => Array.from({ length: n }, () => Math.floor(random() * 10) / 10 + 0.05 - 0.3);

@@ -1,13 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  customGradient,
-  invalidOption,
-  type LossPart,
-  type OptionSchema,
-  type Reducer,
-  readSyncIfPossible,
-  resolveOptions,
-} from '@xent/core';
+import { invalidOption, type LossPart, type OptionSchema, type Reducer, resolveOptions } from '@xent/core';
 
 /**
  * A loss part that may carry per-element multiplicities `weights` (same shape as `losses`): the count
@@ -61,53 +53,6 @@ export function keepMask(reducer: FilterReducer, losses: tf.Tensor): tf.Tensor {
   });
 }
 
-/**
- * {@link makeFilterReducer}'s reduction on the host (cpu, wasm), made differentiable in each part's
- * losses: Σ_parts Σ ℓ·keep / max(Σ keep, 1) with keep = w·1[low < ℓ < high], whose gradient w.r.t. ℓ is
- * keep / max(Σ keep, 1) (the filter is piecewise constant). Replaces ~10 device ops per part, forward
- * and backward. `undefined` where a part cannot be read without a synchronous GPU round trip.
- */
-function hostFilterReduce(reducer: FilterReducer, parts: readonly WeightedLossPart[]): tf.Tensor | undefined {
-  const reduced = parts.filter((part) => part.kind === 'reduced');
-  const filtered = parts.filter((part) => part.kind !== 'reduced');
-  if (filtered.length === 0) return undefined;
-  const read = filtered.map((part) => [
-    readSyncIfPossible(part.losses),
-    part.weights ? readSyncIfPossible(part.weights) : undefined,
-  ]);
-  if (read.some(([losses], i) => !losses || (filtered[i]!.weights && !read[i]![1]))) return undefined;
-  const { low, high } = reducer;
-  let value = 0;
-  const grads = read.map(([losses, weights]) => {
-    const grad = new Float32Array(losses!.length);
-    let sum = 0;
-    let count = 0;
-    for (let k = 0; k < grad.length; k++) {
-      const l = losses![k]!;
-      const keep =
-        (weights ? weights[k]! : 1) *
-        (low === undefined || l > low ? 1 : 0) *
-        (high === undefined || l < high ? 1 : 0);
-      grad[k] = keep;
-      sum += l * keep;
-      count += keep;
-    }
-    const denominator = Math.max(count, 1);
-    value += sum / denominator;
-    return grad.map((g) => g / denominator);
-  });
-  const op = customGradient<tf.Tensor[]>((losses, save) => {
-    const slopes = losses.map((l, i) => tf.tensor(grads[i]!, l.shape, 'float32'));
-    save(slopes);
-    return {
-      value: tf.scalar(value),
-      gradFunc: (dy, saved) => saved.map((g) => tf.mul(g, dy)),
-    };
-  });
-  const total = op(...filtered.map((part) => part.losses));
-  return reduced.reduce((t, part) => tf.add(t, tf.sum(part.losses)), total);
-}
-
 function makeFilterReducer(name: string, low: number | undefined, high: number | undefined): FilterReducer {
   const reducer: FilterReducer = {
     name,
@@ -115,8 +60,6 @@ function makeFilterReducer(name: string, low: number | undefined, high: number |
     high,
     reduce: (parts) =>
       tf.tidy(() => {
-        const host = hostFilterReduce(reducer, parts as readonly WeightedLossPart[]);
-        if (host) return host as tf.Scalar;
         let total: tf.Tensor = tf.scalar(0);
         for (const part of parts as readonly WeightedLossPart[]) {
           if (part.kind === 'reduced') {
