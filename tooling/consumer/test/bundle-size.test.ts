@@ -10,14 +10,14 @@ const LOSS_PACKAGES = ['@xent/losses', '@xent/distill', '@xent/metric', '@xent/r
 /**
  * Measured misses of the budget (BENCHMARKS.md records them): each ceiling only stops growth.
  * @xent/metric: tripletMarginLoss carries three all-triplet paths (host sorted, device blocked, explicit
- * lists; 14.8 KiB), multiSimilarityLoss a host and a device path (11.3 KiB), generalizedLiftedStructureLoss
+ * lists; 15.0 KiB), multiSimilarityLoss a host and a device path (11.5 KiB), generalizedLiftedStructureLoss
  * the tuple, reference-set and mask machinery with its own (10.1 KiB). @xent/retrieval: infoNceLoss carries ST 6's directions,
  * hardness and duplicate-aware negatives (9.9 KiB); mwLoss its blocked exact gradient (8.2 KiB).
  */
 const CEILINGS: Record<string, Record<string, number>> = {
   '@xent/metric': {
-    tripletMarginLoss: 15.1 * KIB,
-    multiSimilarityLoss: 11.6 * KIB,
+    tripletMarginLoss: 15.3 * KIB,
+    multiSimilarityLoss: 11.8 * KIB,
     generalizedLiftedStructureLoss: 10.4 * KIB,
   },
   '@xent/retrieval': { infoNceLoss: 10.5 * KIB, mwLoss: 8.5 * KIB },
