@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { customGradient, readSyncIfPossible, segmentSum, topkOnDevice } from '@xent/core';
+import { sortedAllTriplets } from './sorted-triplets.js';
 
 /** The per-triplet formula and the reducer's filter, for {@link reduceAllTriplets}. */
 export interface AllTripletSpec {
@@ -17,7 +18,7 @@ export interface AllTripletSpec {
 }
 
 /** Elements per block tensor `[b, P, B]`: 2 Mi floats = 8 MiB. */
-const BLOCK_ELEMENTS = 1 << 21;
+const BLOCK_ELEMENTS = 2_097_152; // 2²¹
 
 interface Block {
   readonly x: tf.Tensor;
@@ -75,9 +76,23 @@ function blockRows(size: number, slots: number): number {
  * Σ kept ℓ(a, p, n) / #kept over every valid triplet (same label a–p, p ≠ a; different label a–n), from
  * the `[B, B]` distance matrix, without a B³ tensor: anchors are processed in blocks against their
  * (at most P) positives, `[b, P, B]` at a time, forward and backward (a custom gradient recomputes
- * each block). 0 with a zero gradient when no triplet is kept.
+ * each block). 0 with a zero gradient when no triplet is kept. Where the matrix is host-readable (cpu,
+ * wasm) the plain hinge (no `swap`, no `smooth`) takes {@link sortedAllTriplets} instead: O(B·M·log M).
  */
 export function reduceAllTriplets(
+  spec: AllTripletSpec,
+  matrix: tf.Tensor,
+  positiveMask: tf.Tensor,
+  negativeMask: tf.Tensor,
+): tf.Tensor {
+  // The hinge without swap is reduced exactly on the host from sorted distances where it can be read.
+  const sorted =
+    spec.swap || spec.smooth ? undefined : sortedAllTriplets(spec, matrix, positiveMask, negativeMask);
+  return sorted ?? blockedAllTriplets(spec, matrix, positiveMask, negativeMask);
+}
+
+/** The device path of {@link reduceAllTriplets}: `[b, P, M]` blocks, any spec, no synchronous read needed. */
+export function blockedAllTriplets(
   spec: AllTripletSpec,
   matrix: tf.Tensor,
   positiveMask: tf.Tensor,

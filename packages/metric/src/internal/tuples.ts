@@ -421,7 +421,7 @@ export function tuplesAndMatrix(
   embeddings: tf.Tensor,
   labels: tf.Tensor,
   options: TupleOptions & ReferenceOptions,
-): { tuples: Tuples; matrix: tf.Tensor; pairing: Pairing } {
+): { tuples: Tuples; matrix: tf.Tensor; pairing: Pairing; reference: ReferenceSet } {
   const reference = referenceSet(context.fn, embeddings, labels, options);
   const tuples = selectTuples(context, embeddings, labels, options, reference);
   const other = reference.isBatch ? undefined : reference;
@@ -439,5 +439,6 @@ export function tuplesAndMatrix(
     tuples,
     matrix: distance.pairwise(embeddings, other?.embeddings),
     pairing: { refLabels: other?.labels, positiveMask, negativeMask },
+    reference,
   };
 }

@@ -50,7 +50,7 @@ export const arcFaceOptionSpecs = {
   scale: { type: 'number', min: 0, exclusiveMin: true, description: 'logit scale s' },
 } as const;
 
-const inputs = classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
+const inputs = /* @__PURE__ */ classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
 
 /**
  * ArcFace, the additive angular margin loss (Deng et al., CVPR 2019), with the class weights as an

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, type Reducer, stopGradient } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { maskedLogSumExp } from '../internal/log-one-plus.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   metricInputs,
   pairMasks,
@@ -53,13 +54,15 @@ export const circleLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { m: 0.4, gamma: 80 },
-  options: {
-    m: { type: 'number', description: 'margin m' },
-    gamma: { type: 'number', min: 0, exclusiveMin: true, description: 'scale γ' },
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-    ...referenceOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      m: { type: 'number', description: 'margin m' },
+      gamma: { type: 'number', min: 0, exclusiveMin: true, description: 'scale γ' },
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const { m, gamma } = options;
     const {

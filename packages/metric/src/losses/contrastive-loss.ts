@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -58,14 +59,16 @@ export const contrastiveLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { posMargin: 0, negMargin: 1 },
-  options: {
-    posMargin: { type: 'number', description: 'positive margin m⁺' },
-    negMargin: { type: 'number', description: 'negative margin m⁻' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-    ...referenceOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      posMargin: { type: 'number', description: 'positive margin m⁺' },
+      negMargin: { type: 'number', description: 'negative margin m⁻' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

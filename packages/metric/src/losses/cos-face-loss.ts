@@ -21,7 +21,7 @@ export interface CosFaceLossOptions extends ReductionOptions {
   readonly scale?: number;
 }
 
-const inputs = classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
+const inputs = /* @__PURE__ */ classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
 
 /**
  * CosFace / AM-Softmax, the large margin cosine loss (Wang et al., CVPR 2018), with the class weights

@@ -3,6 +3,7 @@ import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
 import { maskedLogSumExpOrZero } from '../internal/log-one-plus.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -33,13 +34,15 @@ export interface LiftedStructureLossOptions extends TupleOptions {
 export interface GeneralizedLiftedStructureLossOptions extends LiftedStructureLossOptions, ReferenceOptions {}
 
 /** Option metadata shared by the two lifted-structure losses. */
-export const liftedOptionSpecs = {
-  negMargin: { type: 'number', description: 'negative margin m⁻' },
-  posMargin: { type: 'number', description: 'positive margin m⁺' },
-  distance: distanceOptionSpec,
-  reducer: reducerOptionSpec,
-  ...tupleOptionSpecs,
-} as const;
+export const liftedOptionSpecs = /* @__PURE__ */ optionSpecs(
+  {
+    negMargin: { type: 'number', description: 'negative margin m⁻' },
+    posMargin: { type: 'number', description: 'positive margin m⁺' },
+    distance: distanceOptionSpec,
+    reducer: reducerOptionSpec,
+  },
+  tupleOptionSpecs,
+);
 
 /**
  * Generalised lifted structure loss (Hermans, Beyer & Leibe 2017, p. 4), per anchor i:
@@ -70,7 +73,7 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { negMargin: 1, posMargin: 0 },
-  options: { ...liftedOptionSpecs, ...referenceOptionSpecs },
+  options: /* @__PURE__ */ optionSpecs(liftedOptionSpecs, referenceOptionSpecs),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

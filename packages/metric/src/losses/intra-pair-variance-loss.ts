@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -57,14 +58,16 @@ export const intraPairVarianceLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { posEps: 0.01, negEps: 0.01 },
-  options: {
-    posEps: { type: 'number', description: 'positive slack ε⁺' },
-    negEps: { type: 'number', description: 'negative slack ε⁻' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-    ...referenceOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      posEps: { type: 'number', description: 'positive slack ε⁺' },
+      negEps: { type: 'number', description: 'negative slack ε⁻' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

@@ -22,7 +22,7 @@ import {
 /** Options of {@link largeMarginSoftmaxLoss}: those of SphereFace (`margin` 4, `scale` 1). */
 export type LargeMarginSoftmaxLossOptions = SphereFaceLossOptions;
 
-const inputs = classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
+const inputs = /* @__PURE__ */ classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
 
 /**
  * L-Softmax, the large-margin softmax (Liu et al., ICML 2016), with the class weights as an input;

@@ -9,17 +9,20 @@ import {
 } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
   pairWeights,
-  selectTuples,
+  type ReferenceOptions,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 
 /** Options of {@link marginLoss}. */
-export interface MarginLossOptions extends TupleOptions {
+export interface MarginLossOptions extends TupleOptions, ReferenceOptions {
   /** Margin α around the boundary β. @defaultValue 0.2 */
   readonly margin?: number;
   /** Weight ν of the β regulariser. @defaultValue 0 */
@@ -46,6 +49,9 @@ const rowSums = (x: tf.Tensor) => tf.sum(x, 1, true);
  * depends only on (a, p) and neg only on (a, n), the sum over triplets is computed from the `[B, B]`
  * pair matrices with multiplicities (no triplet tensor at all). Pairs from a miner become triplets
  * (a₁, p, n) with a₁ = a₂, as in PML. The reduction is this divisor: there is no `reducer` option.
+ * With `refEmbeddings`/`refLabels`, p and n are reference rows (d = the `[B, M]` query × reference
+ * distances, no self-pair removed; β indexed by the query's label); `positiveMask`/`negativeMask`
+ * replace label equality. No valid triplet (one class, singletons, nothing mined): 0, zero gradient.
  *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
  * @returns a scalar.
@@ -68,13 +74,16 @@ export const marginLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { margin: 0.2, nu: 0, beta: 1.2 },
-  options: {
-    margin: { type: 'number', min: 0, description: 'margin α' },
-    nu: { type: 'number', min: 0, description: 'β regulariser weight ν' },
-    beta: { type: 'other', description: 'boundary β: number or tensor [1] / [C]' },
-    distance: distanceOptionSpec,
-    ...tupleOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      margin: { type: 'number', min: 0, description: 'margin α' },
+      nu: { type: 'number', min: 0, description: 'β regulariser weight ν' },
+      beta: { type: 'other', description: 'boundary β: number or tensor [1] / [C]' },
+      distance: distanceOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   check: (_inputs, options, context) => {
     const beta = options.beta;
     if (typeof beta === 'number') {
@@ -93,9 +102,8 @@ export const marginLoss = /* @__PURE__ */ defineLoss<
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const matrix = distance.pairwise(embeddings);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
+    const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
     // Multiplicity of each pair among the triplets, and triplets per anchor.
     const [posCount, negCount, perAnchor] =
       tuples.kind === 'triplets'

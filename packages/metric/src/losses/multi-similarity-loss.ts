@@ -1,8 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { type Distance, defineLoss, detached, type Reducer } from '@xent/core';
+import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
-import { marginOf } from '../distances/make-distance.js';
-import { logOnePlusSumExp } from '../internal/log-one-plus.js';
+import { deviceMultiSimilarity, hostMultiSimilarity } from '../internal/multi-similarity-terms.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -33,23 +32,6 @@ export interface MultiSimilarityLossOptions extends TupleOptions, ReferenceOptio
   readonly distance?: Distance;
   /** Over the B per-anchor losses. @defaultValue meanReducer() */
   readonly reducer?: Reducer;
-}
-
-/** A large constant for the masked min/max of the mining step. */
-const FAR = 1e9;
-
-/**
- * The paper's mining step, vectorised (no host reads): with t the similarity (−d for a distance), keep
- * negative k of anchor i if t_ik + ε > min_{P_i} t, positive j if t_ij − ε < max_{N_i} t. Computed
- * {@link detached} (index selection: no gradient, and no min/max backward pass).
- */
-function mineMasks(t: tf.Tensor, pos: tf.Tensor, neg: tf.Tensor, epsilon: number) {
-  const hardestPos = (s: tf.Tensor, p: tf.Tensor) => tf.min(tf.add(s, tf.mul(tf.sub(1, p), FAR)), 1, true);
-  const hardestNeg = (s: tf.Tensor, n: tf.Tensor) => tf.max(tf.sub(s, tf.mul(tf.sub(1, n), FAR)), 1, true);
-  return {
-    pos: detached((s, p, n) => tf.mul(p, tf.step(tf.sub(hardestNeg(s, n), tf.sub(s, epsilon)))), t, pos, neg),
-    neg: detached((s, p, n) => tf.mul(n, tf.step(tf.sub(tf.add(s, epsilon), hardestPos(s, p)))), t, pos, neg),
-  };
 }
 
 /**
@@ -83,32 +65,29 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { alpha: 2, beta: 50, base: 0.5, mining: true, epsilon: 0.1 },
-  options: {
-    alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
-    beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
-    base: { type: 'number', description: 'offset λ' },
-    mining: { type: 'boolean', description: 'apply the ε mining step' },
-    epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    ...tupleOptionSpecs,
-    ...referenceOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
+      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
+      base: { type: 'number', description: 'offset λ' },
+      mining: { type: 'boolean', description: 'apply the ε mining step' },
+      epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
-    let masks = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
-    if (options.mining)
-      masks = mineMasks(distance.isInverted ? matrix : tf.neg(matrix), masks.pos, masks.neg, options.epsilon);
-    const posTerm = logOnePlusSumExp(
-      tf.mul(marginOf(distance, matrix, options.base), options.alpha),
-      masks.pos,
-    );
-    const negTerm = logOnePlusSumExp(
-      tf.mul(marginOf(distance, options.base, matrix), options.beta),
-      masks.neg,
-    );
-    const losses = tf.add(tf.div(posTerm, options.alpha), tf.div(negTerm, options.beta));
-    return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
+    const masks = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
+    const reducer = options.reducer ?? meanReducer();
+    // cpu/wasm: one host pass with a closed-form gradient; webgl/webgpu: the device formulation below.
+    const terms = { ...options, isInverted: distance.isInverted };
+    const losses =
+      hostMultiSimilarity(matrix, masks.pos, masks.neg, terms) ??
+      deviceMultiSimilarity(matrix, masks.pos, masks.neg, terms);
+    return applyReducer(context.fn, reducer, [{ losses, kind: 'element' }], labels);
   },
 });

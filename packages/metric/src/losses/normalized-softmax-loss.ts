@@ -17,7 +17,7 @@ export interface NormalizedSoftmaxLossOptions extends ReductionOptions {
   readonly temperature?: number;
 }
 
-const inputs = classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
+const inputs = /* @__PURE__ */ classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
 
 /**
  * Normalised softmax (Zhai & Wu, "Classification is a Strong Baseline for Deep Metric Learning",

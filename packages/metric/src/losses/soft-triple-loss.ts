@@ -25,7 +25,7 @@ export interface SoftTripleLossOptions extends ReductionOptions {
   readonly margin?: number;
 }
 
-const inputs = classWeightInputs('CK', 'K centres per class, class c in rows [c·K, (c+1)·K)');
+const inputs = /* @__PURE__ */ classWeightInputs('CK', 'K centres per class, class c in rows [c·K, (c+1)·K)');
 
 /**
  * SoftTriple loss (Qian et al., ICCV 2019), with the centres as an input; {@link createSoftTripleLoss}

@@ -56,7 +56,7 @@ export const sphereFaceOptionSpecs = {
   scale: { type: 'number', min: 0, exclusiveMin: true, description: 'logit scale s' },
 } as const;
 
-const inputs = classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
+const inputs = /* @__PURE__ */ classWeightInputs('C', 'one weight row per class (PML’s W, transposed)');
 
 /**
  * SphereFace, the multiplicative angular margin A-Softmax (Liu et al., CVPR 2017), with the class

@@ -16,6 +16,7 @@ import {
   marginSoftmaxCrossEntropy,
   perClassCenters,
 } from '../internal/margin-softmax.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   bindClassWeights,
   type ClassWeightFactoryOptions,
@@ -33,7 +34,10 @@ export interface SubCenterArcFaceLossOptions extends ReductionOptions {
   readonly subCenters?: number;
 }
 
-const inputs = classWeightInputs('CK', 'K sub-centres per class, class c in rows [c·K, (c+1)·K)');
+const inputs = /* @__PURE__ */ classWeightInputs(
+  'CK',
+  'K sub-centres per class, class c in rows [c·K, (c+1)·K)',
+);
 
 /**
  * Sub-center ArcFace (Deng et al., ECCV 2020), with the sub-centres as an input;
@@ -68,10 +72,9 @@ export const subCenterArcFaceLoss = /* @__PURE__ */ defineLoss<
   },
   inputs,
   defaults: { margin: 28.6, scale: 64, subCenters: 3 },
-  options: {
-    ...arcFaceOptionSpecs,
+  options: /* @__PURE__ */ optionSpecs(arcFaceOptionSpecs, {
     subCenters: { type: 'number', min: 1, integer: true, description: 'sub-centres per class K' },
-  },
+  }),
   check: ({ labels, classWeights }, { subCenters }, context) => {
     checkClassWeights(labels, classWeights, subCenters, context);
   },

@@ -1,16 +1,19 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { optionSpecs } from '../internal/option-specs.js';
+import { deviceTcm, hostTcm } from '../internal/tcm-terms.js';
 import {
   metricInputs,
   pairWeights,
-  selectTuples,
+  type ReferenceOptions,
+  referenceOptionSpecs,
   type TupleOptions,
   tupleOptionSpecs,
+  tuplesAndMatrix,
 } from '../internal/tuples.js';
 
 /** Options of {@link tcmLoss}. */
-export interface TcmLossOptions extends TupleOptions {
+export interface TcmLossOptions extends TupleOptions, ReferenceOptions {
   /** Weight λ⁺ of the positive term. @defaultValue 1 */
   readonly lambdaPlus?: number;
   /** Weight λ⁻ of the negative term. @defaultValue 1 */
@@ -21,21 +24,19 @@ export interface TcmLossOptions extends TupleOptions {
   readonly marginMinus?: number;
 }
 
-/** Mean of `values` over the pairs where `hard` is 1 (with multiplicity), 0 when there are none. */
-function meanOverHard(values: tf.Tensor, hard: tf.Tensor): tf.Tensor {
-  return tf.div(tf.sum(tf.mul(values, hard)), tf.maximum(tf.sum(hard), 1));
-}
-
 /**
  * Threshold-Consistent Margin regulariser (Zhang et al., ICLR 2024), added to a base loss:
  *
  *   L = λ⁺ · Σ_{Pos} (m⁺ − S)·1[S ≤ m⁺] / Σ_{Pos} 1[S ≤ m⁺]  +  λ⁻ · Σ_{Neg} (S − m⁻)·1[S ≥ m⁻] / Σ_{Neg} 1[S ≥ m⁻]
  *
  * on cosine similarities S; each term is the mean violation over the violating pairs only (0 if none).
- * Unlike PML, mined indices are applied as given (PML's `ref_emb` bug does not apply: no reference set).
+ * With `refEmbeddings`/`refLabels` the pairs are (query, reference row) with S = cos(qᵢ, rⱼ) and no
+ * self-pair removed; `positiveMask`/`negativeMask` replace label equality. Mined indices are applied
+ * as given (PML's TCM drops them when `ref_emb` is set; here they index the reference rows).
  *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
- * @returns a scalar (already reduced).
+ * @returns a scalar (already reduced); 0 with a zero gradient when no pair violates its margin (one
+ * class, singletons, nothing mined).
  * @see https://arxiv.org/abs/2307.04047
  * @example const loss = tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y));
  */
@@ -55,25 +56,24 @@ export const tcmLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { lambdaPlus: 1, lambdaMinus: 1, marginPlus: 0.9, marginMinus: 0.5 },
-  options: {
-    lambdaPlus: { type: 'number', min: 0, description: 'weight λ⁺' },
-    lambdaMinus: { type: 'number', min: 0, description: 'weight λ⁻' },
-    marginPlus: { type: 'number', min: -1, max: 1, description: 'positive margin m⁺' },
-    marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
-    ...tupleOptionSpecs,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      lambdaPlus: { type: 'number', min: 0, description: 'weight λ⁺' },
+      lambdaMinus: { type: 'number', min: 0, description: 'weight λ⁻' },
+      marginPlus: { type: 'number', min: -1, max: 1, description: 'positive margin m⁺' },
+      marginMinus: { type: 'number', min: -1, max: 1, description: 'negative margin m⁻' },
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
-    const tuples = selectTuples(context, embeddings, labels, options);
-    const similarity = cosineSimilarity().pairwise(embeddings);
-    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!);
-    const posGap = tf.sub(options.marginPlus, similarity);
-    const negGap = tf.sub(similarity, options.marginMinus);
-    // 1[S ≤ m⁺] = 1 − step(S − m⁺); step has a zero gradient, comparisons none at all in tfjs.
-    const hardPos = tf.mul(pos, tf.sub(1, tf.step(tf.neg(posGap))));
-    const hardNeg = tf.mul(neg, tf.sub(1, tf.step(tf.neg(negGap))));
-    return tf.add(
-      tf.mul(meanOverHard(posGap, hardPos), options.lambdaPlus),
-      tf.mul(meanOverHard(negGap, hardNeg), options.lambdaMinus),
-    );
+    const {
+      tuples,
+      matrix: similarity,
+      pairing,
+    } = tuplesAndMatrix(context, cosineSimilarity(), embeddings, labels, options);
+    const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
+    // cpu/wasm: one host pass with a closed-form gradient; webgl/webgpu: device ops.
+    return hostTcm(similarity, pos, neg, options) ?? deviceTcm(similarity, pos, neg, options);
   },
 });

@@ -1,4 +1,5 @@
 import { invalidOption, type OptionSchema, resolveOptions, XentError } from '@xent/core';
+import { optionSpecs } from '../internal/option-specs.js';
 import { distanceMatrix, type HostInput, labelsOf, metricDistanceSpec, rowsOf } from './neighbours.js';
 
 /** Options of {@link opis} and {@link epsilonOpis}. */
@@ -17,13 +18,14 @@ export interface EpsilonOpisOptions extends OpisOptions {
   readonly epsilon?: number;
 }
 
-const EPSILON_OPIS_OPTIONS: OptionSchema<EpsilonOpisOptions> = {
+const OPIS_OPTIONS: OptionSchema<OpisOptions> = {
   farRange: { type: 'other', description: 'calibration range [low, high] of false-acceptance rates' },
   thresholds: { type: 'number', min: 2, max: 100_000, integer: true, description: 'thresholds on the grid' },
   distance: metricDistanceSpec,
-  epsilon: { type: 'number', min: 0, exclusiveMin: true, max: 0.5, description: 'fraction of classes' },
 };
-const { epsilon: _epsilon, ...OPIS_OPTIONS } = EPSILON_OPIS_OPTIONS;
+const EPSILON_OPIS_OPTIONS: OptionSchema<EpsilonOpisOptions> = /* @__PURE__ */ optionSpecs(OPIS_OPTIONS, {
+  epsilon: { type: 'number', min: 0, exclusiveMin: true, max: 0.5, description: 'fraction of classes' },
+});
 
 /** Count of sorted values ≤ x. */
 function countAtMost(sorted: Float64Array, x: number): number {

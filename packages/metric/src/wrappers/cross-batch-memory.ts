@@ -4,6 +4,7 @@ import {
   type OptionSchema,
   type PairIndices,
   resolveOptions,
+  sameLabelMask,
   type TensorInput,
   type TripletIndices,
   toTensor,
@@ -192,7 +193,8 @@ export function crossBatchMemory<O extends object>(
           });
         }
         // Every pair, on the device: same label except each row's own slot; different labels.
-        const same = tf.cast(tf.equal(tf.expandDims(labels, 1), tf.expandDims(refLabels, 0)), 'float32');
+        // core's label grid: an [B, 1] vs [1, M] comparison takes tfjs-wasm's slow both-broadcast path.
+        const same = tf.cast(sameLabelMask(labels, refLabels), 'float32');
         // Each row's own slot (not tf.oneHot: it needs a depth ≥ 2, and the memory can hold one row).
         const own = tf.cast(
           tf.equal(
