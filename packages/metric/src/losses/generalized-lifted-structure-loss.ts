@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
-import { maskedLogSumExpOrZero } from '../internal/log-one-plus.js';
+import { maskedRowLogSumExp } from '../internal/masked-row-lse.js';
 import {
   distanceOptionSpec,
   metricInputs,
@@ -75,8 +75,8 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
     const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
-    const posTerm = maskedLogSumExpOrZero(marginOf(distance, matrix, options.posMargin), pos);
-    const negTerm = maskedLogSumExpOrZero(marginOf(distance, options.negMargin, matrix), neg);
+    const posTerm = maskedRowLogSumExp(marginOf(distance, matrix, options.posMargin), pos);
+    const negTerm = maskedRowLogSumExp(marginOf(distance, options.negMargin, matrix), neg);
     const losses = tf.relu(tf.add(posTerm, negTerm));
     return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
   },
