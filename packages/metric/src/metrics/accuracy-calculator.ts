@@ -1,6 +1,6 @@
-import { XentError } from '@xent/core';
+import { type OptionSchema, resolveOptions, XentError } from '@xent/core';
 import { adjustedMutualInformation } from './ami.js';
-import { distanceMatrix, type HostInput, labelsOf, rowsOf } from './neighbours.js';
+import { distanceMatrix, type HostInput, labelsOf, metricDistanceSpec, rowsOf } from './neighbours.js';
 import { kMeans, normalizedMutualInformation } from './nmi.js';
 
 /** The metrics {@link accuracyCalculator} computes. */
@@ -36,6 +36,18 @@ const RETRIEVAL: readonly AccuracyMetric[] = ['precisionAt1', 'rPrecision', 'map
 const ALL: readonly AccuracyMetric[] = [...RETRIEVAL, 'nmi', 'ami'];
 const FN = 'accuracyCalculator';
 
+const OPTIONS: OptionSchema<AccuracyCalculatorOptions> = {
+  reference: { type: 'other', description: 'reference embeddings [M, D]' },
+  referenceLabels: { type: 'other', description: 'reference labels [M]' },
+  distance: metricDistanceSpec,
+  // An integer or Infinity (checked below: the schema's integer check refuses Infinity).
+  k: { type: 'number', min: 1, allowInfinity: true, description: 'neighbours considered by map and mrr' },
+  avgOfAvgs: { type: 'boolean', description: 'average per class first (PML avg_of_avgs)' },
+  perClass: { type: 'boolean', description: 'also return per-class values' },
+  include: { type: 'other', description: `metrics to compute: ${ALL.join(', ')}` },
+  seed: { type: 'number', integer: true, description: 'k-means++ seed of nmi and ami (0 is a seed)' },
+};
+
 /**
  * PML's `AccuracyCalculator` on the host in float64: for each query, the reference items ranked
  * nearest-first (ties by index; the query itself excluded when the reference is the query set), with
@@ -45,7 +57,9 @@ const FN = 'accuracyCalculator';
  * item within k, 0 if none); and `nmi`/`ami` of a k-means clustering of the queries (k = number of
  * query classes) against their labels. Queries whose class has no other reference item are skipped by
  * the retrieval metrics ("lone" queries). `avgOfAvgs` averages per class first; `perClass` adds the
- * per-class values.
+ * per-class values. Options go through core's option schema like every factory: an unknown key (a
+ * typo such as `avgOfAvg`) or a value of the wrong type or range throws `INVALID_OPTION`, with a
+ * "did you mean" hint where a known option is close.
  *
  * @param queries `[N, D]`. @param queryLabels `[N]`.
  * @see https://kevinmusgrave.github.io/pytorch-metric-learning/accuracy_calculation/
@@ -54,8 +68,15 @@ const FN = 'accuracyCalculator';
 export function accuracyCalculator(
   queries: HostInput,
   queryLabels: HostInput,
-  options: AccuracyCalculatorOptions = {},
+  accuracyOptions?: AccuracyCalculatorOptions,
 ): AccuracyResult {
+  const options = resolveOptions(FN, OPTIONS, accuracyOptions, {
+    distance: 'euclidean',
+    k: Number.POSITIVE_INFINITY,
+    avgOfAvgs: false,
+    perClass: false,
+    seed: 0,
+  });
   const rows = rowsOf(FN, 'queries', queries);
   const y = labelsOf(FN, 'queryLabels', queryLabels, rows.length);
   const same = options.reference === undefined;
@@ -76,6 +97,13 @@ export function accuracyCalculator(
       received: `[${refRows.length}, ${refRows[0].length}]`,
     });
   const include = options.include ?? ALL;
+  if (!Array.isArray(include))
+    throw new XentError('INVALID_OPTION', {
+      fn: FN,
+      argument: 'options.include',
+      expected: `an array of ${ALL.join(' | ')}`,
+      received: typeof include,
+    });
   for (const m of include)
     if (!ALL.includes(m))
       throw new XentError('INVALID_OPTION', {
@@ -84,8 +112,8 @@ export function accuracyCalculator(
         expected: ALL.join(' | '),
         received: String(m),
       });
-  const k = options.k ?? Number.POSITIVE_INFINITY;
-  if (!(k >= 1) || (Number.isFinite(k) && !Number.isInteger(k)))
+  const k = options.k;
+  if (Number.isFinite(k) && !Number.isInteger(k))
     throw new XentError('INVALID_OPTION', {
       fn: FN,
       argument: 'options.k',
@@ -102,7 +130,7 @@ export function accuracyCalculator(
 
   const refCount = new Map<number, number>();
   for (const label of r) refCount.set(label, (refCount.get(label) ?? 0) + 1);
-  const distances = distanceMatrix(rows, options.distance ?? 'euclidean', refRows);
+  const distances = distanceMatrix(rows, options.distance, refRows);
   const perQuery: { label: number; values: Record<string, number> }[] = [];
   distances.forEach((row, i) => {
     const total = (refCount.get(y[i]!) ?? 0) - (same ? 1 : 0);
@@ -159,7 +187,7 @@ export function accuracyCalculator(
     if (options.perClass) perClass[metric] = Object.fromEntries(classMeans);
   }
   if (include.includes('nmi') || include.includes('ami')) {
-    const clusters = kMeans(rows, new Set(y).size, options.seed ?? 0, 100);
+    const clusters = kMeans(rows, new Set(y).size, options.seed, 100);
     if (include.includes('nmi')) result.nmi = normalizedMutualInformation(y, clusters);
     if (include.includes('ami')) result.ami = adjustedMutualInformation(y, clusters);
   }
