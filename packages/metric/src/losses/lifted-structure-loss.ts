@@ -74,12 +74,18 @@ export const liftedStructureLoss = /* @__PURE__ */ defineLoss<
       ? maskedRowLogSumExp(tf.transpose(v), tf.transpose(kept), hasCol)
       : rowTerm; // [M]
     // log(e^a + e^b) per pair, an empty end standing at −FAR, shifted by the pair's (constant) max.
-    // Both are spread to [B, M] by rank-1 matmuls: tfjs-wasm's binary ops broadcasting both operands
-    // ([B, 1] with [1, M]) take a generic path ~10–30× slower than same-shape operands.
+    // tfjs-wasm's binary ops broadcasting both operands ([B, 1] with [1, M]) take a generic path
+    // ~10–30× slower than same-shape operands: the shift is spread to [B, M] by rank-1 matmuls (off the
+    // tape), and a, b meet it one side at a time.
     const [rows, cols] = matrix.shape as [number, number];
-    const a = outer(tf.sub(rowTerm, tf.mul(tf.sub(1, hasRow), FAR)), tf.ones([cols]));
-    const b = outer(tf.ones([rows]), tf.sub(colTerm, tf.mul(tf.sub(1, hasCol), FAR)));
-    const shift = detached((x, y) => tf.maximum(x, y), a, b);
+    const a = tf.expandDims(tf.sub(rowTerm, tf.mul(tf.sub(1, hasRow), FAR)), 1); // [B, 1]
+    const b = tf.expandDims(tf.sub(colTerm, tf.mul(tf.sub(1, hasCol), FAR)), 0); // [1, M]
+    const shift = detached(
+      (x, y) =>
+        tf.maximum(outer(tf.squeeze(x, [1]), tf.ones([cols])), outer(tf.ones([rows]), tf.squeeze(y, [0]))),
+      a,
+      b,
+    );
     const any = tf.sub(1, outer(tf.sub(1, hasRow), tf.sub(1, hasCol))); // 0 where both ends are empty
     const negTerm = tf.mul(
       tf.add(shift, tf.log(tf.add(tf.exp(tf.sub(a, shift)), tf.exp(tf.sub(b, shift))))),
