@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TripletIndices } from '@xent/core';
 import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import { describe, expect, it } from 'vitest';
 import { histogramLoss, instanceLoss, sumReducer } from '../src/index.js';
 import pml from './fixtures/pml-instance-histogram.json';
 import { cosMatrix, lse, mean, relu } from './reference.js';
+import { tripletIndices } from './triplet-indices.js';
 
 // Float64 references from the formulas, as loops.
 type M = number[][];
@@ -91,15 +91,7 @@ runLossConformance(histogramLoss, [
 ]);
 
 describe('instance and histogram losses agree with pytorch-metric-learning 2.9 (fixture)', () => {
-  const triplets = (): TripletIndices => {
-    const [a, p, n] = [0, 1, 2].map((k) =>
-      tf.tensor1d(
-        pml.triplets.map((t) => t[k]!),
-        'int32',
-      ),
-    );
-    return { kind: 'triplets', anchors: a!, positives: p!, negatives: n! };
-  };
+  const triplets = () => tripletIndices(pml.triplets);
   for (const [name, expected] of Object.entries(pml.cases)) {
     const loss = (name.startsWith('instance') ? instanceLoss : histogramLoss) as (
       ...args: unknown[]
