@@ -1,13 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
+import {
+  negativeMaskSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
 import { softHistograms } from '../internal/soft-histogram.js';
 import {
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -63,7 +68,10 @@ export const fastApLoss = /* @__PURE__ */ defineLoss<
   options: {
     numBins: { type: 'number', min: 1, integer: true, description: 'histogram bins L' },
     reducer: reducerOptionSpec,
-    ...referenceOptionSpecs,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const bins = options.numBins;

@@ -4,14 +4,21 @@ import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
 import { maskedRowLogSumExp } from '../internal/masked-row-lse.js';
 import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
+import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   type TupleOptions,
-  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -32,13 +39,19 @@ export interface LiftedStructureLossOptions extends TupleOptions {
 /** Options of {@link generalizedLiftedStructureLoss}: the lifted ones plus a reference set. */
 export interface GeneralizedLiftedStructureLossOptions extends LiftedStructureLossOptions, ReferenceOptions {}
 
-/** Option metadata shared by the two lifted-structure losses. */
+/** Option metadata of the two lifted-structure losses (identifiers only: see option-spec-entries.ts). */
 export const liftedOptionSpecs = {
   negMargin: { type: 'number', description: 'negative margin m⁻' },
   posMargin: { type: 'number', description: 'positive margin m⁺' },
   distance: distanceOptionSpec,
   reducer: reducerOptionSpec,
-  ...tupleOptionSpecs,
+  indices: indicesSpec,
+  miner: minerSpec,
+  onMined: onMinedSpec,
+  refEmbeddings: refEmbeddingsSpec,
+  refLabels: refLabelsSpec,
+  positiveMask: positiveMaskSpec,
+  negativeMask: negativeMaskSpec,
 } as const;
 
 /**
@@ -70,7 +83,7 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { negMargin: 1, posMargin: 0 },
-  options: { ...liftedOptionSpecs, ...referenceOptionSpecs },
+  options: liftedOptionSpecs,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

@@ -1,14 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineLoss } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
+import { indicesSpec, minerSpec, onMinedSpec } from '../internal/option-spec-entries.js';
 import { softHistograms } from '../internal/soft-histogram.js';
-import {
-  metricInputs,
-  pairMasks,
-  selectTuples,
-  type TupleOptions,
-  tupleOptionSpecs,
-} from '../internal/tuples.js';
+import { metricInputs, pairMasks, selectTuples, type TupleOptions } from '../internal/tuples.js';
 
 /** Options of {@link histogramLoss}. */
 export interface HistogramLossOptions extends TupleOptions {
@@ -52,7 +47,9 @@ export const histogramLoss = /* @__PURE__ */ defineLoss<
   defaults: { numBins: 100 },
   options: {
     numBins: { type: 'number', min: 1, integer: true, description: 'histogram bins R (Δ = 2/R)' },
-    ...tupleOptionSpecs,
+    indices: indicesSpec,
+    miner: minerSpec,
+    onMined: onMinedSpec,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const bins = options.numBins;

@@ -3,7 +3,7 @@ import { customGradient, defineLoss } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
 import { maskedRowLogSumExp } from '../internal/masked-row-lse.js';
-import { metricInputs, pairWeights, referenceOptionSpecs, tuplesAndMatrix } from '../internal/tuples.js';
+import { metricInputs, pairWeights, tuplesAndMatrix } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 import {
@@ -23,28 +23,30 @@ const FAR = 1e30;
  * π = any·e^{a − log(e^a + e^b)}. One op on the tape instead of ~12 `[B, M]` ones; the forward spreads a and b
  * to `[B, M]` by rank-1 matmuls (tfjs-wasm's two-sided broadcasts take a generic path ~10–30× slower).
  */
-const pairHinge = customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(([a, b, c, any], save) => {
-  const [rows, cols] = c.shape as [number, number];
-  const [value, hinge, share] = tf.tidy(() => {
-    const left = outer(a, tf.ones([cols]));
-    const right = outer(tf.ones([rows]), b);
-    const shift = tf.maximum(left, right);
-    const sum = tf.add(shift, tf.log(tf.add(tf.exp(tf.sub(left, shift)), tf.exp(tf.sub(right, shift)))));
-    const h = tf.relu(tf.add(tf.mul(sum, any), c));
-    return [tf.mul(tf.square(h), 0.5), h, tf.mul(tf.exp(tf.sub(left, sum)), any)];
-  });
-  save([hinge!, share!, any]);
-  return {
-    value: value!,
-    gradFunc: (dy, saved) =>
-      tf.tidy(() => {
-        const [h, pi, k] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const g = tf.mul(dy, h);
-        const gLeft = tf.mul(g, pi);
-        return [tf.sum(gLeft, 1), tf.sum(tf.sub(tf.mul(g, k), gLeft), 0), g, tf.zerosLike(k)];
-      }),
-  };
-});
+const pairHinge = /* @__PURE__ */ customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(
+  ([a, b, c, any], save) => {
+    const [rows, cols] = c.shape as [number, number];
+    const [value, hinge, share] = tf.tidy(() => {
+      const left = outer(a, tf.ones([cols]));
+      const right = outer(tf.ones([rows]), b);
+      const shift = tf.maximum(left, right);
+      const sum = tf.add(shift, tf.log(tf.add(tf.exp(tf.sub(left, shift)), tf.exp(tf.sub(right, shift)))));
+      const h = tf.relu(tf.add(tf.mul(sum, any), c));
+      return [tf.mul(tf.square(h), 0.5), h, tf.mul(tf.exp(tf.sub(left, sum)), any)];
+    });
+    save([hinge!, share!, any]);
+    return {
+      value: value!,
+      gradFunc: (dy, saved) =>
+        tf.tidy(() => {
+          const [h, pi, k] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const g = tf.mul(dy, h);
+          const gLeft = tf.mul(g, pi);
+          return [tf.sum(gLeft, 1), tf.sum(tf.sub(tf.mul(g, k), gLeft), 0), g, tf.zerosLike(k)];
+        }),
+    };
+  },
+);
 
 /**
  * Lifted structure loss (Oh Song et al., CVPR 2016), per positive pair (i, j), over the negative pairs
@@ -84,7 +86,7 @@ export const liftedStructureLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { negMargin: 1, posMargin: 0 },
-  options: { ...liftedOptionSpecs, ...referenceOptionSpecs },
+  options: liftedOptionSpecs,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

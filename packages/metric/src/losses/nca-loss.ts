@@ -3,12 +3,17 @@ import { type Distance, defineLoss, type Reducer, rowLogSumExp, sameLabelMask } 
 import { lpDistance } from '../distances/lp-distance.js';
 import { maskedRowLogSumExp } from '../internal/masked-row-lse.js';
 import {
+  negativeMaskSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
+import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -65,7 +70,10 @@ export const ncaLoss = /* @__PURE__ */ defineLoss<
     softmaxScale: { type: 'number', min: 0, exclusiveMin: true, description: 'softmax scale σ' },
     distance: distanceOptionSpec,
     reducer: reducerOptionSpec,
-    ...referenceOptionSpecs,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance({ power: 2 });
