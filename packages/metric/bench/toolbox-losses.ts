@@ -13,6 +13,8 @@ import {
   crossBatchMemory,
   fastApLoss,
   generalizedLiftedStructureLoss,
+  histogramLoss,
+  instanceLoss,
   intraPairVarianceLoss,
   largeMarginSoftmaxLoss,
   liftedStructureLoss,
@@ -59,6 +61,8 @@ const cases: [string, () => unknown][] = [
   ['angularLoss', grad((x) => angularLoss(x, y, o))],
   ['intraPairVarianceLoss', grad((x) => intraPairVarianceLoss(x, y, o))],
   ['fastApLoss (10 bins)', grad((x) => fastApLoss(x, y, o))],
+  ['instanceLoss', grad((x) => instanceLoss(x, y, o))],
+  ['histogramLoss (100 bins)', grad((x) => histogramLoss(x, y, o))],
   ['crossBatchMemory(contrastiveLoss), memory 1024', grad((x) => xbm.loss(x, y, o))],
 ];
 const rows = [];

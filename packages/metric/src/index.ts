@@ -29,7 +29,9 @@ export {
   generalizedLiftedStructureLoss,
   type LiftedStructureLossOptions,
 } from './losses/generalized-lifted-structure-loss.js';
+export { type HistogramLossOptions, histogramLoss } from './losses/histogram-loss.js';
 export { type IcnnLossOptions, icnnLoss } from './losses/icnn-loss.js';
+export { type InstanceLossOptions, instanceLoss } from './losses/instance-loss.js';
 export {
   type IntraPairVarianceLossOptions,
   intraPairVarianceLoss,

@@ -53,6 +53,39 @@ describe('accuracyCalculator agrees with PML 2.9’s AccuracyCalculator', () => 
     expectXentError(() => accuracyCalculator(q, ql, { avgOfAvgs: true, perClass: true }), 'INVALID_OPTION');
     expectXentError(() => accuracyCalculator(q, ql, { k: 0 }), 'INVALID_OPTION', { argument: 'options.k' });
     expectXentError(() => accuracyCalculator(q, ql, { include: ['f1' as never] }), 'INVALID_OPTION');
+    expectXentError(() => accuracyCalculator(q, ql, { k: 2.5 }), 'INVALID_OPTION', { argument: 'options.k' });
+    expectXentError(() => accuracyCalculator(q, ql, { include: 'map' as never }), 'INVALID_OPTION', {
+      argument: 'options.include',
+    });
+  });
+  it('options are schema-checked: unknown keys with a did-you-mean, types, ranges, enums', () => {
+    const typo = expectXentError(
+      () => accuracyCalculator(q, ql, { avgOfAvg: true } as never),
+      'INVALID_OPTION',
+      { argument: 'options.avgOfAvg' },
+    );
+    expect(String((typo as Error).message)).toContain("did you mean 'avgOfAvgs'?");
+    expectXentError(() => accuracyCalculator(q, ql, { refLabels: ql } as never), 'INVALID_OPTION', {
+      argument: 'options.refLabels',
+    });
+    expectXentError(() => accuracyCalculator(q, ql, { perClass: 'yes' as never }), 'INVALID_OPTION', {
+      argument: 'options.perClass',
+    });
+    expectXentError(() => accuracyCalculator(q, ql, { distance: 'manhattan' as never }), 'INVALID_OPTION', {
+      argument: 'options.distance',
+    });
+    expectXentError(() => accuracyCalculator(q, ql, { seed: 1.5 }), 'INVALID_OPTION', {
+      argument: 'options.seed',
+    });
+    expectXentError(() => accuracyCalculator(q, ql, { k: Number.NaN }), 'INVALID_OPTION', {
+      argument: 'options.k',
+    });
+    expectXentError(() => accuracyCalculator(q, ql, [] as never), 'INVALID_OPTION', { argument: 'options' });
+    // Explicit defaults and undefined values behave like omitted options.
+    const base = accuracyCalculator(q, ql, { include: ['map'] });
+    expect(
+      accuracyCalculator(q, ql, { include: ['map'], k: Number.POSITIVE_INFINITY, seed: undefined }),
+    ).toEqual(base);
   });
 });
 

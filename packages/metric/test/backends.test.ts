@@ -8,6 +8,8 @@ import {
   contrastiveLoss,
   fastApLoss,
   generalizedLiftedStructureLoss,
+  histogramLoss,
+  instanceLoss,
   intraPairVarianceLoss,
   liftedStructureLoss,
   metrixMultiSimilarityLoss,
@@ -19,7 +21,9 @@ import {
   tripletMarginLoss,
 } from '../src/index.js';
 import pml from './fixtures/pml-classification.json';
+import pmlInstance from './fixtures/pml-instance-histogram.json';
 import pmlPairs from './fixtures/pml-pair-losses.json';
+import pmlRef from './fixtures/pml-reference-sets.json';
 import { contrastiveRef, metrixMsRef, msRef, supConRef, tcmRef, tripletRef } from './reference.js';
 
 const x = randomNormal([5, 3], 7) as number[][];
@@ -96,6 +100,35 @@ describeBackends(['wasm', 'webgpu'], () => {
       if (loss !== angularLoss)
         await expectCloseAsync(tf.grad(f)(tf.tensor(data)), expected.grad, { atol: 1e-5, rtol: 1e-4 });
     }
+  });
+  it('instance and histogram losses (scatter-add histograms) and NCA on a reference set match PML', async () => {
+    for (const name of ['instanceGamma8', 'histogram10'] as const) {
+      const expected = pmlInstance.cases[name];
+      const loss = (name === 'histogram10' ? histogramLoss : instanceLoss) as (
+        ...args: unknown[]
+      ) => tf.Tensor;
+      const f = (e: tf.Tensor) => loss(e, expected.labels, { ...expected.options, validate: false });
+      await expectCloseAsync(f(tf.tensor(pmlInstance.embeddings)), expected.loss, { atol: 1e-5, rtol: 1e-4 });
+      await expectCloseAsync(tf.grad(f)(tf.tensor(pmlInstance.embeddings)), expected.grad, {
+        atol: 1e-5,
+        rtol: 1e-4,
+      });
+    }
+    const nca = (q: tf.Tensor) =>
+      ncaLoss(q, pmlRef.queryLabels, {
+        softmaxScale: 2,
+        refEmbeddings: pmlRef.reference,
+        refLabels: pmlRef.referenceLabels,
+        validate: false,
+      });
+    await expectCloseAsync(nca(tf.tensor(pmlRef.queries)), pmlRef.losses.nca.loss, {
+      atol: 1e-5,
+      rtol: 1e-4,
+    });
+    await expectCloseAsync(tf.grad(nca)(tf.tensor(pmlRef.queries)), pmlRef.losses.nca.gradQueries, {
+      atol: 1e-5,
+      rtol: 1e-4,
+    });
   });
   it('no positive pairs: 0 with a zero gradient, no NaN', async () => {
     const distinct = [0, 1, 2, 3, 4];

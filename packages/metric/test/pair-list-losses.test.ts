@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { TripletIndices } from '@xent/core';
 import { expectClose, expectNoLeak, expectXentError, randomNormal } from '@xent/testing';
 import { runLossConformance } from '@xent/testing/vitest';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import {
 } from '../src/index.js';
 import pml from './fixtures/pml-pair-losses.json';
 import { dot, euclid, lse, mean, normalize, relu } from './reference.js';
+import { tripletIndices } from './triplet-indices.js';
 
 // Float64 references from the papers' formulas (PML's conventions), as loops over enumerated pairs.
 type M = number[][];
@@ -192,15 +192,7 @@ describe('pair/list losses agree with pytorch-metric-learning 2.9 (fixture)', ()
     intraPairVariance: intraPairVarianceLoss,
     fastAp: fastApLoss,
   } as const;
-  const triplets = (): TripletIndices => {
-    const [a, p, n] = [0, 1, 2].map((k) =>
-      tf.tensor1d(
-        pml.triplets.map((t) => t[k]!),
-        'int32',
-      ),
-    );
-    return { kind: 'triplets', anchors: a!, positives: p!, negatives: n! };
-  };
+  const triplets = () => tripletIndices(pml.triplets);
   for (const [name, expected] of Object.entries(pml.cases)) {
     const base = Object.keys(lossOf).find((k) => name.startsWith(k)) as keyof typeof lossOf;
     const { cosine, l2, ...rest } = expected.options as Record<string, unknown>;

@@ -22,7 +22,7 @@ function marginRefSet(q: M, r: M, alpha: number, beta: number, nu: number): numb
   let sum = 0;
   let active = 0;
   let triplets = 0;
-  nq.forEach((a, i) =>
+  nq.forEach((a, i) => {
     nr.forEach((p, j) => {
       if (!same(i, j)) return;
       nr.forEach((n, k) => {
@@ -33,8 +33,8 @@ function marginRefSet(q: M, r: M, alpha: number, beta: number, nu: number): numb
         active += (pos > 0 ? 1 : 0) + (neg > 0 ? 1 : 0);
         triplets += 1;
       });
-    }),
-  );
+    });
+  });
   return sum / Math.max(active, 1) + (triplets > 0 ? nu * beta : 0);
 }
 
@@ -43,13 +43,13 @@ function tcmRefSet(q: M, r: M, mPlus: number, mMinus: number): number {
   const [nq, nr] = [normalize(q), normalize(r)];
   const pos: number[] = [];
   const neg: number[] = [];
-  nq.forEach((a, i) =>
+  nq.forEach((a, i) => {
     nr.forEach((b, j) => {
       const s = dot(a, b);
       if (same(i, j) && s <= mPlus) pos.push(mPlus - s);
       if (!same(i, j) && s >= mMinus) neg.push(s - mMinus);
-    }),
-  );
+    });
+  });
   const mean = (v: number[]) => (v.length ? v.reduce((t, x) => t + x, 0) / v.length : 0);
   return mean(pos) + mean(neg);
 }
@@ -59,7 +59,7 @@ function angularRefSet(q: M, r: M, alphaDegrees: number): number {
   const t = Math.tan((alphaDegrees * Math.PI) / 180) ** 2;
   const [nq, nr] = [normalize(q), normalize(r)];
   const losses: number[] = [];
-  nq.forEach((a, i) =>
+  nq.forEach((a, i) => {
     nr.forEach((p, j) => {
       if (!same(i, j)) return;
       let inner = 0;
@@ -69,8 +69,8 @@ function angularRefSet(q: M, r: M, alphaDegrees: number): number {
         inner += Math.exp(4 * t * dot(ap, n) - 2 * (1 + t) * dot(a, p));
       });
       losses.push(Math.log1p(inner));
-    }),
-  );
+    });
+  });
   return losses.reduce((s, x) => s + x, 0) / losses.length;
 }
 

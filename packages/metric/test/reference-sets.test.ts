@@ -10,6 +10,7 @@ import {
   intraPairVarianceLoss,
   multiSimilarityLoss,
   multiSimilarityMiner,
+  ncaLoss,
   ntXentLoss,
   pairMarginMiner,
   sumReducer,
@@ -34,6 +35,7 @@ describe('refEmbeddings / refLabels: queries against a separate reference set (P
     ['circle', circleLoss, {}],
     ['supCon', supConLoss, {}],
     ['ntXent', ntXentLoss, {}],
+    ['nca', ncaLoss, { softmaxScale: 2 }],
   ] as const;
   for (const [name, loss, options] of cases) {
     it(`${name}: value and gradients w.r.t. queries and reference`, () => {

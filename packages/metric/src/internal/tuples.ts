@@ -16,6 +16,15 @@ import {
   toTensor,
   XentError,
 } from '@xent/core';
+import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from './option-spec-entries.js';
 
 /** What the pair/triplet selection of one loss call found, given to the `onMined` callback. */
 export interface MiningInfo {
@@ -71,9 +80,9 @@ export interface ReferenceOptions {
 
 /** Option metadata for {@link TupleOptions}. */
 export const tupleOptionSpecs: Record<'indices' | 'miner' | 'onMined', OptionSpec> = {
-  indices: { type: 'other', description: 'pre-mined PairIndices or TripletIndices' },
-  miner: { type: 'other', plugin: 'miner', description: 'a Miner run on the batch' },
-  onMined: { type: 'other', plugin: 'function', description: 'callback receiving MiningInfo' },
+  indices: indicesSpec,
+  miner: minerSpec,
+  onMined: onMinedSpec,
 };
 
 /** Option metadata for {@link ReferenceOptions}. */
@@ -81,10 +90,10 @@ export const referenceOptionSpecs: Record<
   'refEmbeddings' | 'refLabels' | 'positiveMask' | 'negativeMask',
   OptionSpec
 > = {
-  refEmbeddings: { type: 'other', description: 'reference embeddings [M, D] (PML ref_emb)' },
-  refLabels: { type: 'other', description: 'reference labels [M] (PML ref_labels)' },
-  positiveMask: { type: 'other', description: 'custom positive-pair mask [B, M] (multi-label)' },
-  negativeMask: { type: 'other', description: 'custom negative-pair mask [B, M], with positiveMask' },
+  refEmbeddings: refEmbeddingsSpec,
+  refLabels: refLabelsSpec,
+  positiveMask: positiveMaskSpec,
+  negativeMask: negativeMaskSpec,
 };
 
 /** How the all-pairs path compares a query with a reference row. */

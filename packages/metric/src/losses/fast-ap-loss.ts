@@ -1,12 +1,25 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss, differentLabelMask, type Reducer, sameLabelMask } from '@xent/core';
+import { defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
-import { metricInputs, reducerOptionSpec } from '../internal/tuples.js';
+import {
+  negativeMaskSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
+import { softHistograms } from '../internal/soft-histogram.js';
+import {
+  metricInputs,
+  pairMasks,
+  type ReferenceOptions,
+  reducerOptionSpec,
+  tuplesAndMatrix,
+} from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
 import { meanReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link fastApLoss}. */
-export interface FastApLossOptions {
+export interface FastApLossOptions extends ReferenceOptions {
   /** Histogram bins L over the squared distance range [0, 4]. @defaultValue 10 */
   readonly numBins?: number;
   /** Over the anchors that have a positive. @defaultValue meanReducer() */
@@ -23,10 +36,16 @@ export interface FastApLossOptions {
  *   h±ᵢ,l = Σ_{j∈P/Nᵢ} [1 − |d²_ij − z_l|/Δ]₊,  H⁺ = cumsum h⁺,  H = cumsum (h⁺ + h⁻),
  *   ℓᵢ = 1 − (1/|Pᵢ|) Σ_l h⁺ᵢ,l H⁺ᵢ,l / Hᵢ,l   (Δ = 4/L; terms with h⁺H⁺ = 0 are 0)
  *
- * (PML's `FastAPLoss`, the paper's histogram form; anchors without a positive are left out).
+ * (PML's `FastAPLoss`, the paper's histogram form; anchors without a positive are left out). Each
+ * distance falls between two adjacent centres and adds 1 − t and t (t its fractional bin position) to
+ * them, so the histograms are two scatter-adds over the `[B, M]` pairs, not a `[B, M, L + 1]` tensor.
+ * With `refEmbeddings`/`refLabels` each query ranks the reference set (the paper's database; PML has
+ * no reference set here); `positiveMask`/`negativeMask` give custom relevance (pairs in neither mask
+ * are not ranked).
  *
  * @param embeddings float32 `[B, D]`.  @param labels int32 `[B]`.
- * @returns a scalar; 0 with a zero gradient when no anchor has a positive.
+ * @returns a scalar; 0 with a zero gradient when no anchor has a positive (one class: AP = 1, so 0
+ * up to float32 rounding).
  * @see https://arxiv.org/abs/1906.04312
  * @example const loss = fastApLoss(embeddings, labels, { numBins: 10 });
  */
@@ -49,18 +68,27 @@ export const fastApLoss = /* @__PURE__ */ defineLoss<
   options: {
     numBins: { type: 'number', min: 1, integer: true, description: 'histogram bins L' },
     reducer: reducerOptionSpec,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
   },
   batch: ({ embeddings, labels }, options, context) => {
     const bins = options.numBins;
-    const d = lpDistance({ power: 2 }).pairwise(embeddings); // [B, B] in [0, 4]
-    const pos = tf.cast(sameLabelMask(labels), 'float32');
-    const neg = tf.cast(differentLabelMask(labels), 'float32');
     const delta = 4 / bins;
-    const centres = tf.reshape(tf.linspace(0, 4, bins + 1), [1, 1, bins + 1]);
-    const pulse = tf.relu(tf.sub(1, tf.div(tf.abs(tf.sub(tf.expandDims(d, 2), centres)), delta))); // [B, B, L+1]
-    const histogram = (mask: tf.Tensor) => tf.sum(tf.mul(pulse, tf.expandDims(mask, 2)), 1); // [B, L+1]
-    const hPos = histogram(pos);
-    const hAll = tf.add(hPos, histogram(neg));
+    const { tuples, matrix, pairing } = tuplesAndMatrix(
+      context,
+      lpDistance({ power: 2 }),
+      embeddings,
+      labels,
+      options,
+    );
+    const { pos, neg } = pairMasks(tuples, labels, matrix.shape[0]!, pairing);
+    // Bin positions u = d²/Δ ∈ [0, L]; channel 0: positives, 1: negatives.
+    const u = tf.div(tf.clipByValue(matrix, 0, 4), delta);
+    const histograms = softHistograms(u, pos, tf.mul(neg, tf.sub(1, pos)), bins, true); // [B, L+1, 2]
+    const hPos = tf.squeeze(tf.slice(histograms, [0, 0, 0], [-1, -1, 1]), [2]);
+    const hAll = tf.sum(histograms, 2);
     const product = tf.mul(hPos, tf.cumsum(hPos, 1));
     const total = tf.cumsum(hAll, 1);
     // h⁺H⁺ > 0 implies H > 0; elsewhere the term is 0 (the 1 only keeps the division finite).

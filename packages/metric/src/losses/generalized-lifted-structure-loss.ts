@@ -2,17 +2,23 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
-import { maskedLogSumExpOrZero } from '../internal/log-one-plus.js';
-import { optionSpecs } from '../internal/option-specs.js';
+import { maskedRowLogSumExp } from '../internal/masked-row-lse.js';
+import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
 import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   type TupleOptions,
-  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -33,16 +39,20 @@ export interface LiftedStructureLossOptions extends TupleOptions {
 /** Options of {@link generalizedLiftedStructureLoss}: the lifted ones plus a reference set. */
 export interface GeneralizedLiftedStructureLossOptions extends LiftedStructureLossOptions, ReferenceOptions {}
 
-/** Option metadata shared by the two lifted-structure losses. */
-export const liftedOptionSpecs = /* @__PURE__ */ optionSpecs(
-  {
-    negMargin: { type: 'number', description: 'negative margin m⁻' },
-    posMargin: { type: 'number', description: 'positive margin m⁺' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-  },
-  tupleOptionSpecs,
-);
+/** Option metadata of the two lifted-structure losses (identifiers only: see option-spec-entries.ts). */
+export const liftedOptionSpecs = {
+  negMargin: { type: 'number', description: 'negative margin m⁻' },
+  posMargin: { type: 'number', description: 'positive margin m⁺' },
+  distance: distanceOptionSpec,
+  reducer: reducerOptionSpec,
+  indices: indicesSpec,
+  miner: minerSpec,
+  onMined: onMinedSpec,
+  refEmbeddings: refEmbeddingsSpec,
+  refLabels: refLabelsSpec,
+  positiveMask: positiveMaskSpec,
+  negativeMask: negativeMaskSpec,
+} as const;
 
 /**
  * Generalised lifted structure loss (Hermans, Beyer & Leibe 2017, p. 4), per anchor i:
@@ -73,13 +83,13 @@ export const generalizedLiftedStructureLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { negMargin: 1, posMargin: 0 },
-  options: /* @__PURE__ */ optionSpecs(liftedOptionSpecs, referenceOptionSpecs),
+  options: liftedOptionSpecs,
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
     const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
-    const posTerm = maskedLogSumExpOrZero(marginOf(distance, matrix, options.posMargin), pos);
-    const negTerm = maskedLogSumExpOrZero(marginOf(distance, options.negMargin, matrix), neg);
+    const posTerm = maskedRowLogSumExp(marginOf(distance, matrix, options.posMargin), pos);
+    const negTerm = maskedRowLogSumExp(marginOf(distance, options.negMargin, matrix), neg);
     const losses = tf.relu(tf.add(posTerm, negTerm));
     return applyReducer(context.fn, options.reducer ?? meanReducer(), [{ losses, kind: 'element' }], labels);
   },

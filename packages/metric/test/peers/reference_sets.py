@@ -39,6 +39,7 @@ out["losses"]["intraPairVariance"] = run(losses.IntraPairVarianceLoss())
 out["losses"]["circle"] = run(losses.CircleLoss())
 out["losses"]["supCon"] = run(losses.SupConLoss())
 out["losses"]["ntXent"] = run(losses.NTXentLoss())
+out["losses"]["nca"] = run(losses.NCALoss(softmax_scale=2))
 
 for name, miner in {
     "tripletMargin": miners.TripletMarginMiner(margin=0.2, type_of_triplets="all"),
