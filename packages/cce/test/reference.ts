@@ -11,6 +11,26 @@ export interface ReferenceOptions {
 
 const rows = (x: Nested) => x as readonly (readonly number[])[];
 
+/** ẑ_v = s·tanh((e·c_v + b_v)/s) (no tanh when s = 0), with plain loops. */
+function logitsOf(
+  e: readonly number[],
+  c: readonly (readonly number[])[],
+  b: readonly number[] | undefined,
+  s: number,
+): number[] {
+  return c.map((cv, j) => {
+    let dot = b ? b[j]! : 0;
+    for (let k = 0; k < e.length; k++) dot += e[k]! * cv[k]!;
+    return s > 0 ? s * Math.tanh(dot / s) : dot;
+  });
+}
+
+/** log Σ exp(z), max-shifted. */
+function logSumExpOf(z: readonly number[]): number {
+  const max = Math.max(...z);
+  return max + Math.log(z.reduce((acc, x) => acc + Math.exp(x - max), 0));
+}
+
 /**
  * Float64 CCE straight from the formula, with plain loops:
  * ℓ_n = LSE_n − (1 − α)·ẑ_{n,y_n} − (α/V)·Σ_v ẑ_nv + λ·LSE_n², ẑ = s·tanh(z/s), z = e_n·c_v + b_v.
@@ -32,13 +52,8 @@ export function referenceRows(
   const v = c.length;
   return e.map((row, n) => {
     if (targets[n] === ignore) return 0;
-    const z = c.map((cv, j) => {
-      let dot = b ? b[j]! : 0;
-      for (let k = 0; k < row.length; k++) dot += row[k]! * cv[k]!;
-      return s > 0 ? s * Math.tanh(dot / s) : dot;
-    });
-    const max = Math.max(...z);
-    const lse = max + Math.log(z.reduce((acc, x) => acc + Math.exp(x - max), 0));
+    const z = logitsOf(row, c, b, s);
+    const lse = logSumExpOf(z);
     const sum = z.reduce((acc, x) => acc + x, 0);
     return lse - (1 - alpha) * z[targets[n]!]! - (alpha / v) * sum + lambda * lse * lse;
   });
@@ -110,13 +125,8 @@ export function referenceSequence(
     const lseRow: number[] = [];
     for (let t = 0; t + k < sequence.length; t++) {
       const x = sequence[t]!;
-      const z = c.map((cv, j) => {
-        let dot = b ? b[j]! : 0;
-        for (let d = 0; d < x.length; d++) dot += x[d]! * cv[d]!;
-        return s > 0 ? s * Math.tanh(dot / s) : dot;
-      });
-      const max = Math.max(...z);
-      const lse = max + Math.log(z.reduce((acc, zz) => acc + Math.exp(zz - max), 0));
+      const z = logitsOf(x, c, b, s);
+      const lse = logSumExpOf(z);
       lseRow.push(lse);
       const y = targets[bi]![t + k]!;
       if (y === ignore) {

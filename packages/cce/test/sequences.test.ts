@@ -18,10 +18,10 @@ import {
 } from '@xent/testing';
 import { describeBackends } from '@xent/testing/vitest';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
 import '../src/cpu.js';
-import { setCceWebGpuLimits } from '../src/webgpu.js';
+import { prepareBackend } from './backend-setup.js';
 import { referenceSequence, type SequenceReferenceOptions } from './reference.js';
 
 const B = 2;
@@ -83,15 +83,7 @@ function opOptions(
 
 describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   const slow = backend === 'webgpu';
-  if (backend === 'wasm') {
-    // See linear-cross-entropy.test.ts: tfjs-wasm's Identity copies; leaks are checked by tensor counts.
-    beforeAll(() => tf.env().set('IS_TEST', false));
-    afterAll(() => tf.env().set('IS_TEST', true));
-  }
-  if (backend === 'webgpu') {
-    beforeAll(() => setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 }));
-    afterAll(() => setCceWebGpuLimits(undefined));
-  }
+  prepareBackend(backend);
   for (const impl of IMPLS[backend]!) {
     describe(impl, () => {
       // SwiftShader is slow: two cases there (returnLse with smoothing, and with shift + softcap).
