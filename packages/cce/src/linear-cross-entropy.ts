@@ -44,7 +44,7 @@ const FN = 'linearCrossEntropy';
  * CCE does, without copying the embeddings.
  *
  * Degenerate inputs: ignored tokens give 0 and no gradient; an all-ignored batch (or Σ ω·w = 0) gives
- * 0 for `'mean'`, with zero gradients; V = 1 gives 0 (one class) for every token.
+ * 0 for `'mean'`, with zero gradients; V = 1 gives 0 for every token (one class; only a z-loss λ·LSE² remains).
  *
  * @param embeddings float32 `[…, D]` (hidden states; e.g. `[B, T, D]`, or `[N, D]`).
  * @param classifier float32 `[V, D]` (the output projection / unembedding).
