@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNonNegative } from './check-non-negative.js';
-import { checkElements, throwDeferredFailure } from './data-checks.js';
+import { throwDeferredFailure } from './data-checks.js';
 import { XentError } from './errors.js';
 import {
   flattenLeading,
