@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { machineLine, peakMemory, ratioTable } from '@xent/bench';
 import { useBackend } from '@xent/testing';
 import '../src/cpu.js';
+import { peakHeapBytes } from './heap.js';
 import { args, cceForwardBackward, denseForwardBackward, makeProblem } from './problems.js';
 
 const a = args();
@@ -15,40 +16,6 @@ if (!(await useBackend(backend))) throw new Error(`no ${backend}`);
 const p = makeProblem(n, v, d, 'random');
 const mib = (x: number) => x / 2 ** 20;
 
-/**
- * wasm only: peak bytes of live tensor buffers in the wasm heap above the start of `fn` — every
- * `_malloc` of tfjs-wasm's JS side counted once (views and reshapes share a buffer and are not counted
- * again, unlike `tf.profile`'s per-Tensor figure; kernel-internal scratch in C++ is not seen).
- */
-async function peakHeapBytes(fn: () => unknown): Promise<number> {
-  const wasm = (tf.backend() as unknown as { wasm: { _malloc(n: number): number; _free(p: number): void } })
-    .wasm;
-  const [malloc, free] = [wasm._malloc, wasm._free];
-  const sizes = new Map<number, number>();
-  let live = 0;
-  let peak = 0;
-  wasm._malloc = (n: number) => {
-    const ptr = malloc(n);
-    sizes.set(ptr, n);
-    live += n;
-    peak = Math.max(peak, live);
-    return ptr;
-  };
-  wasm._free = (ptr: number) => {
-    live -= sizes.get(ptr) ?? 0;
-    sizes.delete(ptr);
-    free(ptr);
-  };
-  try {
-    const out = tf.tidy(() => fn() as tf.TensorContainer);
-    for (const t of Array.isArray(out) ? out : [out]) await (t as tf.Tensor).data();
-    tf.dispose(out);
-  } finally {
-    wasm._malloc = malloc;
-    wasm._free = free;
-  }
-  return peak;
-}
 const rows = [];
 // Ours first: the wasm heap only grows, so whichever runs first is charged the heap growth in RSS.
 // --no-validate: skip the NaN/target checks (they read E and C to the host), as the dense baseline does.

@@ -5,5 +5,7 @@ export { linearCrossEntropy } from './linear-cross-entropy.js';
 export {
   type CceImpl,
   DEFAULT_GRAD_FILTER_EPS,
+  type LinearCrossEntropyLseOptions,
   type LinearCrossEntropyOptions,
+  type LinearCrossEntropyWithLse,
 } from './options.js';

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   checkClassIds,
   checkFinite,
-  checkNonEmpty,
+  checkNonNegative,
   checkShape,
   clampIds,
-  customGradient,
   type DimBindings,
   describeTensor,
-  saveShared,
+  flattenWeights,
+  invalidOption,
   type TensorInput,
   toTensor,
   XentError,
@@ -16,7 +16,15 @@ import {
 import { chunkedEngine } from './chunked-engine.js';
 import type { CceEngine, CceSettings } from './engine.js';
 import { fusedEngineFor } from './fused-engine.js';
-import { type LinearCrossEntropyOptions, type ResolvedCceOptions, resolveCceOptions } from './options.js';
+import {
+  type LinearCrossEntropyLseOptions,
+  type LinearCrossEntropyOptions,
+  type LinearCrossEntropyWithLse,
+  type ResolvedCceOptions,
+  resolveCceOptions,
+} from './options.js';
+import { rowStatistics } from './row-statistics.js';
+import { perToken, type SequenceLayout, scoredTargets, sequenceLayout, shiftBack } from './sequence.js';
 
 const FN = 'linearCrossEntropy';
 
@@ -26,45 +34,66 @@ const FN = 'linearCrossEntropy';
  * blocks; backward recomputes each logit block and accumulates `dE = G·C`, `dC = Gᵀ·E`.
  *
  *   ẑ = s·tanh(z/s) (softcap s, optional),   LSE_n = log Σ_v exp(ẑ_nv)
- *   ℓ_n = LSE_n − (1 − α)·ẑ_{n,y_n} − (α/V)·Σ_v ẑ_nv + λ·LSE_n²
+ *   ℓ_n = ω_n·[(1 − α)·w_{y_n}·(LSE_n − ẑ_{n,y_n}) + (α/V)·Σ_v w_v·(LSE_n − ẑ_nv) + λ·LSE_n²]
  *
- * with label smoothing α and z-loss weight λ. Rows whose target is `ignoreIndex` give 0 and no gradient;
- * `'mean'` divides by the number of other rows (an all-ignored batch gives 0, with zero gradients).
+ * with label smoothing α, z-loss weight λ, class weights w (`classWeights`, 1 without) and token
+ * weights ω (`weights`, 1 without; 0 on ignored tokens). `'sum'` is Σ ℓ_n, `'mean'` is
+ * Σ ℓ_n / Σ ω_n·w_{y_n} (PyTorch's `weight=` mean; the plain mean over non-ignored tokens without
+ * weights). Embeddings may have any leading dims `[…, D]` (flattened internally, no copy); `shift`
+ * k scores position t against target t + k of the same sequence (the last leading dim), as apple's
+ * CCE does, without copying the embeddings.
  *
- * @param embeddings float32 `[N, D]` (hidden states, one row per token).
+ * Degenerate inputs: ignored tokens give 0 and no gradient; an all-ignored batch (or Σ ω·w = 0) gives
+ * 0 for `'mean'`, with zero gradients; V = 1 gives 0 for every token (one class; only a z-loss λ·LSE² remains).
+ *
+ * @param embeddings float32 `[…, D]` (hidden states; e.g. `[B, T, D]`, or `[N, D]`).
  * @param classifier float32 `[V, D]` (the output projection / unembedding).
- * @param targets int32 `[N]` target ids in `[0, V)` or `ignoreIndex`.
+ * @param targets int32 `[…]` (the embeddings' leading dims) ids in `[0, V)` or `ignoreIndex`.
  * @param options see {@link LinearCrossEntropyOptions}.
- * @returns a scalar, or `[N]` with `reduction: 'none'`. Differentiable in `embeddings`, `classifier`
- *   and `options.bias`.
+ * @returns a scalar, or `[…]` with `reduction: 'none'` (`[…, T − k]` with `shift` k, 0 on ignored
+ *   tokens); `{ loss, lse }` with `returnLse: true`. Differentiable in `embeddings`, `classifier` and
+ *   `options.bias` (and through `lse`).
  * @throws XentError `SHAPE_MISMATCH`, `DTYPE_MISMATCH`, `EMPTY_BATCH`, `LABEL_OUT_OF_RANGE`,
  *   `NON_FINITE_INPUT`, `INVALID_OPTION`, `BACKEND_UNAVAILABLE` (`impl: 'fused'` without a kernel),
  *   `BUFFER_LIMIT` (a single row too large for the WebGPU device).
  * @see https://arxiv.org/abs/2411.09009
  * @example
- * const loss = linearCrossEntropy(hidden, unembedding, tokenIds, { ignoreIndex: -100 });
+ * // hidden [B, T, D] of a causal LM, tokens [B, T]: next-token loss without slicing either
+ * const loss = linearCrossEntropy(hidden, unembedding, tokens, { shift: 1, ignoreIndex: -100 });
  */
 export function linearCrossEntropy(
   embeddings: TensorInput,
   classifier: TensorInput,
   targets: TensorInput,
-  options: LinearCrossEntropyOptions = {},
-): tf.Tensor {
+  options: LinearCrossEntropyLseOptions,
+): LinearCrossEntropyWithLse;
+export function linearCrossEntropy(
+  embeddings: TensorInput,
+  classifier: TensorInput,
+  targets: TensorInput,
+  options?: LinearCrossEntropyOptions,
+): tf.Tensor;
+export function linearCrossEntropy(
+  embeddings: TensorInput,
+  classifier: TensorInput,
+  targets: TensorInput,
+  options: LinearCrossEntropyOptions | LinearCrossEntropyLseOptions = {},
+): tf.Tensor | LinearCrossEntropyWithLse {
   const resolved = resolveCceOptions(FN, options);
   return tf.tidy(FN, () => {
-    const e = toTensor(embeddings, FN, 'embeddings', 'float32') as tf.Tensor2D;
+    const e = toTensor(embeddings, FN, 'embeddings', 'float32');
     const c = toTensor(classifier, FN, 'classifier', 'float32') as tf.Tensor2D;
-    const y = toTensor(targets, FN, 'targets', 'int32') as tf.Tensor1D;
+    const y = toTensor(targets, FN, 'targets', 'int32');
     const b =
       options.bias === undefined
         ? undefined
         : (toTensor(options.bias, FN, 'options.bias', 'float32') as tf.Tensor1D);
     const dims: DimBindings = new Map();
-    checkShape(FN, 'embeddings', e, ['N', 'D'], dims);
+    const leading = e.shape.slice(0, -1);
+    checkShape(FN, 'embeddings', e, e.rank < 2 ? ['N', 'D'] : [...leading, 'D'], dims);
     checkShape(FN, 'classifier', c, ['V', 'D'], dims);
-    checkShape(FN, 'targets', y, ['N'], dims);
+    checkShape(FN, 'targets', y, leading, dims);
     if (b) checkShape(FN, 'options.bias', b, ['V'], dims);
-    checkNonEmpty(FN, 'embeddings', e);
     const v = c.shape[0];
     if (v === 0) {
       throw new XentError('SHAPE_MISMATCH', {
@@ -74,24 +103,100 @@ export function linearCrossEntropy(
         received: describeTensor(c),
       });
     }
+    if (leading.includes(0)) {
+      throw new XentError('EMPTY_BATCH', {
+        fn: FN,
+        argument: 'embeddings',
+        expected: 'at least one token',
+        received: describeTensor(e),
+      });
+    }
+    const layout = sequenceLayout(FN, leading, resolved.shift);
+    const tokenWeights =
+      options.weights === undefined ? undefined : readTokenWeights(options.weights, layout);
+    const classWeights =
+      options.classWeights === undefined
+        ? undefined
+        : (toTensor(options.classWeights, FN, 'options.classWeights', 'float32') as tf.Tensor1D);
+    if (classWeights) checkShape(FN, 'options.classWeights', classWeights, ['V'], dims);
+    if (classWeights && resolved.labelSmoothing > 0 && resolved.softcap > 0) {
+      invalidOption(
+        FN,
+        'classWeights',
+        'no classWeights while both labelSmoothing and softcap are set (the weighted uniform term needs the logits)',
+        'a tensor',
+      );
+    }
     if (resolved.validate) {
       checkFinite(FN, 'embeddings', e);
       checkFinite(FN, 'classifier', c);
       if (b) checkFinite(FN, 'options.bias', b);
-      checkClassIds(FN, 'targets', y, v, resolved.ignoreIndex);
+      checkClassIds(FN, 'targets', scoredTargets(y, layout), v, resolved.ignoreIndex);
+      if (classWeights) checkNonNegative(FN, 'options.classWeights', classWeights);
     }
-    const engine = chooseEngine(resolved);
-    const rows = rowLosses(engine, settingsOf(resolved), resolved, v);
-    const kept = tf.notEqual(y, resolved.ignoreIndex);
-    const valid = tf.cast(kept, 'float32') as tf.Tensor1D;
+    const rows = layout.rows;
+    const e2 = tf.reshape(e, [rows, e.shape[e.rank - 1]!]) as tf.Tensor2D;
+    // Targets (and weights) move k positions back; the engine runs on the whole, uncopied E.
+    const shifted = shiftBack(tf.reshape(y, [rows]), layout, resolved.ignoreIndex) as tf.Tensor1D;
+    const kept = tf.notEqual(shifted, resolved.ignoreIndex);
+    const valid = tf.cast(kept, 'float32');
     // Unchecked ids (validate: false) must not gather out of bounds on any backend: clamp on device.
-    const ids = resolved.validate ? y : (tf.where(kept, clampIds(y, v), y) as tf.Tensor1D);
-    const perRow = b ? rows(e, c, ids, valid, b) : rows(e, c, ids, valid);
-    if (resolved.reduction === 'none') return perRow;
-    const total = tf.sum(perRow);
-    if (resolved.reduction === 'sum') return total;
-    return tf.div(total, tf.maximum(tf.sum(valid), 1));
+    const ids = resolved.validate ? shifted : (tf.where(kept, clampIds(shifted, v), shifted) as tf.Tensor1D);
+    const statistics = rowStatistics(chooseEngine(resolved), settingsOf(resolved));
+    const { lse, targetLogit, logitSum } = b ? statistics(e2, c, ids, b) : statistics(e2, c, ids);
+    // w_{y_n} (ignored rows are masked below, so their clamped id is harmless).
+    const targetWeight = classWeights ? tf.gather(classWeights, clampIds(ids, v)) : undefined;
+    const nll = tf.sub(lse, targetLogit);
+    let row = targetWeight ? tf.mul(targetWeight, nll) : nll;
+    const alpha = resolved.labelSmoothing;
+    if (alpha > 0) {
+      // (1/V)·Σ_v w_v·(LSE − ẑ_v): from the engine's Σẑ, or, with class weights (no softcap),
+      // Σ_v w_v·ẑ_v = E·(wᵀC) + wᵀb — linear, O(V·D), never N×V.
+      const uniform = classWeights
+        ? tf.sub(tf.mul(lse, tf.sum(classWeights)), weightedLogitSum(e2, c, b, classWeights))
+        : tf.sub(tf.mul(lse, v), logitSum);
+      row = tf.add(tf.mul(row, 1 - alpha), tf.mul(uniform, alpha / v));
+    }
+    if (resolved.logZPenalty > 0) row = tf.add(row, tf.mul(tf.square(lse), resolved.logZPenalty));
+    const omega = tokenWeights ? tf.mul(valid, shiftBack(tokenWeights, layout, 0)) : valid;
+    const weighted = tf.mul(row, omega);
+    const loss = reduce(weighted, targetWeight ? tf.mul(omega, targetWeight) : omega, resolved, layout);
+    return resolved.returnLse ? { loss, lse: perToken(lse, layout) } : loss;
   });
+}
+
+/** `'none'` per token `[…, T − k]`, `'sum'`, or `'mean'` = Σ ℓ / Σ denominators (0 when that is 0). */
+function reduce(
+  weighted: tf.Tensor,
+  denominators: tf.Tensor,
+  options: ResolvedCceOptions,
+  layout: SequenceLayout,
+): tf.Tensor {
+  if (options.reduction === 'none') return perToken(weighted, layout);
+  const total = tf.sum(weighted);
+  if (options.reduction === 'sum') return total;
+  const count = tf.sum(denominators);
+  return tf.div(total, tf.where(tf.greater(count, 0), count, tf.onesLike(count)));
+}
+
+/** Token weights `[…]` (or a prefix of the leading dims) as `[M]`, checked (≥ 0, finite). */
+function readTokenWeights(weights: TensorInput, layout: SequenceLayout): tf.Tensor {
+  const w = toTensor(weights, FN, 'options.weights', 'float32');
+  const flat = flattenWeights(FN, w, { symbol: 'N', shape: layout.leading, rows: layout.rows });
+  checkNonNegative(FN, 'options.weights', w, 'weights ≥ 0');
+  return flat;
+}
+
+/** Σ_v w_v·z_nv for unsoftcapped logits z = E·Cᵀ + b, as E·(wᵀC) + wᵀb: `[N]`. */
+function weightedLogitSum(
+  e: tf.Tensor2D,
+  c: tf.Tensor2D,
+  b: tf.Tensor1D | undefined,
+  w: tf.Tensor1D,
+): tf.Tensor {
+  const projected = tf.matMul(tf.reshape(w, [1, -1]), c); // [1, D]
+  const dots = tf.reshape(tf.matMul(e, projected, false, true), [-1]);
+  return b ? tf.add(dots, tf.sum(tf.mul(w, b))) : dots;
 }
 
 function settingsOf(options: ResolvedCceOptions): CceSettings {
@@ -118,64 +223,4 @@ function chooseEngine(options: ResolvedCceOptions): CceEngine {
     });
   }
   return chunkedEngine;
-}
-
-/**
- * The per-row losses (0 on ignored rows) as one differentiable op over (E, C, targets, valid, bias?).
- * Its value is packed `[N, 2 + k]` = (loss, LSE, engine state): saving the op's own output keeps the
- * backward inputs alive without a tensor tfjs's leak check would count as extra.
- */
-function rowLosses(engine: CceEngine, settings: CceSettings, options: ResolvedCceOptions, v: number) {
-  const alpha = options.labelSmoothing;
-  const lambda = options.logZPenalty;
-  const packed = customGradient<tf.Tensor[]>((inputs, save) => {
-    const [e, c, y, valid, bias] = inputs as [
-      tf.Tensor2D,
-      tf.Tensor2D,
-      tf.Tensor1D,
-      tf.Tensor1D,
-      tf.Tensor1D?,
-    ];
-    const { lse, targetLogit, logitSum, aux } = engine.forward(e, c, y, bias, settings);
-    let loss = tf.sub(lse, tf.mul(targetLogit, 1 - alpha));
-    if (alpha > 0) loss = tf.sub(loss, tf.mul(logitSum, alpha / v));
-    if (lambda > 0) loss = tf.add(loss, tf.mul(tf.square(lse), lambda));
-    const columns = [tf.mul(loss, valid), lse].map((x) => tf.expandDims(x, 1));
-    const value = tf.concat(aux ? [...columns, aux] : columns, 1);
-    // Views, not copies: tfjs-wasm's clone would duplicate the [V, D] classifier.
-    saveShared(save, [e, c, y, valid, value, ...(bias ? [bias] : [])]);
-    return {
-      value,
-      gradFunc: (dy, saved) => {
-        const [se, sc, sy, sValid, sValue, sBias] = saved as [
-          tf.Tensor2D,
-          tf.Tensor2D,
-          tf.Tensor1D,
-          tf.Tensor1D,
-          tf.Tensor2D,
-          tf.Tensor1D?,
-        ];
-        const n = se.shape[0];
-        const lse = tf.reshape(tf.slice(sValue, [0, 1], [n, 1]), [n]) as tf.Tensor1D;
-        const width = sValue.shape[1];
-        const sAux = width > 2 ? tf.slice(sValue, [0, 2], [n, width - 2]) : undefined;
-        const w = tf.mul(tf.reshape(tf.slice(dy, [0, 0], [n, 1]), [n]), sValid);
-        const a = lambda > 0 ? tf.mul(w, tf.add(1, tf.mul(lse, 2 * lambda))) : w;
-        const coef = tf.stack([a, tf.mul(w, 1 - alpha), tf.mul(w, alpha / v)], 1) as tf.Tensor2D;
-        const grads = engine.backward(se, sc, sy, sBias, lse, coef, sAux, settings);
-        return [
-          grads.dEmbeddings,
-          grads.dClassifier,
-          tf.zeros(sy.shape),
-          tf.zeros(sy.shape),
-          ...(sBias ? [grads.dBias ?? tf.zeros(sBias.shape)] : []),
-        ];
-      },
-    };
-  });
-  return (...inputs: tf.Tensor[]) => {
-    const value = packed(...inputs);
-    const n = value.shape[0]!;
-    return tf.reshape(tf.slice(value, [0, 0], [n, 1]), [n]);
-  };
 }

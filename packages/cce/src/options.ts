@@ -1,5 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { type OptionSchema, type Reduction, resolveOptions } from '@xent/core';
+import {
+  checkOption,
+  type OptionSchema,
+  type OptionSpec,
+  type Reduction,
+  resolveOptions,
+  type TensorInput,
+} from '@xent/core';
 
 /** Which implementation runs: the fused kernels of the active backend, or the chunked tfjs composite. */
 export type CceImpl = 'auto' | 'fused' | 'chunked';
@@ -36,13 +43,78 @@ export interface LinearCrossEntropyOptions {
   readonly impl?: CceImpl;
   /** Check targets against `[0, V)` and inputs for NaN/Inf (reads the data). @defaultValue true */
   readonly validate?: boolean;
+  /**
+   * Predict the token `k` positions ahead (apple's CCE `shift`; `true` = 1): along the last leading dim T
+   * (the sequence) position t is scored against `targets[…, t + k]`, i.e. the loss of
+   * `E[…, :T−k, :]·Cᵀ` against `targets[…, k:]`, without copying E (the last k positions of every
+   * sequence are read but carry neither loss nor gradient). `reduction: 'none'` and `lse` then have
+   * shape `[…, T − k]`. Needs `0 ≤ k < T`. @defaultValue 0
+   */
+  readonly shift?: boolean | number;
+  /**
+   * Per-token weights (≥ 0) of the targets' shape `[…]`, or a prefix of it (`[B]` for `[B, T]`: one
+   * weight per sequence). They follow the targets under `shift` (the weight at `targets[…, t]` weighs
+   * the prediction of that target). `'mean'` divides by Σ w over the non-ignored tokens (Liger #338).
+   * @defaultValue none (all 1)
+   */
+  readonly weights?: TensorInput;
+  /**
+   * Per-class weights `[V]` (≥ 0), PyTorch's `weight=`: a token's loss is scaled by the weight of its
+   * target class and `'mean'` divides by Σ w_{y} over the non-ignored tokens; with label smoothing the
+   * uniform part is `(α/V)·Σ_v w_v·(LSE − ẑ_v)` as in PyTorch. Not combinable with `softcap` and
+   * `labelSmoothing` together (`INVALID_OPTION`). @defaultValue none (all 1)
+   */
+  readonly classWeights?: TensorInput;
+  /**
+   * `true` (typed by {@link LinearCrossEntropyLseOptions}) also returns the per-token log-sum-exp.
+   * @defaultValue false
+   */
+  readonly returnLse?: false;
+}
+
+/**
+ * {@link LinearCrossEntropyOptions} with `returnLse: true`: the call returns `{ loss, lse }`, `lse`
+ * the per-token log-sum-exp `LSE = log Σ_v exp(ẑ_v)` of shape `[…]` (`[…, T − k]` with `shift`),
+ * defined at ignored positions too and differentiable (for a z-loss of your own, or sampling).
+ */
+export interface LinearCrossEntropyLseOptions extends Omit<LinearCrossEntropyOptions, 'returnLse'> {
+  readonly returnLse: true;
+}
+
+/** What {@link linearCrossEntropy} returns with `returnLse: true`. */
+export interface LinearCrossEntropyWithLse {
+  /** The loss: a scalar, or per token with `reduction: 'none'`. */
+  readonly loss: tf.Tensor;
+  /** Per-token log-sum-exp of the (biased, soft-capped) logits, `[…]` (`[…, T − k]` with `shift`). */
+  readonly lse: tf.Tensor;
+}
+
+/** The options with defaults filled in (the tensor options are handled separately). */
+export interface ResolvedCceOptions {
+  readonly ignoreIndex: number;
+  readonly reduction: Reduction;
+  readonly softcap: number;
+  readonly labelSmoothing: number;
+  readonly logZPenalty: number;
+  readonly gradFilterEps: number;
+  readonly vocabBlock: number | undefined;
+  readonly tokenBlock: number | undefined;
+  readonly impl: CceImpl;
+  readonly validate: boolean;
+  /** `shift` as a count k ≥ 0. */
+  readonly shift: number;
+  readonly returnLse: boolean;
 }
 
 /** CCE's automatic float32 filter threshold: machine ε / 32 = 2⁻²⁸. */
 export const DEFAULT_GRAD_FILTER_EPS = 2 ** -28;
 
-const SCHEMA: OptionSchema<LinearCrossEntropyOptions> = {
+const SCHEMA: OptionSchema<LinearCrossEntropyOptions | LinearCrossEntropyLseOptions> = {
+  // Tensor-valued options: checked where the tensors are read.
   bias: { type: 'other', description: 'classifier bias [V]' },
+  weights: { type: 'other', description: 'per-token weights [...]' },
+  classWeights: { type: 'other', description: 'per-class weights [V]' },
+  shift: { type: 'other', description: 'predict the token this many positions ahead (true = 1)' },
   ignoreIndex: { type: 'number', integer: true, description: 'target id of rows to ignore' },
   reduction: { type: 'enum', values: ['none', 'sum', 'mean'], description: 'how rows are combined' },
   softcap: { type: 'number', min: 0, description: 'tanh soft-cap s of the logits (0 = off)' },
@@ -53,24 +125,39 @@ const SCHEMA: OptionSchema<LinearCrossEntropyOptions> = {
   tokenBlock: { type: 'number', integer: true, min: 1, description: 'tokens per block' },
   impl: { type: 'enum', values: ['auto', 'fused', 'chunked'], description: 'implementation' },
   validate: { type: 'boolean', description: 'check targets and finiteness' },
+  returnLse: { type: 'boolean', description: 'also return the per-token log-sum-exp' },
+};
+
+const SHIFT: OptionSpec = {
+  type: 'number',
+  integer: true,
+  min: 0,
+  description: 'predict the token this many positions ahead',
 };
 
 /**
  * Checks every option with core's one option mechanism (`INVALID_OPTION` naming it, "did you mean" for
  * a misspelt one) and fills in the defaults.
  */
-export function resolveCceOptions(fn: string, options: LinearCrossEntropyOptions | undefined) {
-  return resolveOptions(fn, SCHEMA, options, {
-    ignoreIndex: -100,
-    reduction: 'mean',
-    softcap: 0,
-    labelSmoothing: 0,
-    logZPenalty: 0,
-    gradFilterEps: DEFAULT_GRAD_FILTER_EPS,
-    impl: 'auto',
-    validate: true,
-  });
+export function resolveCceOptions(
+  fn: string,
+  user: LinearCrossEntropyOptions | LinearCrossEntropyLseOptions | undefined,
+): ResolvedCceOptions {
+  const options = resolveOptions(fn, SCHEMA, user);
+  if (options.shift !== undefined && typeof options.shift !== 'boolean')
+    checkOption(fn, 'shift', options.shift, SHIFT);
+  return {
+    ignoreIndex: options.ignoreIndex ?? -100,
+    reduction: options.reduction ?? 'mean',
+    softcap: options.softcap ?? 0,
+    labelSmoothing: options.labelSmoothing ?? 0,
+    logZPenalty: options.logZPenalty ?? 0,
+    gradFilterEps: options.gradFilterEps ?? DEFAULT_GRAD_FILTER_EPS,
+    vocabBlock: options.vocabBlock,
+    tokenBlock: options.tokenBlock,
+    impl: options.impl ?? 'auto',
+    validate: options.validate ?? true,
+    shift: Number(options.shift ?? 0),
+    returnLse: options.returnLse ?? false,
+  };
 }
-
-/** The options with defaults filled in. */
-export type ResolvedCceOptions = ReturnType<typeof resolveCceOptions>;

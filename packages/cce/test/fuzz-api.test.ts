@@ -15,10 +15,15 @@ const specs: CallableSpec[] = [
     ],
     dims: { V: [3, 6] },
     call: ([e, c, t], o) => [
-      cceModule.linearCrossEntropy(e as never, c as never, t as never, o as never),
-      tf.grad((x: tf.Tensor) => cceModule.linearCrossEntropy(x, c as never, t as never, o as never))(
-        e instanceof tf.Tensor ? e : tf.tensor(e as tf.TensorLike),
+      cceModule.linearCrossEntropy(
+        e as never,
+        c as never,
+        t as never,
+        o as cceModule.LinearCrossEntropyOptions,
       ),
+      tf.grad((x: tf.Tensor) =>
+        cceModule.linearCrossEntropy(x, c as never, t as never, o as cceModule.LinearCrossEntropyOptions),
+      )(e instanceof tf.Tensor ? e : tf.tensor(e as tf.TensorLike)),
     ],
     edges: [
       {

@@ -9,10 +9,11 @@ import {
   randomNormal,
 } from '@xent/testing';
 import { describeBackends } from '@xent/testing/vitest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
 import '../src/cpu.js';
 import { setCceWebGpuLimits } from '../src/webgpu.js';
+import { prepareBackend } from './backend-setup.js';
 import { expectMatchesDense } from './dense.js';
 import { type ReferenceOptions, referenceLoss } from './reference.js';
 
@@ -58,19 +59,7 @@ function opOptions(c: Case, impl: string, extra: Record<string, unknown> = {}): 
 
 describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   const slow = backend === 'webgpu';
-  if (backend === 'wasm') {
-    // tfjs-wasm's Identity copies, so the clones customGrad's save() makes count as new data ids and
-    // IS_TEST's per-kernel leak check fires for any customGrad that saves (tf.losses ones too).
-    // Leaks are still checked below by tensor counts.
-    beforeAll(() => tf.env().set('IS_TEST', false));
-    afterAll(() => tf.env().set('IS_TEST', true));
-  }
-  if (backend === 'webgpu') {
-    // 32 × 32 tiles (WebGPU's default 16 KB workgroup memory) compile fast on SwiftShader; the 64 × 64
-    // variant is checked once below.
-    beforeAll(() => setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 }));
-    afterAll(() => setCceWebGpuLimits(undefined));
-  }
+  prepareBackend(backend);
   for (const impl of IMPLS[backend]!) {
     describe(impl, () => {
       // SwiftShader is slow: on webgpu the fused kernels get most cases, the (backend-independent)

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkElements, throwDeferredFailure } from './data-checks.js';
+import { checkNonNegative } from './check-non-negative.js';
+import { throwDeferredFailure } from './data-checks.js';
 import { XentError } from './errors.js';
 import {
   flattenLeading,
@@ -227,13 +228,7 @@ function checkWeights(name: string, weights: tf.Tensor, batch: number, validate:
 }
 
 function checkWeightValues(name: string, weights: tf.Tensor): void {
-  checkFinite(name, 'options.weights', weights);
-  checkElements(name, 'options.weights', weights, {
-    code: 'INVALID_OPTION',
-    expected: 'weights ≥ 0',
-    isBad: (w) => w < 0,
-    badMask: (w) => tf.less(w, 0),
-  });
+  checkNonNegative(name, 'options.weights', weights, 'weights ≥ 0');
 }
 
 function resolveOptions(

@@ -1,4 +1,5 @@
 export { checkMinClasses } from './check-classes.js';
+export { checkNonNegative } from './check-non-negative.js';
 export {
   checkElements,
   dataChecksInFlight,
@@ -27,6 +28,7 @@ export { describeOptions, type OptionDescription } from './describe-options.js';
 export { isXentError, XentError, type XentErrorCode, type XentErrorDetails } from './errors.js';
 export { hostTidy } from './host-tidy.js';
 export { allowSparseTargets, type LayersLossOptions, toLayersLoss } from './layers-loss.js';
+export { flattenWeights, type LeadingDims } from './leading-dims.js';
 export type {
   BatchLossCall,
   CommonOptions,

@@ -225,8 +225,8 @@ export function fuzzCallable(spec: CallableSpec): CallableFuzzReport {
     const value = base.values[index];
     const dtype = base.dtypes[index];
     if (!Array.isArray(value) || value.length === 0) return;
-    const push = (name: string, code: XentErrorCode, v: unknown) =>
-      cases.push({ name: `${input.name}: ${name}`, code, argument: input.name, args: withInput(index, v) });
+    const push = (name: string, code: XentErrorCode, v: unknown, argument = input.name) =>
+      cases.push({ name: `${input.name}: ${name}`, code, argument, args: withInput(index, v) });
     if (Array.isArray(value[0]) && (value[0] as unknown[]).length > 0 && value.length > 1) {
       push('ragged array', 'SHAPE_MISMATCH', [(value[0] as unknown[]).slice(0, -1), ...value.slice(1)]);
     }
@@ -240,7 +240,9 @@ export function fuzzCallable(spec: CallableSpec): CallableFuzzReport {
         push(`id ${bad}`, 'DTYPE_MISMATCH', replaceFirst(value, bad));
     }
     if (spec.checkShapes ?? true) {
-      push('extra leading axis', 'SHAPE_MISMATCH', [value]);
+      // A function taking leading dims (`[..., D]` with targets `[...]`) may name either side of the
+      // mismatch: with several tensor inputs any of them is accepted.
+      push('extra leading axis', 'SHAPE_MISMATCH', [value], spec.inputs.length > 1 ? '' : input.name);
     }
   });
   if ((spec.checkShapes ?? true) && spec.checkData !== false) {
