@@ -9,14 +9,14 @@ type M = number[][];
 // λ⁻·Σ w(S − m⁻)/Σ w over negatives with S ≥ m⁻ (w: pair multiplicity; an empty set gives 0).
 function tcmLoops(s: M, pos: M, neg: M, o: TcmTerms): number {
   let [ps, pc, ns, nc] = [0, 0, 0, 0];
-  s.forEach((row, i) =>
+  s.forEach((row, i) => {
     row.forEach((v, j) => {
       if (pos[i]![j]! > 0 && v <= o.marginPlus)
         [ps, pc] = [ps + pos[i]![j]! * (o.marginPlus - v), pc + pos[i]![j]!];
       if (neg[i]![j]! > 0 && v >= o.marginMinus)
         [ns, nc] = [ns + neg[i]![j]! * (v - o.marginMinus), nc + neg[i]![j]!];
-    }),
-  );
+    });
+  });
   return (o.lambdaPlus * ps) / Math.max(pc, 1) + (o.lambdaMinus * ns) / Math.max(nc, 1);
 }
 
