@@ -15,6 +15,7 @@ import { probeLoss } from '../src/lib/probe.js';
 import { applyScenario, CLEAN } from '../src/lib/scenario.js';
 import { parseState } from '../src/lib/state.js';
 import { Run, trainTeacher } from '../src/lib/train.js';
+import { registerVariants } from '../src/lib/variants.js';
 import { formulaHtml } from '../src/ui/formula.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
@@ -31,6 +32,7 @@ beforeAll(async () => {
     if (readdirSync(join(packages, name, 'src')).includes('register.ts'))
       await import(pathToFileURL(entry).href);
   }
+  registerVariants();
   await tf.setBackend('cpu');
 }, 60_000);
 

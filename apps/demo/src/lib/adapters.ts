@@ -50,7 +50,8 @@ export type Role =
  * How a loss is fed: a role per input and, where its options need something the playground owns, which:
  * `model` (a function inputs → logits of the run's model), `perSample` (a per-example state `{ lambdas }`
  * over the training set with the batch's row `indices`, as ALDR-KL's), `rowsPerClass` (the name of the
- * option K when the class-weight input has C·K rows, as SoftTriple's and sub-center ArcFace's).
+ * option K when the class-weight input has C·K rows, as SoftTriple's and sub-center ArcFace's), `batchIds`
+ * (the batch's doc rows and query classes, for the duplicate-aware variants of `variants.ts`).
  */
 export type Plan =
   | {
@@ -59,6 +60,7 @@ export type Plan =
       readonly model?: true;
       readonly perSample?: true;
       readonly rowsPerClass?: string;
+      readonly batchIds?: true;
     }
   | { readonly supported: false; readonly reason: string };
 
@@ -166,6 +168,7 @@ export function planInputs(
   // (an option `state` with `indices`), and K of a `[C·K, D]` class-weight input.
   const options = (spec.options ?? {}) as Readonly<Record<string, { type: string } | undefined>>;
   const perSample = options.state?.type === 'other' && options.indices?.type === 'other';
+  const batchIds = options.docRows?.type === 'other' && options.queryClasses?.type === 'other';
   const proxyInput = spec.inputs.find((_, i) => roles[i] === 'proxies');
   const rowsPerClass = proxyInput && proxyInput.shape[0] !== 'C' ? rowsPerClassOption(spec) : undefined;
   return {
@@ -174,5 +177,6 @@ export function planInputs(
     ...(roles.includes('modelInputs') ? { model: true as const } : {}),
     ...(perSample ? { perSample: true as const } : {}),
     ...(rowsPerClass ? { rowsPerClass } : {}),
+    ...(batchIds ? { batchIds: true as const } : {}),
   };
 }

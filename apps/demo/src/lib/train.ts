@@ -85,6 +85,7 @@ export class Run {
     this.owned = (batch) => ({
       ...(plan.model ? { model: (input: tf.Tensor) => this.model.forward(input).out } : {}),
       ...(this.state ? { state: this.state, indices: tf.tensor1d(batch.rows!, 'int32') } : {}),
+      ...(plan.batchIds ? { docRows: Array.from(batch.docRows!), queryClasses: Array.from(batch.y) } : {}),
     });
     const hidden = dataset.hidden[dataset.hidden.length - 1]!;
     this.auxHead = this.roles.includes('auxiliary')

@@ -10,6 +10,12 @@ export const RETRIEVAL: Explanations = {
     when: 'Dense retrieval with in-batch negatives — the baseline; duplicate docs in a batch become false negatives.',
     preset: DUP,
   },
+  // The demo's duplicate-aware variant (`variants.ts`): infoNceLoss fed the batch's doc ids or query classes.
+  infoNceLossDuplicateAware: {
+    tex: p`\ell_i = -\log\frac{e^{\,s\cdot\mathrm{sim}(q_i, d_i)}}{e^{\,s\cdot\mathrm{sim}(q_i, d_i)} + \sum_{c \notin R_i} e^{\,s\cdot\mathrm{sim}(q_i, c)}},\ R_i = \{c : \mathrm{id}(c) = \mathrm{id}(d_i)\}`,
+    when: 'Retrieval whose batches repeat documents (or hold several relevant ones): docs with the positive’s id never count as negatives.',
+    preset: DUP,
+  },
   debiasedContrastiveLoss: {
     tex: p`\ell_i = -\log\frac{e^{s_{ii}/t}}{e^{s_{ii}/t} + g},\ g = \max\Bigl(\tfrac{1}{1 - \tau^+}\Bigl[\sum_{j \ne i} e^{s_{ij}/t} - \tau^+ N_n e^{s_{ii}/t}\Bigr], N_n e^{-1/t}\Bigr)`,
     when: 'Retrieval with false negatives in the batch: corrects for an expected share τ⁺ of them.',
