@@ -6,7 +6,7 @@ import { planInputs } from '../src/lib/adapters.js';
 import { spirals } from '../src/lib/datasets.js';
 import { applyScenario, CLEAN } from '../src/lib/scenario.js';
 import { Run } from '../src/lib/train.js';
-import { duplicateAwareName, registerVariants, takesBatchIds } from '../src/lib/variants.js';
+import { duplicateAwareName, isVariant, registerVariants, takesBatchIds } from '../src/lib/variants.js';
 
 let plain: AnyLossFn;
 let aware: AnyLossFn;
@@ -52,6 +52,7 @@ describe('duplicate-aware variant', () => {
   it('is registered for the losses that take batch ids, with a plan that asks the run for them', () => {
     expect(takesBatchIds(plain.spec)).toBe(true);
     expect(aware.spec.id).toBe('demo/info-nce-duplicate-aware');
+    expect(isVariant(aware.spec) && !isVariant(plain.spec)).toBe(true);
     expect(aware.spec.family).toBe('retrieval');
     const plan = planInputs(aware.spec);
     expect(plan.supported && plan.batchIds).toBe(true);

@@ -24,6 +24,12 @@ export function takesBatchIds(spec: Pick<AnyLossSpec, 'options'>): boolean {
   return IDS_OPTIONS.every((name) => name in options);
 }
 
+const ID_SUFFIX = '-duplicate-aware';
+
+/** Whether a spec is one of the demo's variants (badged "demo variant" rather than "example"). */
+export const isVariant = (spec: Pick<AnyLossSpec, 'id'>) =>
+  spec.id.startsWith('demo/') && spec.id.endsWith(ID_SUFFIX);
+
 /** The name of the duplicate-aware variant of a loss. */
 export const duplicateAwareName = (name: string) => `${name}DuplicateAware`;
 
@@ -38,7 +44,7 @@ export function duplicateAwareVariant(base: AnyLossFn): AnyLossFn {
   const { spec } = base;
   const baseOptions = Object.keys({ ...spec.defaults, ...(spec.options ?? {}) });
   return defineLoss({
-    id: `demo/${spec.id.split('/').pop()}-duplicate-aware`,
+    id: `demo/${spec.id.split('/').pop()}${ID_SUFFIX}`,
     name: duplicateAwareName(spec.name),
     family: spec.family,
     summary: `${spec.name} fed the batch's ids: duplicate docs (or same-class docs) are not negatives (demo variant).`,
