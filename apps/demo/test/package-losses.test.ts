@@ -106,6 +106,21 @@ describe('adapters for the losses that were greyed out', () => {
     }
   });
 
+  it('CoSENT, AnglE and CosineSimilarity train on scored pairs (related and unrelated)', async () => {
+    for (const name of ['cosentLoss', 'angleLoss', 'cosineSimilarityLoss']) {
+      const { run, plan, before } = await train(name);
+      expect(plan.supported && plan.roles, name).toEqual(['pairFirst', 'pairSecond', 'pairScores']);
+      // CoSENT and AnglE are exactly 0 when every gold score is equal: the pairs hold both kinds.
+      expect(
+        run.losses.every((v) => Number.isFinite(v) && v > 0),
+        name,
+      ).toBe(true);
+      expect(run.evaluations.at(-1)!.meanAp, name).toBeGreaterThan(0);
+      run.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('adversarial comp-sum gets the run’s model and its inputs', async () => {
     const { run, before } = await train('adversarialCompSumLoss', { steps: 2 });
     expect(run.losses).toHaveLength(4);

@@ -17,6 +17,9 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  *   `cosineScores` `[N, N]` the same with L2-normalised queries and docs (for inputs described as cosine),
  *   `positives` int32 `[N]` = 0…N−1 (the positive doc of each query), `relevance` float32 `[N, N]`
  *   (1 where query and doc share a class);
+ * - `pairFirst` / `pairSecond` `[N, D]` and `pairScores` float32 `[N]` (scored pairs, as CoSENT's `emb1`,
+ *   `emb2`, `scores`): the queries, and the docs with every odd pair's doc swapped for the next pair's, so
+ *   about half the pairs are unrelated; the gold score is 1 where the two share a class, else 0;
  * - `binaryLogits` / `binaryTargets` float32 `[N·C]`: the `[N, C]` logits and their one-hot (or, in the
  *   multi-label scenario, multi-hot) targets flattened, for binary losses (AnyLoss, binary CE, hinge…):
  *   C one-vs-rest problems per row;
@@ -42,6 +45,9 @@ export type Role =
   | 'cosineScores'
   | 'positives'
   | 'relevance'
+  | 'pairFirst'
+  | 'pairSecond'
+  | 'pairScores'
   | 'binaryLogits'
   | 'binaryTargets'
   | 'modelInputs';
@@ -76,6 +82,11 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
     return 'groups';
   }
   const labelish = has(name, /label|target|relevan|mask/);
+  if (input.shape.length === 1 && family === 'retrieval') {
+    // Gold scores of scored pairs (CoSENT, AnglE, CosineSimilarity): one per (emb1, emb2) row.
+    const paired = others.some((o) => has(o.name, /^emb_?1$/)) && others.some((o) => has(o.name, /^emb_?2$/));
+    return paired && has(name, /score|label|sim/) ? 'pairScores' : undefined;
+  }
   if (input.shape.length === 1 && family === 'classification') {
     if (labelish) return 'binaryTargets';
     if (has(name, /logit|score|pred|output/)) return 'binaryLogits';
@@ -107,6 +118,8 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
       if (has(name, /embed|feature|quer|^x$|output/)) return 'embeddings';
       return undefined;
     case 'retrieval':
+      if (has(name, /^emb_?1$/)) return 'pairFirst';
+      if (has(name, /^emb_?2$/)) return 'pairSecond';
       if (labelish) return 'relevance';
       if (has(name, /quer|anchor/)) return 'queries';
       if (has(name, /doc|passage|positive|key|candidate|target/)) return 'docs';
@@ -156,7 +169,14 @@ export function planInputs(
     ],
     distillation: [['student', 'teacher']],
     metric: [['embeddings'], ['groups']],
-    retrieval: [['queries', 'docs'], ['scores'], ['cosineScores'], ['embeddings'], ['groups']],
+    retrieval: [
+      ['queries', 'docs'],
+      ['scores'],
+      ['cosineScores'],
+      ['embeddings'],
+      ['groups'],
+      ['pairFirst', 'pairSecond', 'pairScores'],
+    ],
   };
   if (!need[family].some((set) => set.every((r) => roles.includes(r)))) {
     return {

@@ -156,6 +156,12 @@ export class Run {
       return pair;
     };
     const retrieval = this.family === 'retrieval';
+    // Scored pairs: pair i keeps doc i when i is even, takes doc i + 1 (mod N) when odd.
+    const pairedDoc = () =>
+      tf.tensor1d(
+        Array.from({ length: rows }, (_, i) => (i % 2 ? (i + 1) % rows : i)),
+        'int32',
+      );
     const { multiLabel } = dataset;
     // Targets `[N, C]`: one-hot of the class, or the multi-hot labels of the multi-label task.
     const targets = () =>
@@ -200,6 +206,10 @@ export class Run {
       scores: () => tf.matMul(qd().q, qd().d, false, true),
       cosineScores: () => cosineSimilarity(qd().q, qd().d),
       positives: () => tf.range(0, rows, 1, 'int32'),
+      pairFirst: () => qd().q,
+      pairSecond: () => tf.gather(qd().d, pairedDoc()),
+      pairScores: () =>
+        tf.cast(tf.equal(y, tf.gather(tf.tensor1d(batch.y2!, 'int32'), pairedDoc())), 'float32'),
       relevance: () =>
         tf.cast(
           tf.equal(tf.reshape(y, [rows, 1]), tf.reshape(tf.tensor1d(batch.y2!, 'int32'), [1, -1])),

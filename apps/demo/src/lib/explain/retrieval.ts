@@ -82,15 +82,15 @@ export const RETRIEVAL: Explanations = {
   },
   cosentLoss: {
     tex: p`\ell = \log\Bigl(1 + \sum_{y_m < y_n} e^{\,s(\cos_m - \cos_n)}\Bigr)`,
-    when: 'Semantic similarity (STS) with graded gold scores: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity (STS) with graded gold scores: only their order matters. Here the pairs are scored 1 (same digit) or 0.',
   },
   angleLoss: {
     tex: p`\ell = \log\Bigl(1 + \sum_{y_m < y_n} e^{\,s(s_m - s_n)}\Bigr),\ s_n = \text{angle similarity}`,
-    when: 'Semantic similarity (STS) where the cosine saturates: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity (STS) where the cosine saturates near ±1. Here the pairs are scored 1 (same digit) or 0.',
   },
   cosineSimilarityLoss: {
     tex: p`\ell_n = \bigl(\cos(e^1_n, e^2_n) - y_n\bigr)^2`,
-    when: 'Semantic similarity regression onto gold scores: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity regression onto gold scores (the cosine is pulled to the score). Here the pairs are scored 1 (same digit) or 0.',
   },
   marginMseLoss: {
     tex: p`\ell_i = \frac1K\sum_k\bigl(s^+_i - s^-_{ik} - m_{ik}\bigr)^2`,
