@@ -10,6 +10,8 @@ export const FAMILIES: readonly Family[] = ['classification', 'distillation', 'm
  * - `logits` `[N, C]` model outputs, `features` `[N, H]` last hidden layer, `classifier` `[C, H]` head weight;
  * - `labels` int32 class ids `[N]`, `onehot` float32 `[N, C]`;
  * - `student`/`teacher` logits `[N, C]` (distillation), `auxiliary` `[N, C]` a second student head;
+ *   `teacherTopIds` int32 / `teacherTopLogProbs` float32 `[N, K]`: the teacher's {@link TEACHER_TOP_K} most
+ *   likely classes per row and their log-probabilities (a sparse teacher, as stored for offline distillation);
  * - `embeddings` `[N, D]`, `proxies` `[C, D]` (a trainable per-class matrix), `prototypes` `[C, D]`
  *   (per-class means of the batch embeddings) for metric learning; `groups` `[S, M, D]`: M embeddings
  *   of each of S distinct classes (GE2E-style);
@@ -34,6 +36,8 @@ export type Role =
   | 'onehot'
   | 'student'
   | 'teacher'
+  | 'teacherTopIds'
+  | 'teacherTopLogProbs'
   | 'embeddings'
   | 'proxies'
   | 'prototypes'
@@ -72,6 +76,12 @@ export type Plan =
 
 const has = (name: string, pattern: RegExp) => pattern.test(name.toLowerCase());
 
+/** K of the sparse teacher (`teacherTopIds` / `teacherTopLogProbs`): its top 3 of the classes. */
+export const TEACHER_TOP_K = 3;
+
+/** A `[N, K]` input (K not the class count): a sparse teacher's top-k ids or log-probabilities. */
+const topK = (input: InputSpec) => input.shape.length === 2 && input.shape[1] !== 'C';
+
 function describeInput(input: InputSpec): string {
   return `'${input.name}' (${input.dtype} [${input.shape.join(', ')}])`;
 }
@@ -107,6 +117,7 @@ function floatRole(family: Family, input: InputSpec, others: readonly InputSpec[
       if (has(name, /^inputs?$/)) return 'modelInputs';
       return undefined;
     case 'distillation':
+      if (has(name, /teacher/) && has(name, /prob/) && topK(input)) return 'teacherTopLogProbs';
       if (has(name, /teacher/)) return 'teacher';
       if (has(name, /aux/)) return 'auxiliary';
       if (has(name, /student|logit|pred/)) return 'student';
@@ -149,7 +160,12 @@ export function planInputs(
   const roles: Role[] = [];
   for (const input of spec.inputs) {
     let role: Role | undefined;
-    if (input.dtype === 'labels' || (input.dtype === 'int32' && has(input.name, /label|target|class|id/))) {
+    if (family === 'distillation' && input.dtype === 'int32' && has(input.name, /teacher/) && topK(input)) {
+      role = 'teacherTopIds';
+    } else if (
+      input.dtype === 'labels' ||
+      (input.dtype === 'int32' && has(input.name, /label|target|class|id/))
+    ) {
       const scoreLike = spec.inputs.some((o) => o !== input && has(o.name, /score|sim/));
       role = family === 'retrieval' && scoreLike ? 'positives' : 'labels';
     } else if (input.dtype === 'float32') {
@@ -167,7 +183,10 @@ export function planInputs(
       ['binaryLogits', 'binaryTargets'],
       ['modelInputs'],
     ],
-    distillation: [['student', 'teacher']],
+    distillation: [
+      ['student', 'teacher'],
+      ['student', 'teacherTopIds', 'teacherTopLogProbs'],
+    ],
     metric: [['embeddings'], ['groups']],
     retrieval: [
       ['queries', 'docs'],

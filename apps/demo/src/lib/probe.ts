@@ -18,6 +18,8 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     student: () => tf.randomNormal([N, C], 0, 1, 'float32', 2),
     auxiliary: () => tf.randomNormal([N, C], 0, 1, 'float32', 3),
     teacher: () => tf.randomNormal([N, C], 0, 1, 'float32', 4),
+    teacherTopIds: () => tf.tensor2d([0, 1, 1, 2, 2, 0, 0, 2, 1, 0, 2, 1], [N, 2], 'int32'),
+    teacherTopLogProbs: () => tf.log(tf.tile(tf.tensor2d([[0.6, 0.3]]), [N, 1])),
     features: () => tf.randomNormal([N, D], 0, 1, 'float32', 5),
     classifier: () => tf.randomNormal([C, D], 0, 1, 'float32', 6),
     labels: () => labels,

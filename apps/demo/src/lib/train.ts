@@ -2,7 +2,7 @@
 // per-family evaluation every few steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnyLossFn, cosineSimilarity } from '@xent/core';
-import type { Family, Plan, Role } from './adapters.js';
+import { type Family, type Plan, type Role, TEACHER_TOP_K } from './adapters.js';
 import { type Dataset, outputWidth } from './datasets.js';
 import { classificationEval, type Evaluation, metricEval, retrievalEval } from './evaluate.js';
 import { createMlp, type Mlp } from './model.js';
@@ -169,6 +169,12 @@ export class Run {
         ? tf.gather(tf.tensor2d(multiLabel.table as number[][]), y)
         : tf.oneHot(y, dataset.numClasses).toFloat();
     const teacherScale = this.teacher?.temperature ?? 1;
+    // The sparse teacher: top-k of the teacher's log-softmax (computed once per step).
+    let top: { values: tf.Tensor; indices: tf.Tensor } | undefined;
+    const teacherTop = () => {
+      top ??= tf.topk(tf.logSoftmax(feed.teacher()), TEACHER_TOP_K);
+      return top;
+    };
     const feed: Record<Role, () => tf.Tensor> = {
       logits: () => fwd().out,
       student: () => fwd().out,
@@ -185,6 +191,8 @@ export class Run {
         const logits = this.teacher!.model.forward(x).out;
         return teacherScale === 1 ? logits : tf.div(logits, teacherScale);
       },
+      teacherTopIds: () => teacherTop().indices,
+      teacherTopLogProbs: () => teacherTop().values,
       binaryLogits: () => tf.reshape(fwd().out, [-1]),
       binaryTargets: () => tf.reshape(targets(), [-1]),
       modelInputs: () => x,
