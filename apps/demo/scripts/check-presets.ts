@@ -14,6 +14,7 @@ import { PRESETS } from '../src/lib/presets.js';
 import { applyScenario } from '../src/lib/scenario.js';
 import { parseState, trainConfig } from '../src/lib/state.js';
 import { Run, type Teacher, trainTeacher } from '../src/lib/train.js';
+import { registerVariants } from '../src/lib/variants.js';
 import { dataReady, prepareData, publicDir } from './prepare-data.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
@@ -24,6 +25,7 @@ for (const name of readdirSync(packages)) {
     // no register entry
   }
 }
+registerVariants();
 await tf.setBackend('cpu');
 if (!dataReady()) prepareData();
 
@@ -85,6 +87,8 @@ for (const preset of PRESETS.filter((p) => wanted.length === 0 || wanted.include
       `  ${name.padEnd(26)} final ${pct(last.accuracy)}  best ${pct(best.accuracy)} @${best.step}` +
         (last.f1 === undefined ? '' : `  F1 ${pct(last.f1)}`) +
         (last.ece === undefined ? '' : `  ECE ${last.ece.toFixed(3)}`) +
+        (last.meanAp === undefined ? '' : `  mAP ${pct(last.meanAp)}`) +
+        (last.roc === undefined ? '' : `  AUC ${last.roc.auc.toFixed(3)}`) +
         (tail ? `  tail ${pct(tail.reduce((a, b) => a + b, 0) / tail.length)}` : ''),
     );
     run.dispose();

@@ -1,4 +1,4 @@
-// Boot: error list first (so nothing fails silently), then backend, plugins, example losses, the app.
+// Boot: error list first (so nothing fails silently), then backend, plugins, demo variants, example losses, the app.
 import './style.css';
 import type { BackendName } from './lib/backend.js';
 import { mountErrors, showError } from './ui/errors.js';
@@ -21,6 +21,8 @@ async function boot(): Promise<void> {
   const { loadPlugins } = await import('./lib/plugins.js');
   const plugins = await loadPlugins();
   for (const p of plugins) if (p.error) showError(p.error, `loading ${p.packageName}`);
+  const { registerVariants } = await import('./lib/variants.js');
+  registerVariants();
   const { registerExamplesForEmptyFamilies } = await import('./fixtures/example-losses.js');
   const examples = registerExamplesForEmptyFamilies().map((fn) => fn.spec.name);
   const { mountApp } = await import('./ui/app.js');

@@ -126,6 +126,7 @@ describe('planInputs', () => {
   });
 
   it('lists losses it cannot feed as unsupported with a reason', () => {
+    // A sparse teacher's ids alone match no input set; with its log-probabilities they do.
     const sparse = planInputs(
       spec('distillation', [
         input('studentLogits', 'float32', ['N', 'C']),
@@ -133,7 +134,23 @@ describe('planInputs', () => {
       ]),
     );
     expect(sparse).toMatchObject({ supported: false });
-    expect(!sparse.supported && sparse.reason).toContain("'teacherIndices' (int32 [N, K])");
+    expect(!sparse.supported && sparse.reason).toContain("'studentLogits', 'teacherIndices' do not match");
+    expect(
+      planInputs(
+        spec('distillation', [
+          input('studentLogits', 'float32', ['N', 'C']),
+          input('teacherIndices', 'int32', ['N', 'K']),
+          input('teacherLogProbs', 'float32', ['N', 'K']),
+        ]),
+      ),
+    ).toEqual({ supported: true, roles: ['student', 'teacherTopIds', 'teacherTopLogProbs'] });
+    const maps = planInputs(
+      spec('distillation', [
+        input('studentLogits', 'float32', ['N', 'C']),
+        input('teacherFeatures', 'float32', ['N', 'H', 'W']),
+      ]),
+    );
+    expect(!maps.supported && maps.reason).toContain("'teacherFeatures' (float32 [N, H, W])");
     expect(planInputs(spec('segmentation', [input('logits', 'float32', ['N', 'C'])]))).toEqual({
       supported: false,
       reason: "family 'segmentation' has no adapter",

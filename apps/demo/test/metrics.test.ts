@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { multiLabelScores } from '../src/lib/evaluate.js';
-import { nearestNeighbourAccuracy, pca2, reliability, roc } from '../src/lib/metrics.js';
+import {
+  meanAveragePrecision,
+  nearestNeighbourAccuracy,
+  pca2,
+  reliability,
+  roc,
+} from '../src/lib/metrics.js';
 
 describe('multi-label mAP and F1', () => {
   it('match hand-computed values (4 rows, 2 labels)', () => {
@@ -85,5 +91,19 @@ describe('nearest-neighbour accuracy and PCA', () => {
     expect(p[2]).toBeCloseTo(0, 9);
     expect(Math.abs(p[4]!)).toBeCloseTo(Math.sqrt(5), 6);
     for (const i of [1, 3, 5]) expect(p[i]).toBeCloseTo(0, 6);
+  });
+});
+
+describe('retrieval mAP', () => {
+  it('matches hand-computed values (2 queries × 4 docs) and skips queries without a relevant doc', () => {
+    // query 0: ranks d0 (+) d2 (−) d1 (+) d3 (−) → AP = (1/1 + 2/3)/2 = 5/6
+    // query 1: ranks d3 (−) d2 (−) d1 (+) d0 (−) → AP = 1/3
+    const scores = [0.9, 0.2, 0.5, 0.1, 0.1, 0.3, 0.4, 0.8];
+    const relevant = [1, 1, 0, 0, 0, 1, 0, 0];
+    expect(meanAveragePrecision(scores, relevant, 2, 4)).toBeCloseTo((5 / 6 + 1 / 3) / 2, 12);
+    expect(meanAveragePrecision(scores, [1, 1, 0, 0, 0, 0, 0, 0], 2, 4)).toBeCloseTo(5 / 6, 12);
+    expect(meanAveragePrecision([1, 2], [false, false], 1, 2)).toBeNaN();
+    // Ties keep doc order.
+    expect(meanAveragePrecision([0.5, 0.5], [0, 1], 1, 2)).toBe(0.5);
   });
 });

@@ -15,6 +15,7 @@ import { probeLoss } from '../src/lib/probe.js';
 import { applyScenario, CLEAN } from '../src/lib/scenario.js';
 import { parseState } from '../src/lib/state.js';
 import { Run, trainTeacher } from '../src/lib/train.js';
+import { registerVariants } from '../src/lib/variants.js';
 import { formulaHtml } from '../src/ui/formula.js';
 
 const packages = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'packages');
@@ -31,6 +32,7 @@ beforeAll(async () => {
     if (readdirSync(join(packages, name, 'src')).includes('register.ts'))
       await import(pathToFileURL(entry).href);
   }
+  registerVariants();
   await tf.setBackend('cpu');
 }, 60_000);
 
@@ -104,6 +106,21 @@ describe('adapters for the losses that were greyed out', () => {
     }
   });
 
+  it('CoSENT, AnglE and CosineSimilarity train on scored pairs (related and unrelated)', async () => {
+    for (const name of ['cosentLoss', 'angleLoss', 'cosineSimilarityLoss']) {
+      const { run, plan, before } = await train(name);
+      expect(plan.supported && plan.roles, name).toEqual(['pairFirst', 'pairSecond', 'pairScores']);
+      // CoSENT and AnglE are exactly 0 when every gold score is equal: the pairs hold both kinds.
+      expect(
+        run.losses.every((v) => Number.isFinite(v) && v > 0),
+        name,
+      ).toBe(true);
+      expect(run.evaluations.at(-1)!.meanAp, name).toBeGreaterThan(0);
+      run.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    }
+  });
+
   it('adversarial comp-sum gets the run’s model and its inputs', async () => {
     const { run, before } = await train('adversarialCompSumLoss', { steps: 2 });
     expect(run.losses).toHaveLength(4);
@@ -139,6 +156,48 @@ describe('adapters for the losses that were greyed out', () => {
 });
 
 describe('teacher strength', () => {
+  it("sparseKdLoss gets the teacher's top-3 ids and log-probabilities", async () => {
+    const data = applyScenario(spirals(7, 5), 'distillation', CLEAN, 1);
+    const teacher = await trainTeacher(data, { ...config, learningRate: 0.02 }, 20, () => {});
+    const loss = byName('sparseKdLoss');
+    const plan = planInputs(loss.spec);
+    if (!plan.supported) throw new Error(plan.reason);
+    expect(plan.roles).toEqual(['student', 'teacherTopIds', 'teacherTopLogProbs']);
+    expect(probeLoss(loss, plan)).toBeUndefined();
+    const seen: { ids: Int32Array; logp: Float32Array; shape: number[] }[] = [];
+    const spy = Object.assign(
+      (student: tf.Tensor, ids: tf.Tensor, logp: tf.Tensor, options: object) => {
+        seen.push({
+          ids: ids.dataSync() as Int32Array,
+          logp: logp.dataSync() as Float32Array,
+          shape: ids.shape,
+        });
+        return loss(student, ids, logp, options);
+      },
+      { spec: loss.spec },
+    ) as unknown as AnyLossFn;
+    const before = tf.memory().numTensors;
+    const run = new Run(spy, {}, plan, 'distillation', data, config, teacher);
+    while (!run.finished) await run.trainStep();
+    expect(run.losses.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const { ids, logp, shape } of seen) {
+      expect(shape).toEqual([config.batchSize, 3]);
+      for (let r = 0; r < shape[0]!; r++) {
+        const row = Array.from(ids.slice(3 * r, 3 * r + 3));
+        expect(new Set(row).size).toBe(3);
+        expect(row.every((c) => c >= 0 && c < 5)).toBe(true);
+        const lp = Array.from(logp.slice(3 * r, 3 * r + 3));
+        expect(lp[0]!).toBeGreaterThanOrEqual(lp[1]!);
+        expect(lp[1]!).toBeGreaterThanOrEqual(lp[2]!);
+        // Top 3 of 5 classes: less than the whole mass, the rest is the tail bucket.
+        expect(lp.reduce((a, v) => a + Math.exp(v), 0)).toBeLessThan(1);
+      }
+    }
+    teacher.model.dispose();
+  }, 60_000);
+
   it('stops the teacher at its target accuracy and keeps its temperature', async () => {
     const data = spirals();
     const full = await trainTeacher(data, { ...config, learningRate: 0.02 }, 200, () => {});

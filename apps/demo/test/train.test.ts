@@ -94,6 +94,55 @@ describe('cosine-score adapter', () => {
   });
 });
 
+describe('scored-pair adapter', () => {
+  it('pairs even rows with their own doc and odd rows with the next pair’s, scored 1 for the same class', async () => {
+    const seen: { first: number[]; second: number[]; scores: number[] }[] = [];
+    const spec = {
+      id: 'test/pairs',
+      name: 'pairSpy',
+      family: 'retrieval',
+      inputs: [
+        { name: 'emb1', dtype: 'float32', shape: ['N', 'D'], description: 'first of each pair' },
+        { name: 'emb2', dtype: 'float32', shape: ['N', 'D'], description: 'second of each pair' },
+        { name: 'scores', dtype: 'float32', shape: ['N'], description: 'gold score of each pair' },
+      ],
+    };
+    const spy = Object.assign(
+      (a: tf.Tensor, b: tf.Tensor, scores: tf.Tensor) => {
+        seen.push({
+          first: Array.from(a.dataSync()),
+          second: Array.from(b.dataSync()),
+          scores: Array.from(scores.dataSync()),
+        });
+        return tf.mean(tf.mul(tf.sum(tf.mul(a, b), 1), scores));
+      },
+      { spec },
+    ) as unknown as AnyLossFn;
+    const plan = planInputs(spec as unknown as AnyLossSpec);
+    if (!plan.supported) throw new Error(plan.reason);
+    expect(plan.roles).toEqual(['pairFirst', 'pairSecond', 'pairScores']);
+    const before = tf.memory().numTensors;
+    const run = new Run(spy, {}, plan, 'retrieval', spirals(), { ...config, steps: 2 });
+    while (!run.finished) await run.trainStep();
+    run.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const { scores } of seen) {
+      expect(scores).toHaveLength(config.batchSize / 2);
+      // Even pairs are (query, its positive doc): same class.
+      scores.forEach((v, i) => {
+        if (i % 2 === 0) expect(v).toBe(1);
+        else expect([0, 1]).toContain(v);
+      });
+      // Over 8 pairs of 3 spiral classes, some odd pair is unrelated.
+      expect(scores).toContain(0);
+    }
+    // Odd pairs' second embedding is the next pair's doc, so pair 1's equals pair 2's.
+    const { second } = seen[0]!;
+    const d = second.length / (config.batchSize / 2);
+    expect(second.slice(d, 2 * d)).toEqual(second.slice(2 * d, 3 * d));
+  });
+});
+
 describe('groupShape', () => {
   it('takes S distinct classes × M ≥ 2 rows from the batch size', () => {
     expect(groupShape(64, 10)).toEqual({ s: 10, m: 6 });

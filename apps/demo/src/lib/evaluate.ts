@@ -1,10 +1,17 @@
 // Per-family evaluation on the test split: accuracy + calibration (+ decision regions on 2-D data),
-// 1-NN accuracy + a 2-D projection of embeddings, recall@1 + ROC of query/doc scores.
+// 1-NN accuracy + a 2-D projection of embeddings, recall@1 + mAP + ROC of query/doc scores.
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Normalize } from '@xent/core';
 import type { Dataset } from './datasets.js';
 import { gather } from './datasets.js';
-import { nearestNeighbourAccuracy, pca2, type ReliabilityBin, reliability, roc } from './metrics.js';
+import {
+  meanAveragePrecision,
+  nearestNeighbourAccuracy,
+  pca2,
+  type ReliabilityBin,
+  reliability,
+  roc,
+} from './metrics.js';
 import type { Mlp } from './model.js';
 
 export interface Evaluation {
@@ -14,6 +21,8 @@ export interface Evaluation {
    * average precision over the labels (multi-label).
    */
   readonly accuracy: number;
+  /** Retrieval: mean average precision over the queries (every same-class doc relevant). */
+  readonly meanAp?: number;
   /** Multi-label: macro F1 over the labels at threshold ½. */
   readonly f1?: number;
   readonly ece?: number;
@@ -207,5 +216,10 @@ export async function retrievalEval(model: Mlp, dataset: Dataset, step: number):
     }
     if (q.y[i] === d.y[best]) hits++;
   }
-  return { step, accuracy: hits / nq, roc: roc(scores, relevant) };
+  return {
+    step,
+    accuracy: hits / nq,
+    meanAp: meanAveragePrecision(scores, relevant, nq, nd),
+    roc: roc(scores, relevant),
+  };
 }

@@ -1,4 +1,5 @@
-// Pure evaluation metrics for the charts (no tfjs): calibration, ROC, nearest-neighbour accuracy, PCA.
+// Pure evaluation metrics for the charts (no tfjs): calibration, ROC, mean average precision, nearest-neighbour
+// accuracy, PCA.
 
 /** One bin of a reliability diagram. */
 export interface ReliabilityBin {
@@ -153,4 +154,37 @@ export function pca2(points: ArrayLike<number>, n: number, dim: number): Float64
     }
   }
   return out;
+}
+
+/**
+ * Mean average precision of a retrieval: `scores` and `relevant` row-major `[queries, docs]`; each query's
+ * docs ranked by score (ties in doc order), AP = mean precision at the rank of each relevant doc; queries
+ * without a relevant doc are skipped (NaN when none has one).
+ */
+export function meanAveragePrecision(
+  scores: ArrayLike<number>,
+  relevant: ArrayLike<number | boolean>,
+  queries: number,
+  docs: number,
+): number {
+  let sum = 0;
+  let counted = 0;
+  for (let i = 0; i < queries; i++) {
+    const order = Array.from({ length: docs }, (_, j) => j).sort(
+      (a, b) => scores[i * docs + b]! - scores[i * docs + a]! || a - b,
+    );
+    let hits = 0;
+    let precisionSum = 0;
+    order.forEach((j, rank) => {
+      if (relevant[i * docs + j]) {
+        hits++;
+        precisionSum += hits / (rank + 1);
+      }
+    });
+    if (hits > 0) {
+      sum += precisionSum / hits;
+      counted++;
+    }
+  }
+  return counted ? sum / counted : Number.NaN;
 }

@@ -83,13 +83,13 @@ export const PRESETS: readonly Preset[] = [
   },
   {
     id: 'duplicates',
-    title: 'Retrieval with duplicate docs: InfoNCE vs debiased contrastive vs MW',
+    title: 'Retrieval with duplicate docs: InfoNCE vs duplicate-aware InfoNCE vs debiased contrastive',
     expect:
-      'Half of the batch pairs repeat the previous pair’s doc, so an identical doc sits among each query’s negatives. Measured against the same run without duplicates (set duplicate docs to 0): InfoNCE loses about 1 point of recall@1 (89 → 88 %), debiased contrastive about 2 (89 → 87 %), MW about 13 (92 → 79 %) — the loss that wins on clean batches depends most on distinct docs.',
+      'Half of the batch pairs repeat the previous pair’s doc, so an identical doc sits among each query’s negatives. Plain InfoNCE counts it as a negative; the duplicate-aware variant is given the batch’s doc ids and leaves it out; debiased contrastive corrects for an expected share of false negatives (same-class docs, ≈ 1 in 10 here). Compare the mAP and AUC columns (every same-class doc is relevant; recall@1 of 150 queries moves by a query or two): measured mAP InfoNCE 77.9 %, duplicate-aware 79.3 % (ahead on seeds 1 and 2 too), debiased 82.7 %. An identical doc scores exactly as the positive, so it only blunts InfoNCE’s gradient; the same-class docs cost more — set the variant’s batchIds to “classes” to mask them too (80.9 %).',
     params: {
       family: 'retrieval',
       dataset: 'mnist',
-      losses: 'infoNceLoss,debiasedContrastiveLoss,mwLoss',
+      losses: 'infoNceLoss,infoNceLossDuplicateAware,debiasedContrastiveLoss',
       duplicates: '0.5',
       steps: '150',
       batch: '64',

@@ -18,6 +18,8 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     student: () => tf.randomNormal([N, C], 0, 1, 'float32', 2),
     auxiliary: () => tf.randomNormal([N, C], 0, 1, 'float32', 3),
     teacher: () => tf.randomNormal([N, C], 0, 1, 'float32', 4),
+    teacherTopIds: () => tf.tensor2d([0, 1, 1, 2, 2, 0, 0, 2, 1, 0, 2, 1], [N, 2], 'int32'),
+    teacherTopLogProbs: () => tf.log(tf.tile(tf.tensor2d([[0.6, 0.3]]), [N, 1])),
     features: () => tf.randomNormal([N, D], 0, 1, 'float32', 5),
     classifier: () => tf.randomNormal([C, D], 0, 1, 'float32', 6),
     labels: () => labels,
@@ -32,6 +34,9 @@ function tinyInputs(roles: readonly Role[]): tf.Tensor[] {
     cosineScores: () => tf.randomUniform([N, N], -1, 1, 'float32', 14),
     positives: () => tf.range(0, N, 1, 'int32'),
     relevance: () => tf.eye(N),
+    pairFirst: () => tf.randomNormal([N, D], 0, 1, 'float32', 18),
+    pairSecond: () => tf.randomNormal([N, D], 0, 1, 'float32', 19),
+    pairScores: () => tf.tensor1d([1, 0, 1, 0, 1, 0]),
     binaryLogits: () => tf.randomNormal([N * C], 0, 1, 'float32', 15),
     binaryTargets: () => tf.reshape(tf.oneHot(labels, C), [-1]).toFloat(),
     modelInputs: () => tf.randomNormal([N, D], 0, 1, 'float32', 16),
@@ -55,6 +60,7 @@ export function probeLoss(loss: AnyLossFn, plan: Extract<Plan, { supported: true
           ? { model: (x: tf.Tensor) => tf.matMul(x, tf.randomNormal([D, C], 0, 1, 'float32', 17)), steps: 1 }
           : {}),
         ...(state ? { state, indices: tf.range(0, N, 1, 'int32') } : {}),
+        ...(plan.batchIds ? { docRows: [0, 0, 1, 2, 3, 4], queryClasses: [0, 0, 1, 1, 2, 2] } : {}),
       };
       loss(...tinyInputs(plan.roles), { ...owned, validate: false });
     });

@@ -12,6 +12,8 @@ export interface Batch {
   readonly y2?: Int32Array;
   /** Classification and distillation: the training-set row of each example (per-example state). */
   readonly rows?: Int32Array;
+  /** Retrieval: the training-set row of each positive doc (a repeated doc repeats its row). */
+  readonly docRows?: Int32Array;
 }
 
 /** Rows for S distinct classes × M examples each, class-major (`groups` reshapes them to [S, M, D]). */
@@ -78,7 +80,7 @@ export function sampler(
     if (family === 'retrieval') {
       const q = gather(split, dataset.dim, anchors);
       const d = gather(split, dataset.dim, partners);
-      return { x: q.x, y: q.y, x2: d.x, y2: d.y };
+      return { x: q.x, y: q.y, x2: d.x, y2: d.y, docRows: Int32Array.from(partners) };
     }
     return gather(split, dataset.dim, [...anchors, ...partners]);
   };

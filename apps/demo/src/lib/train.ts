@@ -2,7 +2,7 @@
 // per-family evaluation every few steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { type AnyLossFn, cosineSimilarity } from '@xent/core';
-import type { Family, Plan, Role } from './adapters.js';
+import { type Family, type Plan, type Role, TEACHER_TOP_K } from './adapters.js';
 import { type Dataset, outputWidth } from './datasets.js';
 import { classificationEval, type Evaluation, metricEval, retrievalEval } from './evaluate.js';
 import { createMlp, type Mlp } from './model.js';
@@ -85,6 +85,7 @@ export class Run {
     this.owned = (batch) => ({
       ...(plan.model ? { model: (input: tf.Tensor) => this.model.forward(input).out } : {}),
       ...(this.state ? { state: this.state, indices: tf.tensor1d(batch.rows!, 'int32') } : {}),
+      ...(plan.batchIds ? { docRows: Array.from(batch.docRows!), queryClasses: Array.from(batch.y) } : {}),
     });
     const hidden = dataset.hidden[dataset.hidden.length - 1]!;
     this.auxHead = this.roles.includes('auxiliary')
@@ -155,6 +156,12 @@ export class Run {
       return pair;
     };
     const retrieval = this.family === 'retrieval';
+    // Scored pairs: pair i keeps doc i when i is even, takes doc i + 1 (mod N) when odd.
+    const pairedDoc = () =>
+      tf.tensor1d(
+        Array.from({ length: rows }, (_, i) => (i % 2 ? (i + 1) % rows : i)),
+        'int32',
+      );
     const { multiLabel } = dataset;
     // Targets `[N, C]`: one-hot of the class, or the multi-hot labels of the multi-label task.
     const targets = () =>
@@ -162,6 +169,12 @@ export class Run {
         ? tf.gather(tf.tensor2d(multiLabel.table as number[][]), y)
         : tf.oneHot(y, dataset.numClasses).toFloat();
     const teacherScale = this.teacher?.temperature ?? 1;
+    // The sparse teacher: top-k of the teacher's log-softmax (computed once per step).
+    let top: { values: tf.Tensor; indices: tf.Tensor } | undefined;
+    const teacherTop = () => {
+      top ??= tf.topk(tf.logSoftmax(feed.teacher()), TEACHER_TOP_K);
+      return top;
+    };
     const feed: Record<Role, () => tf.Tensor> = {
       logits: () => fwd().out,
       student: () => fwd().out,
@@ -178,6 +191,8 @@ export class Run {
         const logits = this.teacher!.model.forward(x).out;
         return teacherScale === 1 ? logits : tf.div(logits, teacherScale);
       },
+      teacherTopIds: () => teacherTop().indices,
+      teacherTopLogProbs: () => teacherTop().values,
       binaryLogits: () => tf.reshape(fwd().out, [-1]),
       binaryTargets: () => tf.reshape(targets(), [-1]),
       modelInputs: () => x,
@@ -199,6 +214,10 @@ export class Run {
       scores: () => tf.matMul(qd().q, qd().d, false, true),
       cosineScores: () => cosineSimilarity(qd().q, qd().d),
       positives: () => tf.range(0, rows, 1, 'int32'),
+      pairFirst: () => qd().q,
+      pairSecond: () => tf.gather(qd().d, pairedDoc()),
+      pairScores: () =>
+        tf.cast(tf.equal(y, tf.gather(tf.tensor1d(batch.y2!, 'int32'), pairedDoc())), 'float32'),
       relevance: () =>
         tf.cast(
           tf.equal(tf.reshape(y, [rows, 1]), tf.reshape(tf.tensor1d(batch.y2!, 'int32'), [1, -1])),

@@ -6,6 +6,7 @@ import { explanationOf } from '../lib/explain/index.js';
 import { type OptionField, optionFields, rangeLabel, readOptions } from '../lib/options-form.js';
 import { presetById } from '../lib/presets.js';
 import { probeLoss } from '../lib/probe.js';
+import { isVariant } from '../lib/variants.js';
 import { h } from './dom.js';
 import { formula } from './formula.js';
 
@@ -118,7 +119,8 @@ export class LossPicker {
       const { spec } = loss;
       const plan = plans[index]!;
       const fields = optionFields(spec);
-      const example = spec.id.startsWith('demo/');
+      const variant = isVariant(spec);
+      const example = spec.id.startsWith('demo/') && !variant;
       const box = h('input', {
         type: 'checkbox',
         'data-loss': spec.id,
@@ -148,6 +150,7 @@ export class LossPicker {
             box,
             h('strong', {}, spec.name),
             example ? h('span', { className: 'badge' }, 'example') : null,
+            variant ? h('span', { className: 'badge' }, 'demo variant') : null,
             h('code', { className: 'muted' }, spec.id),
           ),
           h('div', { className: 'summary' }, spec.summary),

@@ -21,6 +21,9 @@ export interface ResultRow {
   readonly tailAccuracy: number;
   /** Multi-label: final macro F1 at threshold ½. */
   readonly finalF1: number;
+  /** Retrieval: final mean average precision (same-class docs relevant) and ROC AUC of the test scores. */
+  readonly finalMap: number;
+  readonly finalAuc: number;
   readonly finalLoss: number;
   readonly stepsPerSecond: number;
   readonly wallSeconds: number;
@@ -61,6 +64,8 @@ export function resultRows(comparison: Comparison): ResultRow[] {
       finalEce: last?.ece ?? Number.NaN,
       tailAccuracy: run.dataset.multiLabel ? Number.NaN : tail(run),
       finalF1: last?.f1 ?? Number.NaN,
+      finalMap: last?.meanAp ?? Number.NaN,
+      finalAuc: last?.roc?.auc ?? Number.NaN,
       finalLoss: run.losses.at(-1) ?? Number.NaN,
       stepsPerSecond: run.stepsPerSecond,
       wallSeconds: run.wallSeconds,
@@ -79,6 +84,8 @@ const COLUMNS: readonly (keyof ResultRow)[] = [
   'finalEce',
   'tailAccuracy',
   'finalF1',
+  'finalMap',
+  'finalAuc',
   'finalLoss',
   'stepsPerSecond',
   'wallSeconds',
@@ -143,6 +150,7 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
   const multiLabel = Boolean(comparison.dataset.multiLabel);
   const metric = metricShort(comparison.family, multiLabel);
   const calibrated = comparison.family === 'classification' || comparison.family === 'distillation';
+  const ranked = comparison.family === 'retrieval';
   if (view?.comparison !== comparison) {
     const stamp = new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-');
     const body = h('tbody', {});
@@ -203,6 +211,7 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
                 `final ${metric}`,
                 `best ${metric} (step)`,
                 ...(calibrated ? ['final ECE', multiLabel ? 'final F1 @ ½' : 'tail classes acc'] : []),
+                ...(ranked ? ['final mAP', 'final AUC'] : []),
                 'final loss',
                 'steps/s',
                 'wall',
@@ -239,6 +248,7 @@ export function resultsTable(box: HTMLElement, comparison: Comparison): void {
         ...(calibrated
           ? [h('td', {}, fixed(r.finalEce, 3)), h('td', {}, pct(multiLabel ? r.finalF1 : r.tailAccuracy))]
           : []),
+        ...(ranked ? [h('td', {}, pct(r.finalMap)), h('td', {}, fixed(r.finalAuc, 3))] : []),
         h('td', {}, fixed(r.finalLoss, 4)),
         h('td', {}, fixed(r.stepsPerSecond, 1)),
         h('td', {}, `${fixed(r.wallSeconds, 1)} s`),

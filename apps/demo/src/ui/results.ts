@@ -70,6 +70,7 @@ function card(run: Run, index: number): Card {
       `step ${run.step}/${run.config.steps} · loss ${run.losses.length ? run.losses.at(-1)!.toFixed(4) : '–'} · ${metricName} ${pct(last?.accuracy)}` +
       (last?.f1 !== undefined ? ` · F1 ${pct(last.f1)}` : '') +
       (last?.ece !== undefined ? ` · ECE ${last.ece.toFixed(3)}` : '') +
+      (last?.meanAp !== undefined ? ` · mAP ${pct(last.meanAp)}` : '') +
       (last?.roc ? ` · AUC ${last.roc.auc.toFixed(3)}` : '');
     if (run.error && error.hidden) {
       error.textContent = run.error;

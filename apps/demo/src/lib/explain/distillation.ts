@@ -57,6 +57,7 @@ export const DISTILLATION: Explanations = {
   },
   sparseKdLoss: {
     tex: p`\ell_i = \sum_{j \in K_i} p_j(\log p_j - \log q_j) + r(\log r - \log s)`,
-    when: 'Offline LM distillation from stored top-k teacher probabilities (not trainable here: needs top-k ids).',
+    when: 'Offline LM distillation from stored top-k teacher probabilities: here the teacher’s top 3 of the 10 classes per row, the rest one tail bucket.',
+    preset: 'teacher',
   },
 };

@@ -152,4 +152,14 @@ export const METRIC: Explanations = {
     tex: p`\ell_c = \max_{k \ne c}\cos(w_c, w_k)`,
     when: 'A regulariser on class weights (pushes classes apart); not a loss to train alone.',
   },
+  instanceLoss: {
+    tex: p`\ell_i = -\log\frac{e^{\gamma\cos(x_i, x_{c_i})}}{\sum_j e^{\gamma\cos(x_i, x_j)}},\ c_i = \text{rank of } y_i \text{ among the batch's labels}`,
+    when: 'Instance discrimination (one label per image or image–text pair): each sample must be nearest to its own row, every other instance is pushed away.',
+    preset: OPEN,
+  },
+  histogramLoss: {
+    tex: p`L = \sum_r h^-_r \sum_{q \le r} h^+_q,\ h^\pm_r = \frac{1}{|S^\pm|}\sum_{(i,j) \in S^\pm}\bigl[1 - |s_{ij} - t_r|/\Delta\bigr]_+`,
+    when: 'Metric learning without margins or tuned weights: minimises the chance that a negative pair is more similar than a positive one.',
+    preset: OPEN,
+  },
 };

@@ -10,6 +10,12 @@ export const RETRIEVAL: Explanations = {
     when: 'Dense retrieval with in-batch negatives — the baseline; duplicate docs in a batch become false negatives.',
     preset: DUP,
   },
+  // The demo's duplicate-aware variant (`variants.ts`): infoNceLoss fed the batch's doc ids or query classes.
+  infoNceLossDuplicateAware: {
+    tex: p`\ell_i = -\log\frac{e^{\,s\cdot\mathrm{sim}(q_i, d_i)}}{e^{\,s\cdot\mathrm{sim}(q_i, d_i)} + \sum_{c \notin R_i} e^{\,s\cdot\mathrm{sim}(q_i, c)}},\ R_i = \{c : \mathrm{id}(c) = \mathrm{id}(d_i)\}`,
+    when: 'Retrieval whose batches repeat documents (or hold several relevant ones): docs with the positive’s id never count as negatives.',
+    preset: DUP,
+  },
   debiasedContrastiveLoss: {
     tex: p`\ell_i = -\log\frac{e^{s_{ii}/t}}{e^{s_{ii}/t} + g},\ g = \max\Bigl(\tfrac{1}{1 - \tau^+}\Bigl[\sum_{j \ne i} e^{s_{ij}/t} - \tau^+ N_n e^{s_{ii}/t}\Bigr], N_n e^{-1/t}\Bigr)`,
     when: 'Retrieval with false negatives in the batch: corrects for an expected share τ⁺ of them.',
@@ -76,15 +82,15 @@ export const RETRIEVAL: Explanations = {
   },
   cosentLoss: {
     tex: p`\ell = \log\Bigl(1 + \sum_{y_m < y_n} e^{\,s(\cos_m - \cos_n)}\Bigr)`,
-    when: 'Semantic similarity (STS) with graded gold scores: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity (STS) with graded gold scores: only their order matters. Here the pairs are scored 1 (same digit) or 0.',
   },
   angleLoss: {
     tex: p`\ell = \log\Bigl(1 + \sum_{y_m < y_n} e^{\,s(s_m - s_n)}\Bigr),\ s_n = \text{angle similarity}`,
-    when: 'Semantic similarity (STS) where the cosine saturates: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity (STS) where the cosine saturates near ±1. Here the pairs are scored 1 (same digit) or 0.',
   },
   cosineSimilarityLoss: {
     tex: p`\ell_n = \bigl(\cos(e^1_n, e^2_n) - y_n\bigr)^2`,
-    when: 'Semantic similarity regression onto gold scores: needs pair scores, which the playground does not make.',
+    when: 'Semantic similarity regression onto gold scores (the cosine is pulled to the score). Here the pairs are scored 1 (same digit) or 0.',
   },
   marginMseLoss: {
     tex: p`\ell_i = \frac1K\sum_k\bigl(s^+_i - s^-_{ik} - m_{ik}\bigr)^2`,
