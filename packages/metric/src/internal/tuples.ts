@@ -293,22 +293,10 @@ function clampTuples(
   batch: number,
   width: number,
 ): PairIndices | TripletIndices {
-  const c = (t: tf.Tensor) => clampIds(t, batch);
-  const r = (t: tf.Tensor) => clampIds(t, width);
-  return tuples.kind === 'pairs'
-    ? {
-        kind: 'pairs',
-        anchorsPositive: c(tuples.anchorsPositive),
-        positives: r(tuples.positives),
-        anchorsNegative: c(tuples.anchorsNegative),
-        negatives: r(tuples.negatives),
-      }
-    : {
-        kind: 'triplets',
-        anchors: c(tuples.anchors),
-        positives: r(tuples.positives),
-        negatives: r(tuples.negatives),
-      };
+  const clamped: Record<string, unknown> = { kind: tuples.kind };
+  for (const [name, t] of Object.entries(tuples))
+    if (t instanceof tf.Tensor) clamped[name] = clampIds(t, name.startsWith('anchors') ? batch : width);
+  return clamped as unknown as PairIndices | TripletIndices;
 }
 
 function miningInfo(

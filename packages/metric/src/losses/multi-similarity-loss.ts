@@ -1,16 +1,22 @@
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { deviceMultiSimilarity, hostMultiSimilarity } from '../internal/multi-similarity-terms.js';
-import { optionSpecs } from '../internal/option-specs.js';
+import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
 import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   type TupleOptions,
-  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -57,7 +63,7 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   id: 'xent/multi-similarity',
   name: 'multiSimilarityLoss',
   family: 'metric',
-  summary: 'Soft-weights pairs by self and relative similarity after ε-mining.',
+  summary: 'Soft-weights pairs by self and relative similarity after epsilon-mining.',
   reference: {
     title: 'Multi-Similarity Loss with General Pair Weighting for Deep Metric Learning',
     url: 'https://arxiv.org/abs/1904.06627',
@@ -65,19 +71,23 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { alpha: 2, beta: 50, base: 0.5, mining: true, epsilon: 0.1 },
-  options: /* @__PURE__ */ optionSpecs(
-    {
-      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
-      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
-      base: { type: 'number', description: 'offset λ' },
-      mining: { type: 'boolean', description: 'apply the ε mining step' },
-      epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
-      distance: distanceOptionSpec,
-      reducer: reducerOptionSpec,
-    },
-    tupleOptionSpecs,
-    referenceOptionSpecs,
-  ),
+  // Identifiers, not a merge of the shared records: nothing but this loss's own entries to bundle.
+  options: {
+    alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale alpha' },
+    beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale beta' },
+    base: { type: 'number', description: 'offset lambda' },
+    mining: { type: 'boolean', description: 'apply the epsilon mining step' },
+    epsilon: { type: 'number', min: 0, description: 'mining margin epsilon' },
+    distance: distanceOptionSpec,
+    reducer: reducerOptionSpec,
+    indices: indicesSpec,
+    miner: minerSpec,
+    onMined: onMinedSpec,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
+  },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
