@@ -64,8 +64,8 @@ export function hostMultiSimilarity(
   const negAt = new Int32Array(cols);
   for (let i = 0; i < rows; i++) {
     const row = i * cols;
-    let hardestPos = Number.POSITIVE_INFINITY;
-    let hardestNeg = Number.NEGATIVE_INFINITY;
+    let hardestPos = Infinity;
+    let hardestNeg = -Infinity;
     if (mining) {
       for (let j = 0; j < cols; j++) {
         const s = orient * values[row + j]!;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkValueRange,
   clampIds,
   type Distance,
   describeTensor,
@@ -181,28 +182,21 @@ export const metricInputs = [
 /** The selected tuples: `'all'` (every valid pair/triplet, from labels) or explicit indices. */
 export type Tuples = { readonly kind: 'all' } | PairIndices | TripletIndices;
 
-function checkIndexTensor(fn: string, name: string, tensor: unknown, batch: number, validate: boolean): void {
+/**
+ * `DTYPE_MISMATCH` unless an int32 `[T]` tensor; with `validate`, `LABEL_OUT_OF_RANGE` for an index
+ * outside [0, size − 1] (core's data check: on the host, or deferred on webgl/webgpu).
+ */
+function checkIndexTensor(fn: string, name: string, tensor: unknown, size: number, validate: boolean): void {
+  const argument = `options.indices.${name}`;
   if (!(tensor instanceof tf.Tensor) || tensor.rank !== 1 || tensor.dtype !== 'int32') {
     throw new XentError('DTYPE_MISMATCH', {
       fn,
-      argument: `options.indices.${name}`,
+      argument,
       expected: 'an int32 tensor [T]',
       received: tensor instanceof tf.Tensor ? describeTensor(tensor) : typeof tensor,
     });
   }
-  if (!validate) return;
-  const read = readSyncIfPossible(tensor);
-  if (!read) return;
-  const values = Array.from(read);
-  const bad = values.findIndex((v) => v < 0 || v >= batch);
-  if (bad >= 0) {
-    throw new XentError('LABEL_OUT_OF_RANGE', {
-      fn,
-      argument: `options.indices.${name}`,
-      expected: `indices in [0, ${batch})`,
-      received: `${values[bad]} at [${bad}]`,
-    });
-  }
+  if (validate) checkValueRange(fn, argument, tensor, 0, size - 1);
 }
 
 function checkTuples(
@@ -261,11 +255,7 @@ export function selectTuples(
   if (options.indices !== undefined) tuples = options.indices;
   else if (options.miner !== undefined) {
     if (typeof options.miner?.mine !== 'function') invalidOption(fn, 'miner', 'a Miner', options.miner);
-    tuples = options.miner.mine(
-      embeddings,
-      labels,
-      ref ? { embeddings: ref.embeddings, labels: ref.labels } : undefined,
-    );
+    tuples = options.miner.mine(embeddings, labels, ref);
   }
   if (tuples.kind !== 'all') {
     const width = ref?.embeddings.shape[0];
