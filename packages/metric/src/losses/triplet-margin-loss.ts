@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, invalidOption, type Reducer, type TripletIndices } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { reduceAllTriplets } from '../internal/all-triplets.js';
-import { optionSpecs } from '../internal/option-specs.js';
+import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
 import { allTripletsOf, pairsToTriplets } from '../internal/triplet-lists.js';
 import {
   distanceOptionSpec,
@@ -11,9 +19,7 @@ import {
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   type TupleOptions,
-  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -83,17 +89,21 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { margin: 0.05, swap: false, smoothLoss: false },
-  options: /* @__PURE__ */ optionSpecs(
-    {
-      margin: { type: 'number', description: 'margin m' },
-      swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
-      smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
-      distance: distanceOptionSpec,
-      reducer: reducerOptionSpec,
-    },
-    tupleOptionSpecs,
-    referenceOptionSpecs,
-  ),
+  // Identifiers, not a merge of the shared records: nothing but this loss's own entries to bundle.
+  options: {
+    margin: { type: 'number', description: 'margin m' },
+    swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
+    smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
+    distance: distanceOptionSpec,
+    reducer: reducerOptionSpec,
+    indices: indicesSpec,
+    miner: minerSpec,
+    onMined: onMinedSpec,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
+  },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const reducer = options.reducer ?? avgNonZeroReducer();
@@ -105,25 +115,22 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
         'swap: false with refEmbeddings (d_pn needs reference × reference)',
         true,
       );
-    const batch = embeddings.shape[0]!;
-    if (tuples.kind === 'all' && isFilterReducer(reducer)) {
-      const { pos, neg } = pairMasks(tuples, labels, batch, pairing);
-      const spec = {
-        margin: options.margin,
-        sign: distance.isInverted ? -1 : 1,
-        swap: options.swap,
-        smooth: options.smoothLoss,
-        low: reducer.low,
-        high: reducer.high,
-      } as const;
-      return reduceAllTriplets(spec, matrix, pos, neg);
-    }
-    const triplets =
-      tuples.kind === 'triplets'
-        ? tuples
-        : tuples.kind === 'pairs'
-          ? pairsToTriplets(tuples)
-          : allTripletsOf(labels, pairing);
+    let triplets: TripletIndices;
+    if (tuples.kind === 'all') {
+      const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
+      if (isFilterReducer(reducer)) {
+        const spec = {
+          margin: options.margin,
+          sign: distance.isInverted ? -1 : 1,
+          swap: options.swap,
+          smooth: options.smoothLoss,
+          low: reducer.low,
+          high: reducer.high,
+        } as const;
+        return reduceAllTriplets(spec, matrix, pos, neg);
+      }
+      triplets = allTripletsOf(pos, neg, !pairing.refLabels);
+    } else triplets = tuples.kind === 'pairs' ? pairsToTriplets(tuples) : tuples;
     const losses = gatheredTriplets(matrix, triplets, distance, options);
     return applyReducer(
       context.fn,
