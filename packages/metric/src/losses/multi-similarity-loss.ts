@@ -1,22 +1,16 @@
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { deviceMultiSimilarity, hostMultiSimilarity } from '../internal/multi-similarity-terms.js';
-import {
-  indicesSpec,
-  minerSpec,
-  negativeMaskSpec,
-  onMinedSpec,
-  positiveMaskSpec,
-  refEmbeddingsSpec,
-  refLabelsSpec,
-} from '../internal/option-spec-entries.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
   metricInputs,
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
+  referenceOptionSpecs,
   type TupleOptions,
+  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -71,23 +65,19 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { alpha: 2, beta: 50, base: 0.5, mining: true, epsilon: 0.1 },
-  // Identifiers, not a merge of the shared records: nothing but this loss's own entries to bundle.
-  options: {
-    alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale alpha' },
-    beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale beta' },
-    base: { type: 'number', description: 'offset lambda' },
-    mining: { type: 'boolean', description: 'apply the epsilon mining step' },
-    epsilon: { type: 'number', min: 0, description: 'mining margin epsilon' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    indices: indicesSpec,
-    miner: minerSpec,
-    onMined: onMinedSpec,
-    refEmbeddings: refEmbeddingsSpec,
-    refLabels: refLabelsSpec,
-    positiveMask: positiveMaskSpec,
-    negativeMask: negativeMaskSpec,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale alpha' },
+      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale beta' },
+      base: { type: 'number', description: 'offset lambda' },
+      mining: { type: 'boolean', description: 'apply the epsilon mining step' },
+      epsilon: { type: 'number', min: 0, description: 'mining margin epsilon' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? cosineSimilarity();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);

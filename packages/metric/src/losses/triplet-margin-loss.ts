@@ -2,15 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, invalidOption, type Reducer, type TripletIndices } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { reduceAllTriplets } from '../internal/all-triplets.js';
-import {
-  indicesSpec,
-  minerSpec,
-  negativeMaskSpec,
-  onMinedSpec,
-  positiveMaskSpec,
-  refEmbeddingsSpec,
-  refLabelsSpec,
-} from '../internal/option-spec-entries.js';
+import { optionSpecs } from '../internal/option-specs.js';
 import { allTripletsOf, pairsToTriplets } from '../internal/triplet-lists.js';
 import {
   distanceOptionSpec,
@@ -19,7 +11,9 @@ import {
   pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
+  referenceOptionSpecs,
   type TupleOptions,
+  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
@@ -89,21 +83,17 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { margin: 0.05, swap: false, smoothLoss: false },
-  // Identifiers, not a merge of the shared records: nothing but this loss's own entries to bundle.
-  options: {
-    margin: { type: 'number', description: 'margin m' },
-    swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
-    smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
-    distance: distanceOptionSpec,
-    reducer: reducerOptionSpec,
-    indices: indicesSpec,
-    miner: minerSpec,
-    onMined: onMinedSpec,
-    refEmbeddings: refEmbeddingsSpec,
-    refLabels: refLabelsSpec,
-    positiveMask: positiveMaskSpec,
-    negativeMask: negativeMaskSpec,
-  },
+  options: /* @__PURE__ */ optionSpecs(
+    {
+      margin: { type: 'number', description: 'margin m' },
+      swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
+      smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
+      distance: distanceOptionSpec,
+      reducer: reducerOptionSpec,
+    },
+    tupleOptionSpecs,
+    referenceOptionSpecs,
+  ),
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const reducer = options.reducer ?? avgNonZeroReducer();
