@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2Distance, type OptionSchema, resolveOptions, squaredL2 } from '@xent/core';
-import { lpNorm } from './lp-norm.js';
+import { lpNorm, lpNormalize } from './lp-norm.js';
 import { type MetricDistance, makeDistance } from './make-distance.js';
 
 /** Options of {@link lpDistance}. */
@@ -43,6 +43,7 @@ export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
     isInverted: false,
     normalizeEmbeddings,
     normalizationOrder: p,
+    normalize: (x) => lpNormalize(x, p),
     pairwise: (a, b) => {
       if (p === 2) return power === 2 ? squaredL2(a, b) : raise(l2Distance(a, b));
       const other = b ?? a;

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Distance } from '@xent/core';
-import { lpNormalize } from './lp-norm.js';
+import { type Distance, l2Normalize } from '@xent/core';
 
 /**
  * A {@link Distance} that also says whether it normalises its inputs first (PML's
@@ -18,21 +17,24 @@ interface DistanceParts {
   readonly normalizeEmbeddings: boolean;
   /** @defaultValue 2 */
   readonly normalizationOrder?: number;
+  /**
+   * The row normalisation for that order (`lpNormalize(x, p)`). Passed in, not derived from the order, so
+   * the similarities (p = 2) do not bundle the general L_p norm. @defaultValue core's l2Normalize
+   */
+  readonly normalize?: (x: tf.Tensor) => tf.Tensor;
   pairwise(a: tf.Tensor, b: tf.Tensor | undefined): tf.Tensor;
   paired(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
 }
 
 /** Wraps the raw formulas with the optional row normalisation (PML's, with the distance's p) and a tidy scope. */
 export function makeDistance(parts: DistanceParts): MetricDistance {
-  const order = parts.normalizationOrder ?? 2;
-  const prepare = (x: tf.Tensor) => (parts.normalizeEmbeddings ? lpNormalize(x, order) : x);
+  const { normalize = l2Normalize, normalizationOrder = 2, pairwise, paired, ...rest } = parts;
+  const prepare = (x: tf.Tensor) => (parts.normalizeEmbeddings ? normalize(x) : x);
   return {
-    name: parts.name,
-    isInverted: parts.isInverted,
-    normalizeEmbeddings: parts.normalizeEmbeddings,
-    normalizationOrder: order,
-    pairwise: (a, b) => tf.tidy(() => parts.pairwise(prepare(a), b === undefined ? undefined : prepare(b))),
-    paired: (a, b) => tf.tidy(() => parts.paired(prepare(a), prepare(b))),
+    ...rest,
+    normalizationOrder,
+    pairwise: (a, b) => tf.tidy(() => pairwise(prepare(a), b === undefined ? undefined : prepare(b))),
+    paired: (a, b) => tf.tidy(() => paired(prepare(a), prepare(b))),
   };
 }
 

@@ -21,12 +21,11 @@ export function withHostGradient(
   const op = customGradient<[tf.Tensor]>(([x], save) => {
     const slope = tf.tensor(grad, x.shape, 'float32');
     save([slope]);
-    return typeof value === 'number'
-      ? { value: tf.scalar(value), gradFunc: (dy, [g]) => tf.mul(g!, dy) }
-      : {
-          value: tf.tensor1d(value),
-          gradFunc: (dy, [g]) => tf.mul(g!, tf.reshape(dy, [x.shape[0]!, 1])),
-        };
+    return {
+      value: typeof value === 'number' ? tf.scalar(value) : tf.tensor1d(value),
+      // dy is a scalar or `[R]`: as `[1, 1]` or `[R, 1]` it scales the whole slope or its rows.
+      gradFunc: (dy, [g]) => tf.mul(g!, tf.reshape(dy, [-1, 1])),
+    };
   });
   return op(input);
 }

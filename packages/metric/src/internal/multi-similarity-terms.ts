@@ -14,16 +14,22 @@ export interface MultiSimilarityTerms {
   readonly isInverted: boolean;
 }
 
-/** log(1 + Σ eˣ) over `x[0, length)`, stably; also leaves eˣ/(1 + Σ eˣ) in `x`. */
-function logOnePlusSumExpInPlace(x: Float64Array, length: number): number {
+/**
+ * log(1 + Σ eˣ) over `x[0, length)`, stably (0 for no entry); adds `sign`·eˣ/(1 + Σ eˣ), its derivative
+ * in each x times `sign`, to `grad[at[k]]`.
+ */
+function logOnePlusSumExpInto(
+  x: Float64Array,
+  at: Int32Array,
+  length: number,
+  grad: Float32Array,
+  sign: number,
+): number {
   let top = 0;
   for (let k = 0; k < length; k++) if (x[k]! > top) top = x[k]!;
   let total = Math.exp(-top);
-  for (let k = 0; k < length; k++) {
-    x[k] = Math.exp(x[k]! - top);
-    total += x[k]!;
-  }
-  for (let k = 0; k < length; k++) x[k] = x[k]! / total;
+  for (let k = 0; k < length; k++) total += x[k] = Math.exp(x[k]! - top);
+  for (let k = 0; k < length; k++) grad[at[k]!]! += (sign * x[k]!) / total;
   return top + Math.log(total);
 }
 
@@ -58,8 +64,8 @@ export function hostMultiSimilarity(
   const negAt = new Int32Array(cols);
   for (let i = 0; i < rows; i++) {
     const row = i * cols;
-    let hardestPos = Number.POSITIVE_INFINITY;
-    let hardestNeg = Number.NEGATIVE_INFINITY;
+    let hardestPos = Infinity;
+    let hardestNeg = -Infinity;
     if (mining) {
       for (let j = 0; j < cols; j++) {
         const s = orient * values[row + j]!;
@@ -80,13 +86,10 @@ export function hostMultiSimilarity(
         negExp[n++] = beta * orient * (values[row + j]! - base);
       }
     }
-    let loss = 0;
-    if (p > 0) loss += logOnePlusSumExpInPlace(posExp, p) / alpha;
-    if (n > 0) loss += logOnePlusSumExpInPlace(negExp, n) / beta;
-    losses[i] = loss;
-    // ∂ℓ/∂matrix = −orient·w (positive term) and +orient·w (negative term).
-    for (let k = 0; k < p; k++) grad[posAt[k]!] = grad[posAt[k]!]! - orient * posExp[k]!;
-    for (let k = 0; k < n; k++) grad[negAt[k]!] = grad[negAt[k]!]! + orient * negExp[k]!;
+    // ∂ℓ/∂matrix = −orient·w (positive term) and +orient·w (negative term), w the softmax weight.
+    losses[i] =
+      logOnePlusSumExpInto(posExp, posAt, p, grad, -orient) / alpha +
+      logOnePlusSumExpInto(negExp, negAt, n, grad, orient) / beta;
   }
   return withHostGradient(matrix, losses, grad);
 }

@@ -39,8 +39,8 @@ export function sortedAllTriplets(
   const { sign, margin, low, high } = spec;
   const below = low !== undefined && low > 0 ? low : 0;
   const lowBinds = low !== undefined && low >= 0;
-  const above = high ?? Number.POSITIVE_INFINITY;
-  const bounded = above !== Number.POSITIVE_INFINITY;
+  const above = high ?? Infinity;
+  const bounded = above !== Infinity;
   const grad = new Float32Array(rows * cols);
   const t = new Float64Array(cols);
   // Bucket b of the sorted thresholds: counts and sums of u with b thresholds t ≤ u + below (hi), and

@@ -1,31 +1,24 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { PairIndices, TripletIndices } from '@xent/core';
-import type { Pairing } from './tuples.js';
 
 /**
- * Every valid triplet, enumerated on the host (for reducers that need explicit losses): anchors from the
- * batch, positives and negatives from the reference labels (default the batch, then j ≠ i).
+ * Every valid triplet, enumerated on the host (for reducers that need explicit losses) from the 0/1
+ * `[B, M]` pair masks of the all-pairs path (`pairMasks`): (i, j, k) with pos[i, j] and neg[i, k], in
+ * lexicographic order. `self` (the reference is the batch): j ≠ i and k ≠ i even where a custom mask
+ * marks the diagonal.
  */
-export function allTripletsOf(labels: tf.Tensor, pairing?: Pairing): TripletIndices {
-  const y = labels.dataSync();
-  const r = pairing?.refLabels ? pairing.refLabels.dataSync() : y;
-  const self = pairing?.refLabels === undefined;
-  const custom = pairing?.positiveMask?.dataSync();
-  const same = custom
-    ? (i: number, j: number) => custom[i * r.length + j]! > 0
-    : (i: number, j: number) => r[j] === y[i];
-  const customNeg = pairing?.negativeMask?.dataSync();
-  const other = customNeg
-    ? (i: number, k: number) => customNeg[i * r.length + k]! > 0
-    : (i: number, k: number) => !same(i, k);
+export function allTripletsOf(pos: tf.Tensor, neg: tf.Tensor, self: boolean): TripletIndices {
+  const [rows, cols] = pos.shape as [number, number];
+  const positives = pos.dataSync();
+  const negatives = neg.dataSync();
   const a: number[] = [];
   const p: number[] = [];
   const n: number[] = [];
-  for (let i = 0; i < y.length; i++)
-    for (let j = 0; j < r.length; j++) {
-      if ((self && j === i) || !same(i, j)) continue;
-      for (let k = 0; k < r.length; k++) {
-        if (!other(i, k) || (self && k === i)) continue;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      if ((self && j === i) || !(positives[i * cols + j]! > 0)) continue;
+      for (let k = 0; k < cols; k++) {
+        if ((self && k === i) || !(negatives[i * cols + k]! > 0)) continue;
         a.push(i);
         p.push(j);
         n.push(k);

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  checkValueRange,
   clampIds,
   type Distance,
+  describeTensor,
   differentLabelMask,
   gatherRowsSparse,
   invalidOption,
@@ -106,6 +108,11 @@ export interface Pairing {
   readonly negativeMask?: tf.Tensor;
 }
 
+/** Throws `SHAPE_MISMATCH` for `options.<name>`. */
+function shapeError(fn: string, name: string, expected: string, received: string): never {
+  throw new XentError('SHAPE_MISMATCH', { fn, argument: `options.${name}`, expected, received });
+}
+
 function resolvePairMask(
   fn: string,
   name: 'positiveMask' | 'negativeMask',
@@ -116,12 +123,7 @@ function resolvePairMask(
   if (mask === undefined) return undefined;
   const tensor = toTensor(mask, fn, `options.${name}`);
   if (tensor.rank !== 2 || tensor.shape[0] !== rows || tensor.shape[1] !== cols)
-    throw new XentError('SHAPE_MISMATCH', {
-      fn,
-      argument: `options.${name}`,
-      expected: `[${rows}, ${cols}] (batch × reference)`,
-      received: `${tensor.dtype} [${tensor.shape.join(', ')}]`,
-    });
+    shapeError(fn, name, `[${rows}, ${cols}] (batch × reference)`, describeTensor(tensor));
   return tf.cast(tf.notEqual(tensor, 0), 'float32');
 }
 
@@ -152,19 +154,14 @@ export function referenceSet(
   const ref = toTensor(refEmbeddings, fn, 'options.refEmbeddings', 'float32');
   const refIds = toTensor(refLabels, fn, 'options.refLabels', 'int32');
   if (ref.rank !== 2 || ref.shape[1] !== embeddings.shape[1] || ref.shape[0] === 0)
-    throw new XentError('SHAPE_MISMATCH', {
+    shapeError(
       fn,
-      argument: 'options.refEmbeddings',
-      expected: `float32 [M, D] with M ≥ 1, D = ${embeddings.shape[1]}`,
-      received: `${ref.dtype} [${ref.shape.join(', ')}]`,
-    });
+      'refEmbeddings',
+      `float32 [M, D] with M ≥ 1, D = ${embeddings.shape[1]}`,
+      describeTensor(ref),
+    );
   if (refIds.rank !== 1 || refIds.shape[0] !== ref.shape[0])
-    throw new XentError('SHAPE_MISMATCH', {
-      fn,
-      argument: 'options.refLabels',
-      expected: `int32 [M] with M = ${ref.shape[0]}`,
-      received: `${refIds.dtype} [${refIds.shape.join(', ')}]`,
-    });
+    shapeError(fn, 'refLabels', `int32 [M] with M = ${ref.shape[0]}`, describeTensor(refIds));
   return { embeddings: ref, labels: refIds, isBatch: false };
 }
 
@@ -185,28 +182,21 @@ export const metricInputs = [
 /** The selected tuples: `'all'` (every valid pair/triplet, from labels) or explicit indices. */
 export type Tuples = { readonly kind: 'all' } | PairIndices | TripletIndices;
 
-function checkIndexTensor(fn: string, name: string, tensor: unknown, batch: number, validate: boolean): void {
+/**
+ * `DTYPE_MISMATCH` unless an int32 `[T]` tensor; with `validate`, `LABEL_OUT_OF_RANGE` for an index
+ * outside [0, size − 1] (core's data check: on the host, or deferred on webgl/webgpu).
+ */
+function checkIndexTensor(fn: string, name: string, tensor: unknown, size: number, validate: boolean): void {
+  const argument = `options.indices.${name}`;
   if (!(tensor instanceof tf.Tensor) || tensor.rank !== 1 || tensor.dtype !== 'int32') {
     throw new XentError('DTYPE_MISMATCH', {
       fn,
-      argument: `options.indices.${name}`,
+      argument,
       expected: 'an int32 tensor [T]',
-      received: tensor instanceof tf.Tensor ? `${tensor.dtype} [${tensor.shape.join(', ')}]` : typeof tensor,
+      received: tensor instanceof tf.Tensor ? describeTensor(tensor) : typeof tensor,
     });
   }
-  if (!validate) return;
-  const read = readSyncIfPossible(tensor);
-  if (!read) return;
-  const values = Array.from(read);
-  const bad = values.findIndex((v) => v < 0 || v >= batch);
-  if (bad >= 0) {
-    throw new XentError('LABEL_OUT_OF_RANGE', {
-      fn,
-      argument: `options.indices.${name}`,
-      expected: `indices in [0, ${batch})`,
-      received: `${values[bad]} at [${bad}]`,
-    });
-  }
+  if (validate) checkValueRange(fn, argument, tensor, 0, size - 1);
 }
 
 function checkTuples(
@@ -216,29 +206,32 @@ function checkTuples(
   validate: boolean,
   refSize = batch,
 ): void {
-  const names =
+  // Index tensors of one group must have one length: (anchorsPositive, positives), (anchorsNegative,
+  // negatives), or (anchors, positives, negatives).
+  const groups =
     tuples?.kind === 'pairs'
-      ? (['anchorsPositive', 'positives', 'anchorsNegative', 'negatives'] as const)
+      ? [
+          ['anchorsPositive', 'positives'],
+          ['anchorsNegative', 'negatives'],
+        ]
       : tuples?.kind === 'triplets'
-        ? (['anchors', 'positives', 'negatives'] as const)
+        ? [['anchors', 'positives', 'negatives']]
         : undefined;
-  if (!names)
+  if (!groups)
     invalidOption(fn, 'indices', "PairIndices or TripletIndices (kind 'pairs' | 'triplets')", tuples);
   const record = tuples as unknown as Record<string, tf.Tensor>;
-  for (const name of names)
-    checkIndexTensor(fn, name, record[name], name.startsWith('anchors') ? batch : refSize, validate);
-  const sizes = (tuples.kind === 'pairs' ? [names.slice(0, 2), names.slice(2)] : [names]).map((group) =>
-    group.map((name) => record[name]!.shape[0]),
-  );
-  for (const group of sizes) {
-    if (new Set(group).size > 1) {
-      throw new XentError('SHAPE_MISMATCH', {
+  for (const group of groups)
+    for (const name of group)
+      checkIndexTensor(fn, name, record[name], name.startsWith('anchors') ? batch : refSize, validate);
+  for (const group of groups) {
+    const lengths = group.map((name) => record[name]!.shape[0]);
+    if (new Set(lengths).size > 1)
+      shapeError(
         fn,
-        argument: 'options.indices',
-        expected: 'index tensors of equal length within each group',
-        received: `lengths ${group.join(', ')}`,
-      });
-    }
+        'indices',
+        'index tensors of equal length within each group',
+        `lengths ${lengths.join(', ')}`,
+      );
   }
 }
 
@@ -262,11 +255,7 @@ export function selectTuples(
   if (options.indices !== undefined) tuples = options.indices;
   else if (options.miner !== undefined) {
     if (typeof options.miner?.mine !== 'function') invalidOption(fn, 'miner', 'a Miner', options.miner);
-    tuples = options.miner.mine(
-      embeddings,
-      labels,
-      ref ? { embeddings: ref.embeddings, labels: ref.labels } : undefined,
-    );
+    tuples = options.miner.mine(embeddings, labels, ref);
   }
   if (tuples.kind !== 'all') {
     const width = ref?.embeddings.shape[0];
@@ -294,22 +283,10 @@ function clampTuples(
   batch: number,
   width: number,
 ): PairIndices | TripletIndices {
-  const c = (t: tf.Tensor) => clampIds(t, batch);
-  const r = (t: tf.Tensor) => clampIds(t, width);
-  return tuples.kind === 'pairs'
-    ? {
-        kind: 'pairs',
-        anchorsPositive: c(tuples.anchorsPositive),
-        positives: r(tuples.positives),
-        anchorsNegative: c(tuples.anchorsNegative),
-        negatives: r(tuples.negatives),
-      }
-    : {
-        kind: 'triplets',
-        anchors: c(tuples.anchors),
-        positives: r(tuples.positives),
-        negatives: r(tuples.negatives),
-      };
+  const clamped: Record<string, unknown> = { kind: tuples.kind };
+  for (const [name, t] of Object.entries(tuples))
+    if (t instanceof tf.Tensor) clamped[name] = clampIds(t, name.startsWith('anchors') ? batch : width);
+  return clamped as unknown as PairIndices | TripletIndices;
 }
 
 function miningInfo(
@@ -318,33 +295,31 @@ function miningInfo(
   source: MiningInfo['source'],
   refLabels?: tf.Tensor,
 ): MiningInfo {
-  if (tuples.kind === 'triplets') {
-    const n = tuples.anchors.shape[0]!;
-    return { source, positivePairs: n, negativePairs: n, triplets: n, empty: n === 0 };
+  const triplets = tuples.kind === 'triplets';
+  let counts: ArrayLike<number> | undefined;
+  if (tuples.kind === 'all') {
+    const both = tf.tidy(() =>
+      tf.stack(
+        [sameLabelMask(labels, refLabels), differentLabelMask(labels, refLabels)].map((mask) =>
+          tf.sum(tf.cast(mask, 'int32')),
+        ),
+      ),
+    );
+    counts = readSyncIfPossible(both); // undefined where not readable (WebGPU)
+    both.dispose();
+  } else {
+    // A triplet is one positive and one negative pair.
+    counts = [(triplets ? tuples.anchors : tuples.positives).shape[0]!, tuples.negatives.shape[0]!];
   }
-  if (tuples.kind === 'pairs') {
-    const pos = tuples.positives.shape[0]!;
-    const neg = tuples.negatives.shape[0]!;
-    return { source, positivePairs: pos, negativePairs: neg, triplets: undefined, empty: pos + neg === 0 };
-  }
-  const counts = tf.tidy(() =>
-    tf.stack([
-      tf.sum(tf.cast(sameLabelMask(labels, refLabels), 'int32')),
-      tf.sum(tf.cast(differentLabelMask(labels, refLabels), 'int32')),
-    ]),
-  );
-  const values = readSyncIfPossible(counts);
-  counts.dispose();
-  if (!values)
-    return {
-      source,
-      positivePairs: undefined,
-      negativePairs: undefined,
-      triplets: undefined,
-      empty: undefined,
-    };
-  const [pos, neg] = [values[0]!, values[1]!];
-  return { source, positivePairs: pos, negativePairs: neg, triplets: undefined, empty: pos + neg === 0 };
+  const pos = counts?.[0];
+  const neg = counts?.[1];
+  return {
+    source,
+    positivePairs: pos,
+    negativePairs: neg,
+    triplets: triplets ? pos : undefined,
+    empty: counts && pos! + neg! === 0,
+  };
 }
 
 function countMatrix(rows: tf.Tensor, cols: tf.Tensor, batch: number, width: number): tf.Tensor {
@@ -357,12 +332,6 @@ function countMatrix(rows: tf.Tensor, cols: tf.Tensor, batch: number, width: num
 export interface PairWeights {
   readonly pos: tf.Tensor;
   readonly neg: tf.Tensor;
-}
-
-/** Same-class (1) / other-class (0) float mask `[B, M]` of the all-pairs path, self-pairs removed. */
-function positivesOf(labels: tf.Tensor, batch: number, pairing: Pairing | undefined): tf.Tensor {
-  if (!pairing?.positiveMask) return tf.cast(sameLabelMask(labels, pairing?.refLabels), 'float32');
-  return pairing.refLabels ? pairing.positiveMask : tf.mul(pairing.positiveMask, tf.sub(1, tf.eye(batch)));
 }
 
 /**
@@ -379,26 +348,21 @@ export function pairWeights(
 ): PairWeights {
   const width = pairing?.refLabels?.shape[0] ?? batch;
   if (tuples.kind === 'all') {
-    const pos = positivesOf(labels, batch, pairing);
     const custom = pairing?.positiveMask;
-    const neg = pairing?.negativeMask
-      ? pairing.negativeMask
-      : custom
-        ? pairing?.refLabels
-          ? tf.sub(1, custom)
-          : tf.mul(tf.sub(1, custom), tf.sub(1, tf.eye(batch)))
-        : tf.cast(differentLabelMask(labels, pairing?.refLabels), 'float32');
-    return { pos, neg };
+    const ref = pairing?.refLabels;
+    if (!custom)
+      return {
+        pos: tf.cast(sameLabelMask(labels, ref), 'float32'),
+        neg: tf.cast(differentLabelMask(labels, ref), 'float32'),
+      };
+    // Custom masks: self-pairs removed unless there is a reference set.
+    const notSelf = (mask: tf.Tensor) => (ref ? mask : tf.mul(mask, tf.sub(1, tf.eye(batch))));
+    return { pos: notSelf(custom), neg: pairing.negativeMask ?? notSelf(tf.sub(1, custom)) };
   }
-  if (tuples.kind === 'pairs') {
-    return {
-      pos: countMatrix(tuples.anchorsPositive, tuples.positives, batch, width),
-      neg: countMatrix(tuples.anchorsNegative, tuples.negatives, batch, width),
-    };
-  }
+  const pairs = tuples.kind === 'pairs';
   return {
-    pos: countMatrix(tuples.anchors, tuples.positives, batch, width),
-    neg: countMatrix(tuples.anchors, tuples.negatives, batch, width),
+    pos: countMatrix(pairs ? tuples.anchorsPositive : tuples.anchors, tuples.positives, batch, width),
+    neg: countMatrix(pairs ? tuples.anchorsNegative : tuples.anchors, tuples.negatives, batch, width),
   };
 }
 

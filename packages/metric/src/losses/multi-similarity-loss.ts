@@ -57,7 +57,7 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   id: 'xent/multi-similarity',
   name: 'multiSimilarityLoss',
   family: 'metric',
-  summary: 'Soft-weights pairs by self and relative similarity after ε-mining.',
+  summary: 'Soft-weights pairs by self and relative similarity after epsilon-mining.',
   reference: {
     title: 'Multi-Similarity Loss with General Pair Weighting for Deep Metric Learning',
     url: 'https://arxiv.org/abs/1904.06627',
@@ -67,11 +67,11 @@ export const multiSimilarityLoss = /* @__PURE__ */ defineLoss<
   defaults: { alpha: 2, beta: 50, base: 0.5, mining: true, epsilon: 0.1 },
   options: /* @__PURE__ */ optionSpecs(
     {
-      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale α' },
-      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale β' },
-      base: { type: 'number', description: 'offset λ' },
-      mining: { type: 'boolean', description: 'apply the ε mining step' },
-      epsilon: { type: 'number', min: 0, description: 'mining margin ε' },
+      alpha: { type: 'number', min: 0, exclusiveMin: true, description: 'positive scale alpha' },
+      beta: { type: 'number', min: 0, exclusiveMin: true, description: 'negative scale beta' },
+      base: { type: 'number', description: 'offset lambda' },
+      mining: { type: 'boolean', description: 'apply the epsilon mining step' },
+      epsilon: { type: 'number', min: 0, description: 'mining margin epsilon' },
       distance: distanceOptionSpec,
       reducer: reducerOptionSpec,
     },

@@ -105,25 +105,22 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
         'swap: false with refEmbeddings (d_pn needs reference × reference)',
         true,
       );
-    const batch = embeddings.shape[0]!;
-    if (tuples.kind === 'all' && isFilterReducer(reducer)) {
-      const { pos, neg } = pairMasks(tuples, labels, batch, pairing);
-      const spec = {
-        margin: options.margin,
-        sign: distance.isInverted ? -1 : 1,
-        swap: options.swap,
-        smooth: options.smoothLoss,
-        low: reducer.low,
-        high: reducer.high,
-      } as const;
-      return reduceAllTriplets(spec, matrix, pos, neg);
-    }
-    const triplets =
-      tuples.kind === 'triplets'
-        ? tuples
-        : tuples.kind === 'pairs'
-          ? pairsToTriplets(tuples)
-          : allTripletsOf(labels, pairing);
+    let triplets: TripletIndices;
+    if (tuples.kind === 'all') {
+      const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
+      if (isFilterReducer(reducer)) {
+        const spec = {
+          margin: options.margin,
+          sign: distance.isInverted ? -1 : 1,
+          swap: options.swap,
+          smooth: options.smoothLoss,
+          low: reducer.low,
+          high: reducer.high,
+        } as const;
+        return reduceAllTriplets(spec, matrix, pos, neg);
+      }
+      triplets = allTripletsOf(pos, neg, !pairing.refLabels);
+    } else triplets = tuples.kind === 'pairs' ? pairsToTriplets(tuples) : tuples;
     const losses = gatheredTriplets(matrix, triplets, distance, options);
     return applyReducer(
       context.fn,

@@ -25,7 +25,7 @@ const OPTIONS: OptionSchema<MPerClassBatchesOptions> = {
   length: {
     type: 'number',
     min: 0,
-    max: 2 ** 31 - 1,
+    max: 2147483647, // 2³¹ − 1 as a literal: esbuild keeps a module-level `2 ** 31 - 1` (an arithmetic side effect)
     integer: true,
     description: 'samples to cover, an integer ≥ 0',
   },

@@ -85,12 +85,12 @@ const OPTIONS: OptionSchema<CrossBatchMemoryOptions> = {
   embeddingSize: {
     type: 'number',
     min: 1,
-    max: 2 ** 24,
+    max: 16777216, // 2²⁴ as a literal (esbuild keeps a module-level `2 ** 24`)
     integer: true,
     required: true,
     description: 'embedding size D',
   },
-  memorySize: { type: 'number', min: 1, max: 2 ** 24, integer: true, description: 'rows the memory holds' },
+  memorySize: { type: 'number', min: 1, max: 16777216, integer: true, description: 'rows the memory holds' },
   miner: { type: 'other', plugin: 'miner', description: 'a Miner' },
 };
 
