@@ -1,3 +1,3 @@
 import { xentTsupConfig } from '@xent/tsup-config';
 
-export default xentTsupConfig({ entry: ['src/index.ts', 'src/cpu.ts', 'src/webgpu.ts'] });
+export default xentTsupConfig({ entry: ['src/index.ts', 'src/node.ts', 'src/cpu.ts', 'src/webgpu.ts'] });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/index.js';
+// Node's entry (the `node` export condition): the default a Node user gets, cpu kernels included.
+import { type LinearCrossEntropyOptions, linearCrossEntropy } from '../src/node.js';
 
 /** One benchmark problem: E [N, D], C [V, D], targets [N] and their one-hot (for the dense baseline). */
 export interface Problem {

@@ -54,7 +54,7 @@ if (!isMainThread) {
     iterations: Number(a.iterations ?? 3),
     module: a.module
       ? new URL(a.module, `file://${process.cwd()}/`).href
-      : new URL('../src/index.js', import.meta.url).href,
+      : new URL('../src/node.js', import.meta.url).href,
   };
   const inWorker = () =>
     new Promise<{ wall: number; cpu: number }>((resolve, reject) => {

@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
 import { chunkPlan } from './chunk-plan.js';
 import { blocks, type CceEngine, type CceForward, type CceGradients, type CceSettings } from './engine.js';
+import * as tf from './tf.js';
 
 type Ranges = ReadonlyArray<readonly [number, number]>;
 

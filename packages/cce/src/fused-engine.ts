@@ -1,7 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { registerCceCpuKernels } from './cpu-kernels.js';
 import type { CceEngine } from './engine.js';
 import { CCE_FORWARD, type FusedBackend } from './kernels-api.js';
+import * as tf from './tf.js';
 import { tiledEngine } from './tiled-engine.js';
 
 interface FusedEntry {
@@ -40,12 +39,10 @@ export function registerFusedBackend(backendName: string, backend: FusedBackend)
 }
 
 /**
- * The fused engine for a backend, when its kernels are registered. The cpu kernels ship with the main
- * entry and register here on first use on the `cpu` backend (idempotent; `@xent/cce/cpu` registers the
- * same kernels eagerly), so `impl: 'auto'` on cpu never falls back to the slower chunked composite.
+ * The fused engine for a backend, when its kernels are registered (by `@xent/cce/cpu`,
+ * `@xent/cce/webgpu`, or, on Node, by the `node` build of the main entry on first use on `cpu`).
  */
 export function fusedEngineFor(backendName: string): CceEngine | undefined {
-  if (backendName === 'cpu' && !fusedBackends().has('cpu')) registerCceCpuKernels();
   const entry = fusedBackends().get(backendName);
   if (!entry || !tf.getKernel(CCE_FORWARD, backendName)) return undefined;
   return entry.engine;

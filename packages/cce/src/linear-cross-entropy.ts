@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   checkClassIds,
   checkFinite,
@@ -25,6 +24,7 @@ import {
 } from './options.js';
 import { rowStatistics } from './row-statistics.js';
 import { perToken, type SequenceLayout, scoredTargets, sequenceLayout, shiftBack } from './sequence.js';
+import * as tf from './tf.js';
 
 const FN = 'linearCrossEntropy';
 

@@ -1,6 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { customGradient, saveShared } from '@xent/core';
 import type { CceEngine, CceSettings } from './engine.js';
+import * as tf from './tf.js';
 
 /** The per-row statistics of `ẑ = softcap(E·Cᵀ + b)`, all `[N]` float32 and differentiable. */
 export interface RowStatistics {

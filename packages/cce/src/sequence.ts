@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { invalidOption } from '@xent/core';
+import * as tf from './tf.js';
 
 /**
  * How a call's leading dims `[…, T]` map onto the engine's `M = Π leading` rows, and the `shift` k

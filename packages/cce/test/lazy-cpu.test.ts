@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { randomInts, randomNormal, useBackend } from '@xent/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-// Deliberately no `import '../src/cpu.js'`: the main entry alone must reach the fused cpu kernels.
-import { CCE_FORWARD, linearCrossEntropy } from '../src/index.js';
+// Deliberately no `import '../src/cpu.js'`: Node's main entry (the `node` condition) alone must reach
+// the fused cpu kernels.
+import * as main from '../src/index.js';
+import * as nodeEntry from '../src/node.js';
+import { CCE_FORWARD, linearCrossEntropy } from '../src/node.js';
 
 const kernelsOf = async (fn: () => tf.TensorContainer) =>
   (await tf.profile(fn)).kernels.map((k) => k.name).filter((name) => name.startsWith('XentCce'));
@@ -14,6 +17,16 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   if (previous) await tf.setBackend(previous);
+});
+
+it('the main entry (browsers, bundlers) registers no cpu kernel; the node entry exports the same names', async () => {
+  expect(Object.keys(nodeEntry).sort()).toEqual(Object.keys(main).sort());
+  const e = tf.tensor2d(randomNormal([4, 3], 4) as number[][]);
+  const c = tf.tensor2d(randomNormal([7, 3], 5) as number[][]);
+  const y = tf.tensor1d(randomInts(4, 7, 6), 'int32');
+  expect(await kernelsOf(() => main.linearCrossEntropy(e, c, y))).toEqual([]);
+  expect(tf.getKernel(CCE_FORWARD, 'cpu')).toBeUndefined();
+  tf.dispose([e, c, y]);
 });
 
 it("'auto' on cpu registers and runs the fused kernels without the side-effect entry, once", async () => {
