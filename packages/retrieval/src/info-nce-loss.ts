@@ -6,6 +6,7 @@ import {
   invalidOption,
   logSumExp,
   type ReductionOptions,
+  sparseSoftmaxCrossEntropy,
   stopGradient,
   type TensorInput,
   toTensor,
@@ -276,11 +277,39 @@ export const infoNceLoss = /* @__PURE__ */ defineLoss<
     const n = queries.shape[0]!;
     const { candidates, own, hard } = candidatesOf(context.fn, docs, options.hardNegatives, context.validate);
     const c = candidates.shape[0]!;
+    const relevance = relevanceMask(context.fn, options, n, c, context.validate);
+    const hardness = options.hardnessMode !== undefined && hardnessStrength > 0;
+    const plain = directions.every((d) => d === 'query_to_doc' || d === 'doc_to_query');
+    if (
+      relevance === undefined &&
+      !hardness &&
+      plain &&
+      (directions.length === 1 || partitionMode !== 'joint')
+    ) {
+      // No relevance information, no hardness, one softmax per direction whose only positive is the
+      // diagonal and whose denominator is every candidate: exactly sparse softmax cross-entropy with
+      // ids 0..N−1 (closed-form gradient; ~40 fewer ops than the masked formulation below).
+      const ids = tf.range(0, n, 1, 'int32');
+      const perDirection = directions.map((direction) =>
+        sparseSoftmaxCrossEntropy(
+          tf.mul(
+            direction === 'query_to_doc'
+              ? similarityMatrix(queries, candidates, similarity)
+              : similarityMatrix(docs, queries, similarity),
+            scale,
+          ),
+          ids,
+        ),
+      );
+      return perDirection.length === 1
+        ? perDirection[0]!
+        : tf.div(tf.addN(perDirection), perDirection.length);
+    }
     const eyeC = tf.pad(tf.eye(n), [
       [0, 0],
       [0, c - n],
     ]);
-    const relevant = relevanceMask(context.fn, options, n, c, context.validate) ?? eyeC;
+    const relevant = relevance ?? eyeC;
     const relevantBatch = tf.slice(relevant, [0, 0], [n, n]);
     const positiveMode = options.duplicates === 'positive';
     // Relevant candidates other than the own positive: never negatives.
@@ -288,7 +317,7 @@ export const infoNceLoss = /* @__PURE__ */ defineLoss<
 
     const simQd = similarityMatrix(queries, candidates, similarity);
     let logitsQd = tf.mul(simQd, scale);
-    if (options.hardnessMode !== undefined && hardnessStrength > 0) {
+    if (hardness) {
       const columns = tf.mul(penaltyColumns(options.hardnessMode, own, hard, n), tf.sub(1, relevant));
       logitsQd = tf.add(logitsQd, tf.mul(tf.mul(stopGradient(simQd), hardnessStrength), columns));
     }
