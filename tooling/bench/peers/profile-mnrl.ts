@@ -63,6 +63,13 @@ for (const [name, e] of [...byKernel].sort((x, y) => y[1].ms - x[1].ms).slice(0,
   console.log(`  ${name.padEnd(24)} ${e.count.toString().padStart(3)}× ${e.ms.toFixed(2)} ms`);
 }
 
+for (const k of profile.kernels.filter((x) => x.name === 'BatchMatMul')) {
+  const shapes = k.inputShapes.map((shape) => `[${shape}]`).join(' × ');
+  console.log(`  BatchMatMul ${shapes} ${(Number(k.kernelTimeMs) || 0).toFixed(2)} ms`);
+}
+
+const zT = tf.transpose(z);
+const square = tf.randomNormal([n, n], 0, 1, 'float32', 3);
 const isolated: Array<[string, () => tf.Tensor[] | tf.Tensor]> = [
   ['infoNceLoss fwd+bwd', () => step()],
   ['infoNceLoss fwd+bwd, validate: false', () => step({ validate: false })],
@@ -71,6 +78,7 @@ const isolated: Array<[string, () => tf.Tensor[] | tf.Tensor]> = [
   ['matMul(q, transpose(z))', () => tf.tidy(() => tf.matMul(q, tf.transpose(z)))],
   ['transpose(z) [N, D]', () => tf.transpose(z)],
   ['add(q, 1) [N, D] (per-op floor)', () => tf.add(q, 1)],
-  ['matMul(s, z) [N,N]x[N,D]', () => tf.tidy(() => tf.matMul(tf.ones([n, n]), z))],
+  ['matMul(q, zT) [N,D]x[D,N] (plain)', () => tf.matMul(q, zT)],
+  ['matMul(s, z) [N,N]x[N,D] (plain)', () => tf.matMul(square, z)],
 ];
 for (const [title, fn] of isolated) console.log(`${title.padEnd(40)} ${medianMs(fn).toFixed(2)} ms`);
