@@ -6,11 +6,11 @@ import {
   invalidOption,
   logSumExp,
   type ReductionOptions,
-  sparseSoftmaxCrossEntropy,
   stopGradient,
   type TensorInput,
   toTensor,
 } from '@xent/core';
+import { inBatchCrossEntropy } from './internal/in-batch-cross-entropy.js';
 import { type BatchIds, relevanceMask } from './internal/relevance.js';
 import { type SimilarityKind, similarityMatrix, similarityOption } from './internal/similarity.js';
 
@@ -287,19 +287,12 @@ export const infoNceLoss = /* @__PURE__ */ defineLoss<
       (directions.length === 1 || partitionMode !== 'joint')
     ) {
       // No relevance information, no hardness, one softmax per direction whose only positive is the
-      // diagonal and whose denominator is every candidate: exactly sparse softmax cross-entropy with
-      // ids 0..N−1 (closed-form gradient; ~40 fewer ops than the masked formulation below).
-      const ids = tf.range(0, n, 1, 'int32');
+      // diagonal and whose denominator is every candidate: softmax cross-entropy with ids 0..N−1, fused
+      // with the similarity into one closed-form gradient (238 → 91 kernels per forward + backward).
       const perDirection = directions.map((direction) =>
-        sparseSoftmaxCrossEntropy(
-          tf.mul(
-            direction === 'query_to_doc'
-              ? similarityMatrix(queries, candidates, similarity)
-              : similarityMatrix(docs, queries, similarity),
-            scale,
-          ),
-          ids,
-        ),
+        direction === 'query_to_doc'
+          ? inBatchCrossEntropy(queries, candidates, scale, similarity)
+          : inBatchCrossEntropy(docs, queries, scale, similarity),
       );
       return perDirection.length === 1
         ? perDirection[0]!

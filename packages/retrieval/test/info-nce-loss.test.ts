@@ -70,6 +70,8 @@ describeBackends(['cpu', 'wasm'], () => {
       const x = tf.tensor2d(randomNormal([6, 5], 7) as Matrix);
       const y = tf.tensor2d(randomNormal([6, 5], 8) as Matrix);
       const pool = randomNormal([3, 5], 9) as Matrix;
+      // A zero query (its norm clamped at ε) goes through the same shortcut.
+      const xZero = tf.concat([tf.zeros([1, 5]), tf.slice(x, [1, 0], [5, 5])]);
       const perQuery = tf.reshape(tf.tensor2d(randomNormal([18, 5], 10) as Matrix), [6, 3, 5]);
       const settings = [
         {},
@@ -89,7 +91,7 @@ describeBackends(['cpu', 'wasm'], () => {
           tf.valueAndGrads(
             (a: tf.Tensor, b: tf.Tensor) =>
               infoNceLoss(a, b, { reduction: 'none', ...options, ...extra }).sum() as tf.Scalar,
-          )([x, y]);
+          )([options === settings[0] ? xZero : x, y]);
         const fast = run({});
         const masked = run({ positiveMask: eye });
         // float32 rounding only: logits up to 20 have an ulp of 1.9e-6.
@@ -99,7 +101,7 @@ describeBackends(['cpu', 'wasm'], () => {
         expectClose(fast.grads[1]!, masked.grads[1]!, tolerance);
         tf.dispose([fast.value, ...fast.grads, masked.value, ...masked.grads, eye]);
       }
-      tf.dispose([x, y, perQuery]);
+      tf.dispose([x, y, perQuery, xZero]);
     });
     it('rejects bad hard negatives', () => {
       expectXentError(() => infoNceLoss(q, d, { hardNegatives: [[1, 2]] }), 'INVALID_OPTION', {
