@@ -3,6 +3,7 @@ import {
   checkFinite,
   defineLoss,
   describeTensor,
+  inBatchCrossEntropy,
   invalidOption,
   logSumExp,
   type ReductionOptions,
@@ -10,7 +11,6 @@ import {
   type TensorInput,
   toTensor,
 } from '@xent/core';
-import { inBatchCrossEntropy } from './internal/in-batch-cross-entropy.js';
 import { type BatchIds, relevanceMask } from './internal/relevance.js';
 import { type SimilarityKind, similarityMatrix, similarityOption } from './internal/similarity.js';
 

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { customGradient } from '@xent/core';
-import type { SimilarityKind } from './similarity.js';
+import { customGradient } from './custom-gradient.js';
 
 const EPSILON = 1e-12; // core's l2Normalize floor
 
@@ -10,9 +9,17 @@ const EPSILON = 1e-12; // core's l2Normalize floor
  * ∂â = G·b̂, ∂b̂ = Gᵀ·â, then through the row normalisation (cosine): ∂a = (∂â − â·⟨∂â, â⟩)/max(‖a‖, ε).
  * Plain matmuls only (tfjs-wasm's transposed ones are slow) and one backward instead of autodiff through
  * l2Normalize, the product and the softmax: tfjs's per-op overhead dominates MNRL on wasm. Same values
- * as the composed ops up to float32 rounding (tested against the masked formulation).
+ * as the composed ops up to float32 rounding (@xent/retrieval's infoNceLoss tests it against its masked
+ * formulation). Used by infoNceLoss's shortcut (MNRL).
+ *
+ * @param a float32 `[N, D]`. @param b float32 `[C, D]`, C ≥ N. @returns float32 `[N]`.
  */
-export function inBatchCrossEntropy(a: tf.Tensor, b: tf.Tensor, scale: number, kind: SimilarityKind) {
+export function inBatchCrossEntropy(
+  a: tf.Tensor,
+  b: tf.Tensor,
+  scale: number,
+  kind: 'cosine' | 'dot',
+): tf.Tensor {
   const n = a.shape[0]!;
   const c = b.shape[0]!;
   const op = customGradient<[tf.Tensor, tf.Tensor]>(([x, y], save) => {
