@@ -12,7 +12,10 @@ const EPSILON = 1e-12; // core's l2Normalize floor
  * as the composed ops up to float32 rounding (@xent/retrieval's infoNceLoss tests it against its masked
  * formulation). Used by infoNceLoss's shortcut (MNRL).
  *
+ * A zero row is normalised to 0 (norm clamped at ε = 1e-12), as `l2Normalize` does.
+ *
  * @param a float32 `[N, D]`. @param b float32 `[C, D]`, C ≥ N. @returns float32 `[N]`.
+ * @example const perQuery = inBatchCrossEntropy(queries, docs, 20, 'cosine'); // MNRL, scale 20
  */
 export function inBatchCrossEntropy(
   a: tf.Tensor,
