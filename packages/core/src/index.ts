@@ -54,6 +54,7 @@ export { detached } from './primitives/detached.js';
 export { FLOAT32_MAX, saturateFloat32, scaledSquareSum } from './primitives/float32-range.js';
 export { gatherRows, oneHot, pickClass } from './primitives/gather.js';
 export { gatherRowsSparse } from './primitives/gather-rows-sparse.js';
+export { inBatchCrossEntropy } from './primitives/in-batch-cross-entropy.js';
 export { logAddExp } from './primitives/log-add-exp.js';
 export { type LogSumExpOptions, logSumExp, normalizeAxis } from './primitives/log-sum-exp.js';
 export { log1mExp } from './primitives/log1m-exp.js';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   defineLoss,
   describeTensor,
+  dotProduct,
   invalidOption,
   l2Normalize,
   logSumExp,
@@ -85,7 +86,7 @@ export const ge2eLoss = /* @__PURE__ */ defineLoss<
     const e = l2Normalize(embeddings);
     const sum = tf.sum(e, 1, true);
     const centroids = l2Normalize(tf.div(tf.squeeze(sum, [1]), m));
-    const all = tf.reshape(tf.matMul(tf.reshape(e, [s * m, d]), centroids, false, true), [s, m, s]);
+    const all = tf.reshape(dotProduct(tf.reshape(e, [s * m, d]), centroids), [s, m, s]);
     const exclusive = l2Normalize(tf.div(tf.sub(sum, e), m - 1));
     const own = tf.sum(tf.mul(e, exclusive), -1, true);
     const ownMask = tf.reshape(tf.eye(s), [s, 1, s]);

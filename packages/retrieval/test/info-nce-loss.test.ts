@@ -65,6 +65,44 @@ describeBackends(['cpu', 'wasm'], () => {
         { numRuns: 20 },
       );
     });
+    it('takes the sparse cross-entropy shortcut with the same values and gradients as the masked path', () => {
+      // An identity positiveMask says nothing new but forces the general, masked formulation.
+      const x = tf.tensor2d(randomNormal([6, 5], 7) as Matrix);
+      const y = tf.tensor2d(randomNormal([6, 5], 8) as Matrix);
+      const pool = randomNormal([3, 5], 9) as Matrix;
+      // A zero query (its norm clamped at ε) goes through the same shortcut.
+      const xZero = tf.concat([tf.zeros([1, 5]), tf.slice(x, [1, 0], [5, 5])]);
+      const perQuery = tf.reshape(tf.tensor2d(randomNormal([18, 5], 10) as Matrix), [6, 3, 5]);
+      const settings = [
+        {},
+        { similarity: 'dot' as const, scale: 0.5 },
+        { hardNegatives: pool },
+        { hardNegatives: perQuery, reduction: 'sum' as const },
+        { symmetric: true },
+        { directions: ['query_to_doc', 'doc_to_query'] as const, partitionMode: 'per_direction' as const },
+      ];
+      for (const options of settings) {
+        const c = 6 + (options.hardNegatives === undefined ? 0 : options.hardNegatives === pool ? 3 : 18);
+        const eye = tf.pad(tf.eye(6), [
+          [0, 0],
+          [0, c - 6],
+        ]);
+        const run = (extra: object) =>
+          tf.valueAndGrads(
+            (a: tf.Tensor, b: tf.Tensor) =>
+              infoNceLoss(a, b, { reduction: 'none', ...options, ...extra }).sum() as tf.Scalar,
+          )([options === settings[0] ? xZero : x, y]);
+        const fast = run({});
+        const masked = run({ positiveMask: eye });
+        // float32 rounding only: logits up to 20 have an ulp of 1.9e-6.
+        const tolerance = { atol: 1e-5, rtol: 1e-5 };
+        expectClose(fast.value, masked.value, tolerance);
+        expectClose(fast.grads[0]!, masked.grads[0]!, tolerance);
+        expectClose(fast.grads[1]!, masked.grads[1]!, tolerance);
+        tf.dispose([fast.value, ...fast.grads, masked.value, ...masked.grads, eye]);
+      }
+      tf.dispose([x, y, perQuery, xZero]);
+    });
     it('rejects bad hard negatives', () => {
       expectXentError(() => infoNceLoss(q, d, { hardNegatives: [[1, 2]] }), 'INVALID_OPTION', {
         argument: 'options.hardNegatives',
