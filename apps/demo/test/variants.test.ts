@@ -112,7 +112,11 @@ describe('duplicate-aware variant', () => {
       return run.losses;
     };
     const before = tf.memory().numTensors;
-    expect(await losses(aware, 0)).toEqual(await losses(plain, 0));
+    // Equal up to float32 rounding: without ids infoNceLoss takes core's fused in-batch shortcut, with
+    // ids its general masked path (same formula, different operation order).
+    const [awareClean, plainClean] = [await losses(aware, 0), await losses(plain, 0)];
+    expect(awareClean).toHaveLength(plainClean.length);
+    for (const [i, value] of awareClean.entries()) expect(value).toBeCloseTo(plainClean[i]!, 5);
     const [a, b] = [await losses(aware, 0.5), await losses(plain, 0.5)];
     expect(a[0]).toBeLessThan(b[0]!);
     expect(tf.memory().numTensors).toBe(before);
