@@ -8,7 +8,9 @@ export const TFJS = '4.22.0';
 
 /**
  * An empty npm project under the staging folder with `packages` (from their tarballs, with @xent/core's)
- * and `extra` registry packages installed by npm, and the fixture files copied in.
+ * and `extra` registry packages installed by npm, and the fixture files copied in. The npm cache is the
+ * run's own (empty at the start): the first project fetches everything from the registry, later ones take
+ * the same versions from it without asking the registry again (`--prefer-offline`, ~2× faster each).
  */
 export function consumerProject(
   staged: Staged,
@@ -30,7 +32,16 @@ export function consumerProject(
   });
   run(
     'npm',
-    ['install', '--no-audit', '--no-fund', '--loglevel=error', '--no-package-lock', ...local, ...extra],
+    [
+      'install',
+      '--prefer-offline',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      '--no-package-lock',
+      ...local,
+      ...extra,
+    ],
     dir,
     { npm_config_cache: staged.npmCache, npm_config_update_notifier: 'false' },
   );
