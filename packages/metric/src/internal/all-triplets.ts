@@ -20,16 +20,20 @@ export interface AllTripletSpec {
 /** Elements per block tensor `[b, P, B]`: 2 Mi floats = 8 MiB. */
 const BLOCK_ELEMENTS = 2_097_152; // 2²¹
 
-interface Block {
-  readonly x: tf.Tensor;
-  readonly keep: tf.Tensor;
-  readonly loss: tf.Tensor;
-  readonly an: tf.Tensor;
-  readonly dpn: tf.Tensor | undefined;
-  /** int32 `[b, P]`: each slot's positive (a column of the matrix). */
-  readonly index: tf.Tensor;
-  /** int32 `[b, P]`: the same position in the block's flattened `[b, B]` rows. */
-  readonly flatIndex: tf.Tensor;
+/**
+ * The triplet hinge of {@link AllTripletSpec} on broadcastable distances — `[T]` lists or `[b, P, M]`
+ * blocks: x = sign·(d_ap − d_an′) + margin with d_an′ = d_an, or with `dpn` (swap) the closer of d_an and
+ * d_pn; ℓ = [x]₊, or softplus(x) with `smooth`.
+ */
+export function tripletHinge(
+  spec: Pick<AllTripletSpec, 'margin' | 'sign' | 'smooth'>,
+  dap: tf.Tensor,
+  dan: tf.Tensor,
+  dpn?: tf.Tensor,
+): { x: tf.Tensor; loss: tf.Tensor } {
+  const an = dpn ? (spec.sign > 0 ? tf.minimum(dan, dpn) : tf.maximum(dan, dpn)) : dan;
+  const x = tf.add(tf.mul(tf.sub(dap, an), spec.sign), spec.margin);
+  return { x, loss: spec.smooth ? tf.softplus(x) : tf.relu(x) };
 }
 
 function blockOf(
@@ -40,7 +44,7 @@ function blockOf(
   negatives: tf.Tensor,
   start: number,
   rows: number,
-): Block {
+) {
   const size = matrix.shape[1]!; // columns: the reference set (the batch itself, or refEmbeddings)
   const slots = positives.shape[1]!;
   const distances = tf.slice(matrix, [start, 0], [rows, size]);
@@ -49,27 +53,22 @@ function blockOf(
   const offsets = tf.reshape(tf.mul(tf.range(0, rows, 1, 'int32'), tf.scalar(size, 'int32')), [rows, 1]);
   // On tfjs-wasm, binary ops broadcasting *both* operands are slow; materialise one side first.
   const full = tf.zeros([rows, slots, size]);
+  // index: each slot's positive (a column of the matrix); flatIndex: the same in the block's flat rows.
   const flatIndex = tf.add(index, offsets);
   const dap = tf.reshape(tf.gather(tf.reshape(distances, [-1]), flatIndex), [rows, slots, 1]);
   const dan = tf.add(full, tf.expandDims(distances, 1));
   const dpn = spec.swap
     ? tf.reshape(tf.gather(matrix, tf.reshape(index, [-1])), [rows, slots, size])
     : undefined;
-  const an = dpn ? (spec.sign > 0 ? tf.minimum(dan, dpn) : tf.maximum(dan, dpn)) : dan;
-  const x = tf.add(tf.mul(tf.sub(an, dap), -spec.sign), spec.margin);
-  const loss = spec.smooth ? tf.softplus(x) : tf.relu(x);
+  const hinge = tripletHinge(spec, dap, dan, dpn);
   let keep = tf.mul(
     tf.add(full, tf.expandDims(tf.slice(negatives, [start, 0], [rows, size]), 1)),
     tf.expandDims(tf.slice(valid, [start, 0], [rows, slots]), 2),
   );
   // step(v) = 1[v > 0]: on tfjs-wasm, comparisons against a scalar take the slow broadcasting path.
-  if (spec.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(loss, spec.low)));
-  if (spec.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(spec.high, loss)));
-  return { x, keep, loss, an: dan, dpn, index, flatIndex };
-}
-
-function blockRows(size: number, slots: number): number {
-  return Math.max(1, Math.floor(BLOCK_ELEMENTS / (slots * size)));
+  if (spec.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(hinge.loss, spec.low)));
+  if (spec.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(spec.high, hinge.loss)));
+  return { ...hinge, keep, dan, dpn, index, flatIndex };
 }
 
 /**
@@ -109,7 +108,7 @@ export function blockedAllTriplets(
   const top = topkOnDevice(positiveMask, slots);
   const op = customGradient<[tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor]>(
     ([distances, positives, valid, negatives], save) => {
-      const step = blockRows(size, slots);
+      const step = Math.max(1, Math.floor(BLOCK_ELEMENTS / (slots * size)));
       let sum: tf.Tensor = tf.scalar(0);
       let count: tf.Tensor = tf.scalar(0);
       for (let start = 0; start < total; start += step) {
@@ -139,19 +138,26 @@ export function blockedAllTriplets(
                 segmentSum(tf.reshape(tf.sum(g, 2), [-1]), tf.reshape(block.flatIndex, [-1]), rows * size),
                 [rows, size],
               );
-              let grad = tf.mul(toPositive, spec.sign);
-              let swapped = swapGrad;
-              if (block.dpn) {
-                const useDpn = tf.step(
-                  spec.sign > 0 ? tf.sub(block.an, block.dpn) : tf.sub(block.dpn, block.an),
-                );
-                grad = tf.sub(grad, tf.mul(tf.sum(tf.mul(g, tf.sub(1, useDpn)), 1), spec.sign));
-                const toPn = tf.reshape(tf.mul(tf.mul(g, useDpn), -spec.sign), [rows * pos.shape[1]!, size]);
-                // Σ over (a, k) of toPn[a, k, :] into row index[a, k].
-                swapped = tf.add(swapGrad, segmentSum(toPn, tf.reshape(block.index, [-1]), size));
-              } else {
-                grad = tf.sub(grad, tf.mul(tf.sum(g, 1), spec.sign));
-              }
+              // d_an′ is d_pn where useDpn = 1[sign·(d_an − d_pn) > 0] (ties: d_an, as tf.minimum's gradient):
+              // those slopes go to (p, n), the others to (a, n).
+              const { dan, dpn } = block;
+              const useDpn = dpn && tf.step(tf.mul(tf.sub(dan, dpn), spec.sign));
+              const toNegative = tf.sum(useDpn ? tf.sub(g, tf.mul(g, useDpn)) : g, 1);
+              const grad = tf.mul(tf.sub(toPositive, toNegative), spec.sign);
+              // Σ over (a, k) of the d_pn slopes g[a, k, :] into row index[a, k].
+              const swapped = useDpn
+                ? tf.sub(
+                    swapGrad,
+                    tf.mul(
+                      segmentSum(
+                        tf.reshape(tf.mul(g, useDpn), [rows * slots, size]),
+                        tf.reshape(block.index, [-1]),
+                        size,
+                      ),
+                      spec.sign,
+                    ),
+                  )
+                : swapGrad;
               return [grad, swapped];
             });
             rowGrads.push(rowGrad);
