@@ -138,10 +138,15 @@ export function blockedAllTriplets(
               : swapGrad,
           ];
         });
-        tf.dispose([sum, count, ...(next[3] === swapGrad ? [] : [swapGrad])]);
-        [sum, count] = next;
-        rowGrads.push(next[2]!);
-        swapGrad = next[3]!;
+        const [nextSum, nextCount, rowGrad, nextSwap] = next as tf.Tensor[] as [
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+          tf.Tensor,
+        ];
+        tf.dispose([sum, count, ...(nextSwap === swapGrad ? [] : [swapGrad])]);
+        [sum, count, swapGrad] = [nextSum, nextCount, nextSwap];
+        rowGrads.push(rowGrad);
       }
       const denominator = tf.maximum(count, 1);
       return [tf.div(sum, denominator), tf.div(tf.add(tf.concat(rowGrads, 0), swapGrad), denominator)];

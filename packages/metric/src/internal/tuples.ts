@@ -188,8 +188,9 @@ export function tuplesAndMatrix(
   const tuples = selectTuples(context, embeddings, labels, options, reference);
   const other = reference.isBatch ? undefined : reference;
   const [rows, cols] = [embeddings.shape[0]!, reference.embeddings.shape[0]!];
-  const positiveMask = resolvePairMask(context.fn, 'positiveMask', options.positiveMask, rows, cols);
-  const negativeMask = resolvePairMask(context.fn, 'negativeMask', options.negativeMask, rows, cols);
+  const [positiveMask, negativeMask] = (['positiveMask', 'negativeMask'] as const).map((name) =>
+    resolvePairMask(context.fn, name, options[name], rows, cols),
+  );
   if (negativeMask && !positiveMask)
     invalidOption(
       context.fn,
