@@ -26,7 +26,7 @@ const pairs = (ap: number[], p: number[], an: number[], n: number[]): PairIndice
   anchorsNegative: ids(an),
   negatives: ids(n),
 });
-const values = (t: Record<string, unknown>) =>
+const values = (t: object) =>
   Object.fromEntries(
     Object.entries(t).map(([k, v]) => [k, v instanceof tf.Tensor ? Array.from(v.dataSync()) : v]),
   );
