@@ -108,6 +108,16 @@ export {
 export { seededNormal } from './seeded-normal.js';
 export { describeTensor, type InputDType, inferShape, type TensorInput, toTensor } from './tensor-input.js';
 export {
+  checkTupleIndices,
+  type MiningInfo,
+  type ReferenceSet,
+  type ReferenceSetOptions,
+  referenceSet,
+  selectTuples,
+  type TupleOptions,
+  type Tuples,
+} from './tuple-indices.js';
+export {
   checkClassIds,
   checkFinite,
   checkNonEmpty,

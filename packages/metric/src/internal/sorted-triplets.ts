@@ -43,12 +43,10 @@ export function sortedAllTriplets(
   const bounded = above !== Infinity;
   const grad = new Float32Array(rows * cols);
   const t = new Float64Array(cols);
-  // Bucket b of the sorted thresholds: counts and sums of u with b thresholds t ≤ u + below (hi), and
-  // with b thresholds t < u + above (lo); accumulated in place to "at most bucket k".
-  const hiCount = new Float64Array(cols + 1);
-  const hiSum = new Float64Array(cols + 1);
-  const loCount = new Float64Array(cols + 1);
-  const loSum = new Float64Array(cols + 1);
+  // Bucket b of the sorted thresholds, at acc[4b…4b+3]: count and sum of u with b thresholds
+  // t ≤ u + below (hi), count and sum of u with b thresholds t < u + above (lo); accumulated in place
+  // to "at most bucket k".
+  const acc = new Float64Array(4 * (cols + 1));
   let sum = 0;
   let count = 0;
   if (above > 0) {
@@ -62,39 +60,31 @@ export function sortedAllTriplets(
       }
       if (n === 0 || p === 0) continue;
       const ts = t.subarray(0, p).sort();
-      hiCount.fill(0, 0, p + 1);
-      hiSum.fill(0, 0, p + 1);
-      loCount.fill(0, 0, p + 1);
-      loSum.fill(0, 0, p + 1);
+      acc.fill(0, 0, 4 * (p + 1));
       for (let j = 0; j < cols; j++) {
         const at = row + j;
         if (!(negatives[at]! > 0)) continue;
         const u = sign * values[at]!;
         const hi = rank(ts, p, u + below, true);
         const lo = bounded ? rank(ts, p, u + above, false) : p;
-        hiCount[hi]! += 1;
-        hiSum[hi]! += u;
-        loCount[lo]! += 1;
-        loSum[lo]! += u;
+        acc[4 * hi]! += 1;
+        acc[4 * hi + 1]! += u;
+        acc[4 * lo + 2]! += 1;
+        acc[4 * lo + 3]! += u;
         // Positives for which this negative is kept with a non-zero loss: u + below < t < u + above.
         if (lo > hi) grad[at]! -= sign * (lo - hi);
       }
-      for (let k = 1; k <= p; k++) {
-        hiCount[k]! += hiCount[k - 1]!;
-        hiSum[k]! += hiSum[k - 1]!;
-        loCount[k]! += loCount[k - 1]!;
-        loSum[k]! += loSum[k - 1]!;
-      }
+      for (let k = 4; k < 4 * (p + 1); k++) acc[k]! += acc[k - 4]!;
       for (let j = 0; j < cols; j++) {
         const at = row + j;
         if (!(positives[at]! > 0)) continue;
         const tj = sign * values[at]! + margin;
-        const k = rank(ts, p, tj, false); // equal thresholds share their cuts
+        const k = 4 * rank(ts, p, tj, false); // equal thresholds share their cuts
         // u < t − below: hi bucket ≤ k;  u ≤ t − above: lo bucket ≤ k.
-        const violating = Math.max(0, hiCount[k]! - loCount[k]!);
-        count += lowBinds ? violating : n - loCount[k]!;
+        const violating = Math.max(0, acc[k]! - acc[k + 2]!);
+        count += lowBinds ? violating : n - acc[k + 2]!;
         if (violating > 0) {
-          sum += violating * tj - (hiSum[k]! - loSum[k]!);
+          sum += violating * tj - (acc[k + 1]! - acc[k + 3]!);
           grad[at]! += sign * violating;
         }
       }

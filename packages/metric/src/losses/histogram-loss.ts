@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { defineLoss } from '@xent/core';
+import { defineLoss, selectTuples, type TupleOptions } from '@xent/core';
 import { cosineSimilarity } from '../distances/cosine-similarity.js';
 import { indicesSpec, minerSpec, onMinedSpec } from '../internal/option-spec-entries.js';
 import { softHistograms } from '../internal/soft-histogram.js';
-import { metricInputs, pairMasks, selectTuples, type TupleOptions } from '../internal/tuples.js';
+import { metricInputs, pairMasks } from '../internal/tuples.js';
 
 /** Options of {@link histogramLoss}. */
 export interface HistogramLossOptions extends TupleOptions {

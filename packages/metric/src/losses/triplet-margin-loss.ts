@@ -1,23 +1,28 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, invalidOption, type Reducer, type TripletIndices } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
-import { reduceAllTriplets } from '../internal/all-triplets.js';
-import { optionSpecs } from '../internal/option-specs.js';
+import { type AllTripletSpec, reduceAllTriplets, tripletHinge } from '../internal/all-triplets.js';
+import {
+  indicesSpec,
+  minerSpec,
+  negativeMaskSpec,
+  onMinedSpec,
+  positiveMaskSpec,
+  refEmbeddingsSpec,
+  refLabelsSpec,
+} from '../internal/option-spec-entries.js';
 import { allTripletsOf, pairsToTriplets } from '../internal/triplet-lists.js';
 import {
+  allPairs,
   distanceOptionSpec,
   gatherPairs,
   metricInputs,
-  pairMasks,
   type ReferenceOptions,
   reducerOptionSpec,
-  referenceOptionSpecs,
   type TupleOptions,
-  tupleOptionSpecs,
   tuplesAndMatrix,
 } from '../internal/tuples.js';
 import { applyReducer } from '../reducers/apply-reducer.js';
-import { avgNonZeroReducer, isFilterReducer } from '../reducers/threshold-reducer.js';
+import { avgNonZeroReducer, type FilterReducer, isFilterReducer } from '../reducers/threshold-reducer.js';
 
 /** Options of {@link tripletMarginLoss}. */
 export interface TripletMarginLossOptions extends TupleOptions, ReferenceOptions {
@@ -34,22 +39,6 @@ export interface TripletMarginLossOptions extends TupleOptions, ReferenceOptions
   readonly distance?: Distance;
   /** @defaultValue avgNonZeroReducer() */
   readonly reducer?: Reducer;
-}
-
-function gatheredTriplets(
-  matrix: tf.Tensor,
-  triplets: TripletIndices,
-  distance: Distance,
-  options: { margin: number; swap: boolean; smoothLoss: boolean },
-) {
-  const dap = gatherPairs(matrix, triplets.anchors, triplets.positives);
-  let dan = gatherPairs(matrix, triplets.anchors, triplets.negatives);
-  if (options.swap) {
-    const dpn = gatherPairs(matrix, triplets.positives, triplets.negatives);
-    dan = distance.isInverted ? tf.maximum(dan, dpn) : tf.minimum(dan, dpn);
-  }
-  const violation = tf.add(distance.isInverted ? tf.sub(dan, dap) : tf.sub(dap, dan), options.margin);
-  return options.smoothLoss ? tf.softplus(violation) : tf.relu(violation);
 }
 
 /**
@@ -83,17 +72,20 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
   },
   inputs: metricInputs,
   defaults: { margin: 0.05, swap: false, smoothLoss: false },
-  options: /* @__PURE__ */ optionSpecs(
-    {
-      margin: { type: 'number', description: 'margin m' },
-      swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
-      smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
-      distance: distanceOptionSpec,
-      reducer: reducerOptionSpec,
-    },
-    tupleOptionSpecs,
-    referenceOptionSpecs,
-  ),
+  options: {
+    margin: { type: 'number', description: 'margin m' },
+    swap: { type: 'boolean', description: 'use min(d_an, d_pn)' },
+    smoothLoss: { type: 'boolean', description: 'softplus instead of hinge' },
+    distance: distanceOptionSpec,
+    reducer: reducerOptionSpec,
+    indices: indicesSpec,
+    miner: minerSpec,
+    onMined: onMinedSpec,
+    refEmbeddings: refEmbeddingsSpec,
+    refLabels: refLabelsSpec,
+    positiveMask: positiveMaskSpec,
+    negativeMask: negativeMaskSpec,
+  },
   batch: ({ embeddings, labels }, options, context) => {
     const distance = options.distance ?? lpDistance();
     const reducer = options.reducer ?? avgNonZeroReducer();
@@ -105,28 +97,28 @@ export const tripletMarginLoss = /* @__PURE__ */ defineLoss<
         'swap: false with refEmbeddings (d_pn needs reference × reference)',
         true,
       );
+    const { swap } = options;
+    const spec: AllTripletSpec = {
+      margin: options.margin,
+      sign: distance.isInverted ? -1 : 1,
+      swap,
+      smooth: options.smoothLoss,
+      low: (reducer as Partial<FilterReducer>).low,
+      high: (reducer as Partial<FilterReducer>).high,
+    };
     let triplets: TripletIndices;
     if (tuples.kind === 'all') {
-      const { pos, neg } = pairMasks(tuples, labels, embeddings.shape[0]!, pairing);
-      if (isFilterReducer(reducer)) {
-        const spec = {
-          margin: options.margin,
-          sign: distance.isInverted ? -1 : 1,
-          swap: options.swap,
-          smooth: options.smoothLoss,
-          low: reducer.low,
-          high: reducer.high,
-        } as const;
-        return reduceAllTriplets(spec, matrix, pos, neg);
-      }
+      const { pos, neg } = allPairs(labels, embeddings.shape[0]!, pairing);
+      if (isFilterReducer(reducer)) return reduceAllTriplets(spec, matrix, pos, neg);
       triplets = allTripletsOf(pos, neg, !pairing.refLabels);
     } else triplets = tuples.kind === 'pairs' ? pairsToTriplets(tuples) : tuples;
-    const losses = gatheredTriplets(matrix, triplets, distance, options);
-    return applyReducer(
-      context.fn,
-      reducer,
-      [{ losses, kind: 'triplet', anchors: triplets.anchors }],
-      labels,
+    const { anchors: a, positives: p, negatives: n } = triplets;
+    const { loss } = tripletHinge(
+      spec,
+      gatherPairs(matrix, a, p),
+      gatherPairs(matrix, a, n),
+      swap ? gatherPairs(matrix, p, n) : undefined,
     );
+    return applyReducer(context.fn, reducer, [{ losses: loss, kind: 'triplet', anchors: a }], labels);
   },
 });

@@ -41,16 +41,25 @@ export function isFilterReducer(reducer: Reducer): reducer is FilterReducer {
 }
 
 /**
- * 0/1 float mask of the losses the reducer keeps, with a zero gradient: `step(ℓ − low)` is
- * 1[ℓ > low] (tfjs comparisons have no gradient, `step` has a zero one).
+ * `keep` times 1[ℓ > low] and 1[ℓ < high] (each where given), with a zero gradient: `step(ℓ − low)` is
+ * 1[ℓ > low] (tfjs comparisons have no gradient, `step` has a zero one; on tfjs-wasm, comparisons
+ * against a scalar also take the slow broadcasting path).
  */
+export function keepWithin(
+  keep: tf.Tensor,
+  losses: tf.Tensor,
+  low: number | undefined,
+  high: number | undefined,
+): tf.Tensor {
+  let kept = keep;
+  if (low !== undefined) kept = tf.mul(kept, tf.step(tf.sub(losses, low)));
+  if (high !== undefined) kept = tf.mul(kept, tf.step(tf.sub(high, losses)));
+  return kept;
+}
+
+/** 0/1 float mask of the losses the reducer keeps, with a zero gradient (see {@link keepWithin}). */
 export function keepMask(reducer: FilterReducer, losses: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    let keep: tf.Tensor = tf.onesLike(losses);
-    if (reducer.low !== undefined) keep = tf.mul(keep, tf.step(tf.sub(losses, reducer.low)));
-    if (reducer.high !== undefined) keep = tf.mul(keep, tf.step(tf.sub(reducer.high, losses)));
-    return keep;
-  });
+  return tf.tidy(() => keepWithin(tf.onesLike(losses), losses, reducer.low, reducer.high));
 }
 
 function makeFilterReducer(name: string, low: number | undefined, high: number | undefined): FilterReducer {
