@@ -86,7 +86,7 @@ export function hostContrastive(
     let count = 0;
     for (let k = 0; k < values.length; k++) {
       const g = orient * (values[k]! - margin);
-      const loss = g > 0 ? g : 0;
+      const loss = Math.max(g, 0);
       if (w[k] !== 0 && kept(loss)) {
         sum += w[k]! * loss;
         count += w[k]!;
