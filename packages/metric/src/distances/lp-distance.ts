@@ -39,7 +39,7 @@ export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
   });
   const raise = (d: tf.Tensor) => (power === 1 ? d : tf.pow(d, power));
   return makeDistance({
-    name: power === 1 ? `lp(p=${p})` : `lp(p=${p},power=${power})`,
+    name: `lp(p=${p}${power === 1 ? '' : `,power=${power}`}${normalizeEmbeddings ? '' : ',unnormalized'})`,
     isInverted: false,
     normalizeEmbeddings,
     normalizationOrder: p,

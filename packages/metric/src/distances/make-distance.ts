@@ -29,8 +29,8 @@ interface DistanceParts {
 
 /**
  * Wraps the raw formulas with the optional row normalisation (PML's, with the distance's p) and a tidy
- * scope; inside `sharePairwise`, `pairwise` is computed once per (name, normalisation, operands): the
- * name must then identify the formula (e.g. include every option that changes it).
+ * scope; inside `sharePairwise`, `pairwise` is computed once per (name, operands): the name must then
+ * identify the formula, normalisation included (every option that changes it).
  */
 export function makeDistance(parts: DistanceParts): MetricDistance {
   const { normalize = l2Normalize, normalizationOrder = 2, pairwise, paired, ...rest } = parts;
@@ -38,9 +38,9 @@ export function makeDistance(parts: DistanceParts): MetricDistance {
   return {
     ...rest,
     normalizationOrder,
-    // Inside sharePairwise: one matrix per distance (name, normalisation) and operands.
+    // Inside sharePairwise: one matrix per distance (its name) and operands.
     pairwise: (a, b) =>
-      (pairwiseShare.memo ?? unshared)(`${parts.name}${parts.normalizeEmbeddings}${a.id} ${b?.id}`, () =>
+      (pairwiseShare.memo ?? unshared)(`${parts.name} ${a.id} ${b?.id}`, () =>
         tf.tidy(() => pairwise(prepare(a), b === undefined ? undefined : prepare(b))),
       ),
     paired: (a, b) => tf.tidy(() => paired(prepare(a), prepare(b))),

@@ -15,21 +15,21 @@ export interface MultiSimilarityTerms {
 }
 
 /**
- * log(1 + Σ eˣ) over `x[0, length)`, stably (0 for no entry); adds `sign`·eˣ/(1 + Σ eˣ), its derivative
- * in each x times `sign`, to `grad[at[k]]`.
+ * log(1 + Σ eˣ) over `x[0, length)`, stably given `top` = max(0, max x) (0 for no entry); adds
+ * `sign`·eˣ/(1 + Σ eˣ), its derivative in each x times `sign`, to `grad[at[k]]`.
  */
 function logOnePlusSumExpInto(
   x: Float64Array,
   at: Int32Array,
   length: number,
+  top: number,
   grad: Float32Array,
   sign: number,
 ): number {
-  let top = 0;
-  for (let k = 0; k < length; k++) if (x[k]! > top) top = x[k]!;
   let total = Math.exp(-top);
   for (let k = 0; k < length; k++) total += x[k] = Math.exp(x[k]! - top);
-  for (let k = 0; k < length; k++) grad[at[k]!]! += (sign * x[k]!) / total;
+  const scale = sign / total;
+  for (let k = 0; k < length; k++) grad[at[k]!]! += scale * x[k]!;
   return top + Math.log(total);
 }
 
@@ -75,21 +75,29 @@ export function hostMultiSimilarity(
     }
     let p = 0;
     let n = 0;
+    // The exponents' maxima (at least 0, the log's 1), for a stable sum.
+    let posTop = 0;
+    let negTop = 0;
     for (let j = 0; j < cols; j++) {
-      const s = orient * values[row + j]!;
+      const v = values[row + j]!;
+      const s = orient * v;
       if (positives[row + j]! > 0 && (!mining || s - epsilon < hardestNeg)) {
+        const x = alpha * orient * (base - v);
+        if (x > posTop) posTop = x;
         posAt[p] = row + j;
-        posExp[p++] = alpha * orient * (base - values[row + j]!);
+        posExp[p++] = x;
       }
       if (negatives[row + j]! > 0 && (!mining || s + epsilon > hardestPos)) {
+        const x = beta * orient * (v - base);
+        if (x > negTop) negTop = x;
         negAt[n] = row + j;
-        negExp[n++] = beta * orient * (values[row + j]! - base);
+        negExp[n++] = x;
       }
     }
     // ∂ℓ/∂matrix = −orient·w (positive term) and +orient·w (negative term), w the softmax weight.
     losses[i] =
-      logOnePlusSumExpInto(posExp, posAt, p, grad, -orient) / alpha +
-      logOnePlusSumExpInto(negExp, negAt, n, grad, orient) / beta;
+      logOnePlusSumExpInto(posExp, posAt, p, posTop, grad, -orient) / alpha +
+      logOnePlusSumExpInto(negExp, negAt, n, negTop, grad, orient) / beta;
   }
   return withHostGradient(matrix, losses, grad);
 }
