@@ -48,6 +48,14 @@ const pairs: [string, (e: tf.Tensor) => tf.Tensor][] = [
       tf.add(contrastiveLoss(e, labels, { distance: lpDistance({ power: 2 }) }), contrastiveLoss(e, labels)),
   ],
   [
+    'contrastive (unnormalised L2) + contrastive (L2): normalisation is part of the key',
+    (e) =>
+      tf.add(
+        contrastiveLoss(e, labels, { distance: lpDistance({ normalizeEmbeddings: false }), negMargin: 3 }),
+        contrastiveLoss(e, labels),
+      ),
+  ],
+  [
     'circle + TCM, three uses',
     (e) => tf.addN([circleLoss(e, labels), tcmLoss(e, labels), tcmLoss(e, labels)]),
   ],
