@@ -11,6 +11,7 @@ import {
   oneHot,
   pickClass,
   reverseLogCumSumExp,
+  safeSqrt,
   sameLabelMask,
   softmax,
   squaredL2,
@@ -181,6 +182,13 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
       [1, 0, 1],
       [0, 1, 0],
     ]);
+  });
+
+  it('safeSqrt: gradient 0.5/√x, finite for a tiny x, 0 at x = 0', async () => {
+    const x = tf.tensor1d([0, 1e-30, 1e-8, 4]);
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(safeSqrt(t)))(x);
+    await expectCloseAsync(grad, [0, 0.5e15, 0.5e4, 0.25], { rtol: 1e-5 });
+    tf.dispose([x, grad]);
   });
 
   it('label masks: the host grid (cpu/wasm) = the device grid (webgl/webgpu), with a reference and without the diagonal rule', async () => {
