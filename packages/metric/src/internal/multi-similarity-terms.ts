@@ -41,7 +41,8 @@ function logOnePlusSumExpInto(
  *
  * (for a distance d the exponents are α·(d − λ) and β·(λ − d)), P̃/Ñ the pairs kept by the ε-mining step
  * (when `mining`, with t = s or −d): negative k if tᵢₖ + ε > min_P tᵢⱼ, positive j if tᵢⱼ − ε < max_N tᵢₖ.
- * ∂ℓᵢ/∂sᵢⱼ is the softmax weight of the entry (with the 1 of the log's argument), signed by its term. Returns
+ * ∂ℓᵢ/∂sᵢⱼ is the softmax weight of the entry (with the 1 of the log's argument), signed by its term. The
+ * masks may be pair multiplicities: an entry > 0 is a pair, counted once. Returns
  * `undefined` where the matrix cannot be read without a synchronous GPU round trip.
  */
 export function hostMultiSimilarity(
