@@ -81,22 +81,24 @@ export function hostContrastive(
     { w: weights[1], margin: margins.negMargin, orient: isInverted ? 1 : -1 },
   ];
   let value = 0;
+  // Positions with a nonzero derivative (kept, g > 0), scaled once the term's count is known.
+  const at = new Int32Array(values.length);
   for (const { w, margin, orient } of terms) {
     let sum = 0;
     let count = 0;
+    let length = 0;
     for (let k = 0; k < values.length; k++) {
+      if (w[k] === 0) continue;
       const g = orient * (values[k]! - margin);
       const loss = Math.max(g, 0);
-      if (w[k] !== 0 && kept(loss)) {
+      if (kept(loss)) {
         sum += w[k]! * loss;
         count += w[k]!;
+        if (g > 0) at[length++] = k;
       }
     }
     const scale = 1 / Math.max(count, 1);
-    for (let k = 0; k < values.length; k++) {
-      const g = orient * (values[k]! - margin);
-      if (w[k] !== 0 && g > 0 && kept(g)) grad[k] = grad[k]! + orient * w[k]! * scale;
-    }
+    for (let i = 0; i < length; i++) grad[at[i]!] = grad[at[i]!]! + orient * w[at[i]!]! * scale;
     value += sum * scale;
   }
   return withHostGradient(matrix, value, grad);
