@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Reducer } from '@xent/core';
 import { readAllIfPossible, withHostGradient } from '../internal/host-gradient.js';
-import { hostHooks } from '../internal/host-hooks.js';
+import { type ContrastiveRoute, hostHooks } from '../internal/host-hooks.js';
 import { type FilterReducer, isFilterReducer, type WeightedLossPart } from '../reducers/threshold-reducer.js';
 
 /** 1[low < ℓ < high], the elements a filter reducer keeps (as its device `keepMask`). */
@@ -61,14 +60,7 @@ export function hostFilterReduce(
  * ∂/∂dᵢⱼ = ±w·k·1[g > 0] / max(Σ w·k, 1) (relu's derivative at 0 is 0, as tfjs's). `undefined` where the
  * matrix cannot be read without a synchronous GPU round trip, and for reducers from elsewhere.
  */
-export function hostContrastive(
-  matrix: tf.Tensor,
-  pos: tf.Tensor,
-  neg: tf.Tensor,
-  margins: { readonly posMargin: number; readonly negMargin: number },
-  isInverted: boolean,
-  reducer: Reducer,
-): tf.Tensor | undefined {
+export const hostContrastive: ContrastiveRoute = (matrix, pos, neg, margins, isInverted, reducer) => {
   if (!isFilterReducer(reducer)) return undefined;
   const host = readAllIfPossible(matrix, pos, neg);
   if (!host) return undefined;
@@ -102,7 +94,7 @@ export function hostContrastive(
     value += sum * scale;
   }
   return withHostGradient(matrix, value, grad);
-}
+};
 
 /**
  * Runs `fn` with the host routes of {@link hostHooks} installed ({@link hostFilterReduce},
