@@ -21,7 +21,7 @@ function activeTape(): unknown {
  * custom `Distance` is computed per call). The matrices are disposed when `fn` returns or throws; do
  * not return one. Nested calls share the outer scope.
  *
- * @param fn the computation, e.g. a sum of losses.
+ * @param fn the computation, e.g. a sum of losses; synchronous (the scope ends when it returns).
  * @returns what `fn` returns.
  * @throws `INVALID_OPTION` when `fn` is not a function.
  * @example
