@@ -11,6 +11,7 @@ import {
   oneHot,
   pickClass,
   reverseLogCumSumExp,
+  safeSqrt,
   sameLabelMask,
   softmax,
   squaredL2,
@@ -181,6 +182,43 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
       [1, 0, 1],
       [0, 1, 0],
     ]);
+  });
+
+  it('safeSqrt: gradient 0.5/√x, finite for a tiny x, 0 at x = 0', async () => {
+    const x = tf.tensor1d([0, 1e-30, 1e-8, 4]);
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(safeSqrt(t)))(x);
+    await expectCloseAsync(grad, [0, 0.5e15, 0.5e4, 0.25], { rtol: 1e-5 });
+    tf.dispose([x, grad]);
+  });
+
+  it('label masks: the host grid (cpu/wasm) = the device grid (webgl/webgpu), with a reference and without the diagonal rule', async () => {
+    const random = fc.sample(fc.integer({ min: 0, max: 3 }), { numRuns: 17, seed: 5 });
+    const [labels, other] = [tf.tensor1d(random.slice(0, 7), 'int32'), tf.tensor1d(random.slice(7), 'int32')];
+    const grids = () =>
+      [
+        sameLabelMask(labels),
+        sameLabelMask(labels, undefined, { excludeDiagonal: false }),
+        differentLabelMask(labels),
+        sameLabelMask(labels, other),
+        differentLabelMask(labels, other),
+      ].map((m) => tf.cast(m, 'float32'));
+    const loops = [
+      (i: number, j: number) => i !== j && random[i] === random[j],
+      (i: number, j: number) => random[i] === random[j],
+      (i: number, j: number) => random[i] !== random[j],
+      (i: number, j: number) => random[i] === random[7 + j],
+      (i: number, j: number) => random[i] !== random[7 + j],
+    ];
+    const [host, device] = [grids(), withDevicePaths(grids)];
+    for (const [k, rule] of loops.entries()) {
+      const cols = k < 3 ? 7 : 10;
+      const expected = Array.from({ length: 7 }, (_, i) =>
+        Array.from({ length: cols }, (_, j) => (rule(i, j) ? 1 : 0)),
+      );
+      await expectCloseAsync(host[k]!, expected);
+      await expectCloseAsync(device[k]!, expected);
+    }
+    tf.dispose([labels, other, ...host, ...device]);
   });
 
   it('reverseLogCumSumExp is exact where a shifted cumsum underflows (host scan; blocked device form on webgpu)', async () => {

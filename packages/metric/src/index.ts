@@ -156,3 +156,4 @@ export {
   crossBatchMemory,
   type ReferenceLoss,
 } from './wrappers/cross-batch-memory.js';
+export { sharePairwise } from './wrappers/share-pairwise.js';

@@ -309,6 +309,16 @@ const specs: CallableSpec[] = [
       }
     },
   },
+  {
+    name: 'sharePairwise',
+    errorFns: ['multiSimilarityLoss', 'tcmLoss'],
+    takesOptions: false,
+    inputs: [embeddings(), ids()],
+    call: ([x, y]) =>
+      metric.sharePairwise(() =>
+        tf.add(metric.multiSimilarityLoss(x as never, y as never), metric.tcmLoss(x as never, y as never)),
+      ),
+  },
 ];
 
 it('every public function of @xent/metric that is not a loss has a fuzz spec', () => {

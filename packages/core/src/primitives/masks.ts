@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hostLabelMask } from './host-label-masks.js';
 
 /** Options of the label masks. */
 export interface LabelMaskOptions {
@@ -7,6 +8,9 @@ export interface LabelMaskOptions {
 }
 
 function pairMask(labels: tf.Tensor, other: tf.Tensor | undefined, same: boolean, options: LabelMaskOptions) {
+  const excludeDiagonal = other === undefined && same && (options.excludeDiagonal ?? true);
+  const host = hostLabelMask(labels, other, same, excludeDiagonal);
+  if (host) return host;
   return tf.tidy(() => {
     // Compare two full [N, M] grids: on tfjs-wasm 4.22 a comparison broadcasting both operands
     // ([N, 1] vs [1, M]) takes the generic path, ~10–30× slower than same-shape operands. Ids are
@@ -16,7 +20,7 @@ function pairMask(labels: tf.Tensor, other: tf.Tensor | undefined, same: boolean
     const rows = tf.matMul(tf.reshape(tf.cast(labels, 'float32'), [n, 1]), tf.ones([1, m]));
     const cols = tf.matMul(tf.ones([n, 1]), tf.reshape(tf.cast(right, 'float32'), [1, m]));
     const mask = same ? tf.equal(rows, cols) : tf.notEqual(rows, cols);
-    if (other !== undefined || !(options.excludeDiagonal ?? true) || !same) return mask;
+    if (!excludeDiagonal) return mask;
     return tf.logicalAnd(mask, tf.logicalNot(tf.cast(tf.eye(labels.shape[0]!), 'bool')));
   });
 }

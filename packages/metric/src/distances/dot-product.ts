@@ -25,7 +25,7 @@ export function dotProduct(options: DotProductOptions = {}): MetricDistance {
     normalizeEmbeddings: false,
   });
   return makeDistance({
-    name: 'dot',
+    name: normalizeEmbeddings ? 'dot(normalized)' : 'dot',
     isInverted: true,
     normalizeEmbeddings,
     pairwise: (a, b) => dotProductMatrix(a, b ?? a),

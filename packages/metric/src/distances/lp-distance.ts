@@ -39,7 +39,7 @@ export function lpDistance(options: LpDistanceOptions = {}): MetricDistance {
   });
   const raise = (d: tf.Tensor) => (power === 1 ? d : tf.pow(d, power));
   return makeDistance({
-    name: `lp(p=${p})`,
+    name: `lp(p=${p}${power === 1 ? '' : `,power=${power}`}${normalizeEmbeddings ? '' : ',unnormalized'})`,
     isInverted: false,
     normalizeEmbeddings,
     normalizationOrder: p,

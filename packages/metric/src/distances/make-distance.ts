@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, l2Normalize } from '@xent/core';
+import { pairwiseShare, unshared } from '../internal/pairwise-share.js';
 
 /**
  * A {@link Distance} that also says whether it normalises its inputs first (PML's
@@ -26,14 +27,22 @@ interface DistanceParts {
   paired(a: tf.Tensor, b: tf.Tensor): tf.Tensor;
 }
 
-/** Wraps the raw formulas with the optional row normalisation (PML's, with the distance's p) and a tidy scope. */
+/**
+ * Wraps the raw formulas with the optional row normalisation (PML's, with the distance's p) and a tidy
+ * scope; inside `sharePairwise`, `pairwise` is computed once per (name, operands): the name must then
+ * identify the formula, normalisation included (every option that changes it).
+ */
 export function makeDistance(parts: DistanceParts): MetricDistance {
   const { normalize = l2Normalize, normalizationOrder = 2, pairwise, paired, ...rest } = parts;
   const prepare = (x: tf.Tensor) => (parts.normalizeEmbeddings ? normalize(x) : x);
   return {
     ...rest,
     normalizationOrder,
-    pairwise: (a, b) => tf.tidy(() => pairwise(prepare(a), b === undefined ? undefined : prepare(b))),
+    // Inside sharePairwise: one matrix per distance (its name) and operands.
+    pairwise: (a, b) =>
+      (pairwiseShare.memo ?? unshared)(`${parts.name} ${a.id} ${b?.id}`, () =>
+        tf.tidy(() => pairwise(prepare(a), b === undefined ? undefined : prepare(b))),
+      ),
     paired: (a, b) => tf.tidy(() => paired(prepare(a), prepare(b))),
   };
 }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { type Distance, defineLoss, type Reducer } from '@xent/core';
 import { lpDistance } from '../distances/lp-distance.js';
 import { marginOf } from '../distances/make-distance.js';
+import { hostHooks } from '../internal/host-hooks.js';
 import { optionSpecs } from '../internal/option-specs.js';
 import {
   distanceOptionSpec,
@@ -73,14 +74,19 @@ export const contrastiveLoss = /* @__PURE__ */ defineLoss<
     const distance = options.distance ?? lpDistance();
     const { tuples, matrix, pairing } = tuplesAndMatrix(context, distance, embeddings, labels, options);
     const { pos, neg } = pairWeights(tuples, labels, embeddings.shape[0]!, pairing);
-    return applyReducer(
-      context.fn,
-      options.reducer ?? avgNonZeroReducer(),
-      [
-        { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
-        { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
-      ],
-      labels,
+    const reducer = options.reducer ?? avgNonZeroReducer();
+    // A host route, when a wrapper (crossBatchMemory) installed one and the reducer is this package's.
+    return (
+      hostHooks.contrastive?.(matrix, pos, neg, options, distance.isInverted, reducer) ??
+      applyReducer(
+        context.fn,
+        reducer,
+        [
+          { losses: tf.relu(marginOf(distance, matrix, options.posMargin)), weights: pos, kind: 'pos-pair' },
+          { losses: tf.relu(marginOf(distance, options.negMargin, matrix)), weights: neg, kind: 'neg-pair' },
+        ],
+        labels,
+      )
     );
   },
 });

@@ -38,7 +38,8 @@ export interface TcmLossOptions extends TupleOptions, ReferenceOptions {
  * @returns a scalar (already reduced); 0 with a zero gradient when no pair violates its margin (one
  * class, singletons, nothing mined).
  * @see https://arxiv.org/abs/2307.04047
- * @example const loss = tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y));
+ * With a base loss on the same embeddings, {@link sharePairwise} computes the cosine matrix once for both.
+ * @example const loss = sharePairwise(() => tf.add(multiSimilarityLoss(e, y), tcmLoss(e, y)));
  */
 export const tcmLoss = /* @__PURE__ */ defineLoss<
   typeof metricInputs,

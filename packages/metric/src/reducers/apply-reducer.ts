@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { gatherRowsSparse, type LossPart, type Reducer, readSyncIfPossible, XentError } from '@xent/core';
+import { hostHooks } from '../internal/host-hooks.js';
 import { isStructuredReducer } from './structured-reducers.js';
 import { isFilterReducer, type WeightedLossPart } from './threshold-reducer.js';
 
@@ -36,7 +37,7 @@ export function applyReducer(
   parts: readonly WeightedLossPart[],
   labels?: tf.Tensor,
 ): tf.Tensor {
-  if (isFilterReducer(reducer)) return reducer.reduce(parts);
+  if (isFilterReducer(reducer)) return hostHooks.reduce?.(reducer, parts) ?? reducer.reduce(parts);
   if (isStructuredReducer(reducer)) return reducer.reduceParts(fn, parts, labels);
   return tf.reshape(reducer.reduce(parts.map((part) => compactPart(fn, reducer.name, part))), []);
 }

@@ -3,6 +3,7 @@ import {
   type Miner,
   type OptionSchema,
   type PairIndices,
+  readSyncIfPossible,
   resolveOptions,
   sameLabelMask,
   type TensorInput,
@@ -12,6 +13,7 @@ import {
 } from '@xent/core';
 import type { ReferenceOptions, TupleOptions } from '../internal/tuples.js';
 import { pairIndices, tripletIndices } from '../miners/host-matrix.js';
+import { withHostRoutes } from './host-routes.js';
 
 /** A pair/triplet loss that accepts a reference set and explicit indices (e.g. {@link contrastiveLoss}). */
 export type ReferenceLoss<O> = (
@@ -79,6 +81,43 @@ function withoutSelf(tuples: PairIndices | TripletIndices, slots: number[]): Pai
       : tripletIndices(pick(tuples.anchors), pick(tuples.positives), pick(tuples.negatives));
   tf.dispose(Object.values(tuples).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
   return result;
+}
+
+/**
+ * The all-pairs masks of a call, float32 `[B, M]`: positive where the labels agree except at each row's
+ * own slot, negative where they differ. On the host where the labels are readable (cpu, wasm): one loop
+ * and two uploads instead of ~8 `[B, M]` device ops.
+ */
+function hostPairMasks(labels: tf.Tensor, refLabels: tf.Tensor, slots: number[]) {
+  const ids = readSyncIfPossible(labels);
+  if (!ids) return undefined;
+  const refIds = refLabels.dataSync();
+  const [rows, cols] = [ids.length, refIds.length];
+  const pos = new Float32Array(rows * cols);
+  const neg = new Float32Array(rows * cols);
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < cols; j++) {
+      if (ids[i] !== refIds[j]) neg[i * cols + j] = 1;
+      else if (j !== slots[i]) pos[i * cols + j] = 1;
+    }
+  return { positiveMask: tf.tensor2d(pos, [rows, cols]), negativeMask: tf.tensor2d(neg, [rows, cols]) };
+}
+
+/** {@link hostPairMasks} as device ops (webgl, webgpu). */
+function devicePairMasks(labels: tf.Tensor, refLabels: tf.Tensor, slots: number[]) {
+  // core's label grid: an [B, 1] vs [1, M] comparison takes tfjs-wasm's slow both-broadcast path.
+  const same = tf.cast(sameLabelMask(labels, refLabels), 'float32');
+  // Each row's own slot (i, slots[i]) set to 0 by a scatter (a broadcast equality grid would take that
+  // slow path too).
+  const own = tf.tensor2d(
+    slots.flatMap((slot, i) => [i, slot]),
+    [slots.length, 2],
+    'int32',
+  );
+  return {
+    positiveMask: tf.tensorScatterUpdate(same, own, tf.zeros([slots.length])),
+    negativeMask: tf.sub(1, same),
+  };
 }
 
 const OPTIONS: OptionSchema<CrossBatchMemoryOptions> = {
@@ -184,31 +223,26 @@ export function crossBatchMemory<O extends object>(
         const refEmbeddings = size === memorySize ? memory : tf.slice(memory, 0, size);
         const refLabels = size === memorySize ? memoryLabels : tf.slice(memoryLabels, 0, size);
         const reference = { refEmbeddings, refLabels };
+        // The wrapped loss reduces [B, M] pair parts: on cpu/wasm its reducer (and the contrastive
+        // formula) run on the host in one pass with a closed-form gradient, installed for this call only.
         if (miner) {
           const mined = miner.mine(embeddings, labels, { embeddings: refEmbeddings, labels: refLabels });
-          return loss(embeddings, labels, {
+          const indices = withoutSelf(mined, slots);
+          return withHostRoutes(() =>
+            loss(embeddings, labels, { ...(lossOptions as O), ...reference, indices }),
+          );
+        }
+        // Every pair: same label except each row's own slot; different labels.
+        const { positiveMask, negativeMask } =
+          hostPairMasks(labels, refLabels, slots) ?? devicePairMasks(labels, refLabels, slots);
+        return withHostRoutes(() =>
+          loss(embeddings, labels, {
             ...(lossOptions as O),
             ...reference,
-            indices: withoutSelf(mined, slots),
-          });
-        }
-        // Every pair, on the device: same label except each row's own slot; different labels.
-        // core's label grid: an [B, 1] vs [1, M] comparison takes tfjs-wasm's slow both-broadcast path.
-        const same = tf.cast(sameLabelMask(labels, refLabels), 'float32');
-        // Each row's own slot (not tf.oneHot: it needs a depth ≥ 2, and the memory can hold one row).
-        const own = tf.cast(
-          tf.equal(
-            tf.expandDims(tf.tensor1d(slots, 'int32'), 1),
-            tf.expandDims(tf.range(0, refLabels.shape[0]!, 1, 'int32'), 0),
-          ),
-          'float32',
+            positiveMask,
+            negativeMask,
+          }),
         );
-        return loss(embeddings, labels, {
-          ...(lossOptions as O),
-          ...reference,
-          positiveMask: tf.mul(same, tf.sub(1, own)),
-          negativeMask: tf.sub(1, same),
-        });
       });
     },
     get state() {
