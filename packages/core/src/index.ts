@@ -1,5 +1,6 @@
 export { checkMinClasses } from './check-classes.js';
 export { checkNonNegative } from './check-non-negative.js';
+export { IGNORE_INDEX_OPTION, REDUCTION_OPTION, VALIDATE_OPTION } from './common-options.js';
 export {
   checkElements,
   dataChecksInFlight,
