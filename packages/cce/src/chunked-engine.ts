@@ -100,7 +100,6 @@ export const chunkedEngine: CceEngine = {
       const ids = tf.clipByValue(targets, 0, v - 1);
       const dot = tf.sum(tf.mul(e, tf.gather(c, ids)), 1);
       const zy = capped(bias ? tf.add(dot, tf.gather(bias, ids)) : dot, settings.softcap);
-      const inRange = tf.logicalAnd(tf.greaterEqual(targets, 0), tf.less(targets, v));
       // Per tile (i, j): max over its rows of (tile LSE − LSE): T·J numbers (not N·J), packed row-major
       // into ⌈T·J / N⌉ columns of N rows for the op's [N, 3 + k] value.
       const top = tf.concat(
@@ -110,7 +109,8 @@ export const chunkedEngine: CceEngine = {
       const columns = Math.ceil(top.size / n);
       return {
         lse: tf.concat(lses, 0) as tf.Tensor1D,
-        targetLogit: tf.where(inRange, zy, tf.zerosLike(zy)) as tf.Tensor1D,
+        // 0 where the target is outside [0, V) (its clipped id differs).
+        targetLogit: tf.where(tf.equal(ids, targets), zy, 0) as tf.Tensor1D,
         logitSum: (settings.needSum ? tf.concat(logitSums as tf.Tensor[], 0) : tf.zeros([n])) as tf.Tensor1D,
         aux: tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [n, columns]),
       };
@@ -123,7 +123,7 @@ export const chunkedEngine: CceEngine = {
     const [n, d] = e.shape;
     const v = c.shape[0];
     const { tokenBlocks, vocabBlocks, tokenBlock } = tiles(n, v, d, settings);
-    const skip = skippedTiles(targets, coef, aux, tokenBlocks, vocabBlocks, settings);
+    const skip = skippedTiles(targets, aux, tokenBlocks, vocabBlocks, settings);
     const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
     // Per token block, once: Eᵢᵀ and the row vectors as [1, rows] rows of the transposed tiles.
     const perRow = tokenBlocks.map(([t0, t1], i) =>
@@ -144,7 +144,7 @@ export const chunkedEngine: CceEngine = {
     const dETransposed = d < tokenBlock;
     const dE: Array<tf.Tensor | undefined> = [];
     const dC = rowBlockWriter(v, [d]);
-    const dB: tf.Tensor[] = [];
+    const dB = bias && rowBlockWriter(v, []);
     vocabBlocks.forEach(([v0, v1], j) => {
       const width = v1 - v0;
       const cBlock = rowsOf(c, v0, v1);
@@ -196,21 +196,17 @@ export const chunkedEngine: CceEngine = {
       release(c, cBlock);
       tf.dispose([ct, bc]);
       dC.write(v0, dCBlock ?? tf.zeros([width, d]));
-      dB.push(dBBlock ?? tf.zeros([width]));
+      dB?.write(v0, dBBlock ?? tf.zeros([width]));
     });
     release(e, ...eRows);
     tf.dispose(perRow.flat());
-    const dEBlocks = tokenBlocks.map(([t0, t1], i) => {
+    const dEWriter = rowBlockWriter(n, [d]);
+    tokenBlocks.forEach(([t0, t1], i) => {
       const x = dE[i];
-      if (!x) return tf.zeros([t1 - t0, d]);
-      return dETransposed ? then(x, (t) => tf.transpose(t)) : x;
+      dEWriter.write(t0, !x ? tf.zeros([t1 - t0, d]) : dETransposed ? then(x, (t) => tf.transpose(t)) : x);
     });
-    const dEmbeddings = (dEBlocks.length === 1 ? dEBlocks[0]! : tf.concat(dEBlocks, 0)) as tf.Tensor2D;
-    if (dEBlocks.length > 1) tf.dispose(dEBlocks);
-    const dClassifier = dC.finish() as tf.Tensor2D;
-    const dBias = bias ? (tf.concat(dB, 0) as tf.Tensor1D) : undefined;
-    if (dB.length > 1 || !bias) tf.dispose(dB);
-    return dBias ? { dEmbeddings, dClassifier, dBias } : { dEmbeddings, dClassifier };
+    const grads = { dEmbeddings: dEWriter.finish() as tf.Tensor2D, dClassifier: dC.finish() as tf.Tensor2D };
+    return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;
   },
 };
 
@@ -226,34 +222,24 @@ function tiles(n: number, v: number, d: number, settings: CceSettings) {
 
 /**
  * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's
- * per-tile largest log-softmax value) and no row that carries gradient (non-zero coefficients) has its
- * target there.
- * Undefined when filtering is off or reads are asynchronous.
+ * per-tile largest log Σ softmax) and no row of the block has its target there. Undefined when
+ * filtering is off or reads are asynchronous.
  */
 function skippedTiles(
   targets: tf.Tensor1D,
-  coef: tf.Tensor2D,
   aux: tf.Tensor | undefined,
   tokenBlocks: ReadonlyArray<readonly [number, number]>,
   vocabBlocks: ReadonlyArray<readonly [number, number]>,
   settings: CceSettings,
 ): boolean[][] | undefined {
-  if (settings.filterEps <= 0 || !aux) return undefined;
   const y = readSyncIfPossible(targets);
-  const m = readSyncIfPossible(aux);
-  const k = readSyncIfPossible(coef);
-  if (!y || !m || !k) return undefined;
+  const m = settings.filterEps > 0 && aux && readSyncIfPossible(aux);
+  if (!y || !m) return undefined;
   const logEps = Math.log(settings.filterEps);
-  const tiles = vocabBlocks.length;
   return tokenBlocks.map(([t0, t1], i) =>
     vocabBlocks.map(([v0, v1], j) => {
-      // The tile's largest log Σ softmax (forward: packed row-major, see there).
-      if (m[i * tiles + j]! >= logEps) return false;
-      for (let r = t0; r < t1; r++) {
-        if (k[3 * r] === 0 && k[3 * r + 1] === 0 && k[3 * r + 2] === 0) continue;
-        const target = y[r]!;
-        if (target >= v0 && target < v1) return false;
-      }
+      if (m[i * vocabBlocks.length + j]! >= logEps) return false;
+      for (let r = t0; r < t1; r++) if (y[r]! >= v0 && y[r]! < v1) return false;
       return true;
     }),
   );

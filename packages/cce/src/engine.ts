@@ -8,8 +8,8 @@ export interface CceSettings {
   readonly filterEps: number;
   /** Whether Σ_v ẑ_v is needed (label smoothing). */
   readonly needSum: boolean;
-  readonly vocabBlock: number | undefined;
-  readonly tokenBlock: number | undefined;
+  readonly vocabBlock?: number | undefined;
+  readonly tokenBlock?: number | undefined;
 }
 
 /** Per-row forward statistics, all `[N]` float32. */
