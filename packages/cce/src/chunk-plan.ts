@@ -1,3 +1,5 @@
+import { blocks } from './engine.js';
+
 /**
  * Block sizes of the chunked path, from the problem's shape. Every default keeps the tfjs tensors the
  * path allocates at a fixed budget, independent of N and V:
@@ -14,6 +16,10 @@
 export interface ChunkPlan {
   readonly tokenBlock: number;
   readonly vocabBlock: number;
+  /** `[start, end)` of each token block. */
+  readonly tokenBlocks: ReadonlyArray<readonly [number, number]>;
+  /** `[start, end)` of each vocabulary block. */
+  readonly vocabBlocks: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Floats in one `[tokens × vocab]` logit tile (1 MiB of float32). */
@@ -38,5 +44,5 @@ export function chunkPlan(
   const tokenBlock = Math.min(n, requested.tokenBlock ?? MAX_TOKEN_BLOCK);
   const fit = Math.min(Math.floor(TILE_BUDGET / tokenBlock), Math.floor(CLASSIFIER_BLOCK_BUDGET / d));
   const vocabBlock = Math.min(v, requested.vocabBlock ?? Math.max(MIN_VOCAB_BLOCK, fit));
-  return { tokenBlock, vocabBlock };
+  return { tokenBlock, vocabBlock, tokenBlocks: blocks(n, tokenBlock), vocabBlocks: blocks(v, vocabBlock) };
 }

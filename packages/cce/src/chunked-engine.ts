@@ -1,6 +1,6 @@
 import { readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
 import { chunkPlan } from './chunk-plan.js';
-import { blocks, type CceEngine, type CceForward, type CceGradients, type CceSettings } from './engine.js';
+import type { CceEngine, CceForward, CceGradients, CceSettings } from './engine.js';
 import * as tf from './tf.js';
 
 function capped(z: tf.Tensor, softcap: number): tf.Tensor {
@@ -74,7 +74,7 @@ export const chunkedEngine: CceEngine = {
   forward(e, c, targets, bias, settings): CceForward {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const { tokenBlocks, vocabBlocks, tokenBlock } = tiles(n, v, d, settings);
+    const { tokenBlocks, vocabBlocks, tokenBlock } = chunkPlan(n, v, d, settings);
     const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
     const eT = tokenBlock < d ? eRows.map((x) => tf.transpose(x) as tf.Tensor2D) : undefined;
     // Per token block: each tile's row LSEs [rows] (and Σẑ, summed over the tiles, when needed).
@@ -122,25 +122,20 @@ export const chunkedEngine: CceEngine = {
   backward(e, c, targets, bias, lse, coef, aux, settings): CceGradients {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const { tokenBlocks, vocabBlocks, tokenBlock } = tiles(n, v, d, settings);
+    const { tokenBlocks, vocabBlocks, tokenBlock } = chunkPlan(n, v, d, settings);
     const skip = skippedTiles(targets, aux, tokenBlocks, vocabBlocks, settings);
     const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
-    // Per token block, once: Eᵢᵀ and the row vectors as [1, rows] rows of the transposed tiles.
+    // Per token block, once: Eᵢᵀ, the row vectors (LSE, a, b, c) as [1, rows] rows of the transposed
+    // tiles, and the targets.
+    const vectors = tf.concat([tf.reshape(lse, [1, n]), tf.transpose(coef)]);
     const perRow = tokenBlocks.map(([t0, t1], i) =>
-      tf.tidy(() => {
-        const rows = t1 - t0;
-        const k = tf.transpose(tf.slice(coef, [t0, 0], [rows, 3]));
-        const row = (x: tf.Tensor, r: number) => tf.slice(x, [r, 0], [1, rows]);
-        return [
-          tf.transpose(eRows[i]!),
-          tf.reshape(tf.slice(lse, [t0], [rows]), [1, rows]),
-          row(k, 0),
-          row(k, 1),
-          row(k, 2),
-          tf.slice(targets, [t0], [rows]),
-        ] as [tf.Tensor2D, ...tf.Tensor[]];
-      }),
+      tf.tidy(() => [
+        tf.transpose(eRows[i]!) as tf.Tensor2D,
+        ...[0, 1, 2, 3].map((r) => tf.slice(vectors, [r, t0], [1, t1 - t0])),
+        tf.slice(targets, t0, t1 - t0),
+      ]),
     );
+    vectors.dispose();
     const dETransposed = d < tokenBlock;
     const dE: Array<tf.Tensor | undefined> = [];
     const dC = rowBlockWriter(v, [d]);
@@ -157,7 +152,7 @@ export const chunkedEngine: CceEngine = {
         if (skip?.[i]?.[j]) return;
         // Gᵀ = (a·p − c − b·onehot)·(1 − (ẑ/s)²) as a [vocab, tokens] tile: at most three tiles alive
         // (four with a softcap, whose factor is made first so that ẑᵀ goes at once).
-        const zh = finishLogits(tf.matMul(cBlock, eT), bc, settings.softcap);
+        const zh = finishLogits(tf.matMul(cBlock, eT as tf.Tensor2D), bc, settings.softcap);
         const s = settings.softcap;
         const factor = s > 0 ? tf.tidy(() => tf.sub(1, tf.square(tf.div(zh, s)))) : undefined;
         let g = then(
@@ -209,16 +204,6 @@ export const chunkedEngine: CceEngine = {
     return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;
   },
 };
-
-/** The blocks of {@link chunkPlan} as `[start, end)` ranges. */
-function tiles(n: number, v: number, d: number, settings: CceSettings) {
-  const plan = chunkPlan(n, v, d, settings);
-  return {
-    tokenBlock: plan.tokenBlock,
-    tokenBlocks: blocks(n, plan.tokenBlock),
-    vocabBlocks: blocks(v, plan.vocabBlock),
-  };
-}
 
 /**
  * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's

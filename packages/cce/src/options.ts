@@ -7,6 +7,7 @@ import {
   REDUCTION_OPTION,
   type Reduction,
   resolveOptions,
+  TENSOR_OPTION,
   type TensorInput,
   VALIDATE_OPTION,
 } from '@xent/core';
@@ -115,9 +116,9 @@ export const DEFAULT_GRAD_FILTER_EPS = 2 ** -28;
 // Short descriptions: core's INVALID_OPTION messages name the option and the expected range themselves.
 const SCHEMA: OptionSchema<LinearCrossEntropyOptions | LinearCrossEntropyLseOptions> = {
   // Tensor-valued options: checked where the tensors are read; `shift` (boolean or count) below.
-  bias: { type: 'other', description: 'bias [V]' },
-  weights: { type: 'other', description: 'token weights' },
-  classWeights: { type: 'other', description: 'class weights [V]' },
+  bias: TENSOR_OPTION,
+  weights: TENSOR_OPTION,
+  classWeights: TENSOR_OPTION,
   shift: { type: 'other', description: 'positions ahead' },
   ignoreIndex: IGNORE_INDEX_OPTION,
   reduction: REDUCTION_OPTION,

@@ -52,20 +52,11 @@ export function shiftBack(x: tf.Tensor, layout: SequenceLayout, fill: number): t
   });
 }
 
-/** The shape per-token outputs have: `[…, T − k]`. */
-export function outputShape(layout: SequenceLayout): number[] {
-  const shape = [...layout.leading];
-  shape[shape.length - 1] = layout.length - layout.shift;
-  return shape;
-}
-
 /**
  * Per-position values `[M]` as the caller's per-token output `[…, T − k]`: the last k positions of
  * every sequence (which predicted nothing) dropped.
  */
 export function perToken(x: tf.Tensor, layout: SequenceLayout): tf.Tensor {
-  const { rows, length: t, shift: k } = layout;
-  if (k === 0) return tf.reshape(x, [...layout.leading]);
-  const sequences = rows / t;
-  return tf.reshape(tf.slice(tf.reshape(x, [sequences, t]), [0, 0], [sequences, t - k]), outputShape(layout));
+  const { leading, length: t, shift: k } = layout;
+  return tf.reshape(tf.slice(tf.reshape(x, [-1, t]), 0, [-1, t - k]), [...leading.slice(0, -1), t - k]);
 }

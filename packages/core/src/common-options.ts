@@ -13,6 +13,9 @@ export const REDUCTION_OPTION: OptionSpec = {
 /** `validate`: whether data checks (targets, finiteness) run. */
 export const VALIDATE_OPTION: OptionSpec = { type: 'boolean', description: 'run the data checks' };
 
+/** A tensor-valued option, which the function checks where it reads the tensor. */
+export const TENSOR_OPTION: OptionSpec = { type: 'other', description: 'a tensor' };
+
 /** `ignoreIndex`: the integer target id whose examples are ignored. */
 export const IGNORE_INDEX_OPTION: OptionSpec = {
   type: 'number',

@@ -1,6 +1,11 @@
 export { checkMinClasses } from './check-classes.js';
 export { checkNonNegative } from './check-non-negative.js';
-export { IGNORE_INDEX_OPTION, REDUCTION_OPTION, VALIDATE_OPTION } from './common-options.js';
+export {
+  IGNORE_INDEX_OPTION,
+  REDUCTION_OPTION,
+  TENSOR_OPTION,
+  VALIDATE_OPTION,
+} from './common-options.js';
 export {
   checkElements,
   dataChecksInFlight,
