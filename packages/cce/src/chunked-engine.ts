@@ -1,4 +1,4 @@
-import { readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
+import { accumulateSum, consume, readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
 import { chunkPlan } from './chunk-plan.js';
 import type { CceEngine, CceForward, CceGradients, CceSettings } from './engine.js';
 import * as tf from './tf.js';
@@ -7,25 +7,10 @@ function capped(z: tf.Tensor, softcap: number): tf.Tensor {
   return softcap > 0 ? tf.mul(tf.tanh(tf.div(z, softcap)), softcap) : z;
 }
 
-/** `f(x)` in its own scope, then disposes `x`: keeps at most a couple of tiles alive at a time. */
-function then<T extends tf.Tensor>(x: tf.Tensor, f: (x: tf.Tensor) => T): T {
-  const y = tf.tidy(() => f(x));
-  x.dispose();
-  return y;
-}
-
-/** `sum + x` (disposing both), or `x` when there is no sum yet. */
-function accumulate(sum: tf.Tensor | undefined, x: tf.Tensor): tf.Tensor {
-  if (!sum) return x;
-  const next = tf.add(sum, x);
-  tf.dispose([sum, x]);
-  return next;
-}
-
 /** Bias and soft-cap applied to raw logits (disposes `z` when it changes it). */
 function finishLogits(z: tf.Tensor, bias: tf.Tensor | undefined, softcap: number): tf.Tensor {
-  const biased = bias ? then(z, (x) => tf.add(x, bias)) : z;
-  return softcap > 0 ? then(biased, (x) => capped(x, softcap)) : biased;
+  const biased = bias ? consume(z, (x) => tf.add(x, bias)) : z;
+  return softcap > 0 ? consume(biased, (x) => capped(x, softcap)) : biased;
 }
 
 /**
@@ -42,7 +27,7 @@ function forwardTile(
   softcap: number,
 ): tf.Tensor {
   const z = eT
-    ? then(tf.matMul(cBlock, eT), (x) => tf.transpose(x))
+    ? consume(tf.matMul(cBlock, eT), (x) => tf.transpose(x))
     : tf.tidy(() => tf.matMul(eBlock, tf.transpose(cBlock) as tf.Tensor2D));
   return finishLogits(z, bias, softcap);
 }
@@ -86,7 +71,7 @@ export const chunkedEngine: CceEngine = {
       eRows.forEach((rows, i) => {
         const zh = forwardTile(rows, eT?.[i], cBlock, bc, settings.softcap);
         tileLse[i]!.push(tf.logSumExp(zh, 1));
-        if (settings.needSum) logitSums[i] = accumulate(logitSums[i], tf.sum(zh, 1));
+        if (settings.needSum) logitSums[i] = accumulateSum(logitSums[i], tf.sum(zh, 1));
         zh.dispose();
       });
       release(c, cBlock);
@@ -155,36 +140,36 @@ export const chunkedEngine: CceEngine = {
         const zh = finishLogits(tf.matMul(cBlock, eT as tf.Tensor2D), bc, settings.softcap);
         const s = settings.softcap;
         const factor = s > 0 ? tf.tidy(() => tf.sub(1, tf.square(tf.div(zh, s)))) : undefined;
-        let g = then(
-          then(
-            then(zh, (x) => tf.sub(x, rowLse!)),
+        let g = consume(
+          consume(
+            consume(zh, (x) => tf.sub(x, rowLse!)),
             (x) => tf.exp(x),
           ),
           (x) => tf.mul(x, a!),
         );
-        if (settings.needSum) g = then(g, (x) => tf.sub(x, k!));
+        if (settings.needSum) g = consume(g, (x) => tf.sub(x, k!));
         // b_n at (y_n − v0, n): a one-hot of the local ids (rows whose target is outside the block get
         // none; tfjs's oneHot needs a depth ≥ 2).
-        const hot = then(
+        const hot = consume(
           tf.tidy(() => {
             const h = tf.oneHot(tf.sub(y!, tf.tensor1d([v0], 'int32')) as tf.Tensor1D, Math.max(width, 2));
             return tf.transpose(width < 2 ? tf.slice(h, [0, 0], [y!.size, 1]) : h);
           }),
           (x) => tf.mul(x, b!),
         );
-        g = then(g, (x) => tf.sub(x, hot));
+        g = consume(g, (x) => tf.sub(x, hot));
         hot.dispose();
         if (factor) {
-          g = then(g, (x) => tf.mul(x, factor));
+          g = consume(g, (x) => tf.mul(x, factor));
           factor.dispose();
         }
-        dCBlock = accumulate(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
-        if (bias) dBBlock = accumulate(dBBlock, tf.sum(g, 1));
-        dE[i] = accumulate(
+        dCBlock = accumulateSum(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
+        if (bias) dBBlock = accumulateSum(dBBlock, tf.sum(g, 1));
+        dE[i] = accumulateSum(
           dE[i],
           ct
             ? tf.matMul(ct, g as tf.Tensor2D)
-            : then(g, (x) => tf.matMul(tf.transpose(x) as tf.Tensor2D, cBlock)),
+            : consume(g, (x) => tf.matMul(tf.transpose(x) as tf.Tensor2D, cBlock)),
         );
         g.dispose();
       });
@@ -198,7 +183,7 @@ export const chunkedEngine: CceEngine = {
     const dEWriter = rowBlockWriter(n, [d]);
     tokenBlocks.forEach(([t0, t1], i) => {
       const x = dE[i];
-      dEWriter.write(t0, !x ? tf.zeros([t1 - t0, d]) : dETransposed ? then(x, (t) => tf.transpose(t)) : x);
+      dEWriter.write(t0, !x ? tf.zeros([t1 - t0, d]) : dETransposed ? consume(x, (t) => tf.transpose(t)) : x);
     });
     const grads = { dEmbeddings: dEWriter.finish() as tf.Tensor2D, dClassifier: dC.finish() as tf.Tensor2D };
     return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;

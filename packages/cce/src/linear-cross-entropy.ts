@@ -84,16 +84,20 @@ export function linearCrossEntropy(
     const e = toTensor(embeddings, FN, 'embeddings', 'float32');
     const c = toTensor(classifier, FN, 'classifier', 'float32') as tf.Tensor2D;
     const y = toTensor(targets, FN, 'targets', 'int32');
-    const b =
-      options.bias === undefined
-        ? undefined
-        : (toTensor(options.bias, FN, 'options.bias', 'float32') as tf.Tensor1D);
     const dims: DimBindings = new Map();
     const leading = e.shape.slice(0, -1);
     checkShape(FN, 'embeddings', e, e.rank < 2 ? ['N', 'D'] : [...leading, 'D'], dims);
     checkShape(FN, 'classifier', c, ['V', 'D'], dims);
     checkShape(FN, 'targets', y, leading, dims);
-    if (b) checkShape(FN, 'options.bias', b, ['V'], dims);
+    // The optional float32 [V] options (bias, classWeights), converted and checked.
+    const perClass = (x: TensorInput | undefined, name: string) => {
+      if (x === undefined) return undefined;
+      const t = toTensor(x, FN, `options.${name}`, 'float32') as tf.Tensor1D;
+      checkShape(FN, `options.${name}`, t, ['V'], dims);
+      return t;
+    };
+    const b = perClass(options.bias, 'bias');
+    const classWeights = perClass(options.classWeights, 'classWeights');
     const v = c.shape[0];
     // No classes (SHAPE_MISMATCH), else no tokens (EMPTY_BATCH).
     if (!v || leading.includes(0)) {
@@ -107,11 +111,6 @@ export function linearCrossEntropy(
     const layout = sequenceLayout(FN, leading, resolved.shift);
     const tokenWeights =
       options.weights === undefined ? undefined : readTokenWeights(options.weights, layout);
-    const classWeights =
-      options.classWeights === undefined
-        ? undefined
-        : (toTensor(options.classWeights, FN, 'options.classWeights', 'float32') as tf.Tensor1D);
-    if (classWeights) checkShape(FN, 'options.classWeights', classWeights, ['V'], dims);
     if (classWeights && resolved.labelSmoothing > 0 && resolved.softcap > 0) {
       invalidOption(FN, 'classWeights', 'none with both labelSmoothing and softcap', 'a tensor');
     }

@@ -3,7 +3,7 @@
 // bundle, esbuild resolves `tf.add` to a named import of tfjs-core that minifies to one letter, where a
 // namespace import of the external package keeps every `tf.name` property access (about 1 KiB here).
 
-export type { KernelConfig, Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
+export type { Tensor, Tensor1D, Tensor2D } from '@tensorflow/tfjs-core';
 export {
   add,
   cast,
@@ -25,7 +25,6 @@ export {
   notEqual,
   oneHot,
   pad,
-  registerKernel,
   reshape,
   slice,
   square,

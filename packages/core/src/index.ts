@@ -55,6 +55,7 @@ export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Redu
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { clampIds } from './primitives/clamp-ids.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
+export { accumulateSum, consume } from './primitives/consume.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { detached } from './primitives/detached.js';
 export { FLOAT32_MAX, saturateFloat32, scaledSquareSum } from './primitives/float32-range.js';
