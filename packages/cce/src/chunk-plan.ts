@@ -1,5 +1,3 @@
-import { blocks } from './engine.js';
-
 /**
  * Block sizes of the chunked path, from the problem's shape. Every default keeps the tfjs tensors the
  * path allocates at a fixed budget, independent of N and V:
@@ -45,4 +43,11 @@ export function chunkPlan(
   const fit = Math.min(Math.floor(TILE_BUDGET / tokenBlock), Math.floor(CLASSIFIER_BLOCK_BUDGET / d));
   const vocabBlock = Math.min(v, requested.vocabBlock ?? Math.max(MIN_VOCAB_BLOCK, fit));
   return { tokenBlock, vocabBlock, tokenBlocks: blocks(n, tokenBlock), vocabBlocks: blocks(v, vocabBlock) };
+}
+
+/** `[start, end)` ranges covering `[0, total)` in steps of `size`. */
+export function blocks(total: number, size: number): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = [];
+  for (let start = 0; start < total; start += size) out.push([start, Math.min(total, start + size)]);
+  return out;
 }

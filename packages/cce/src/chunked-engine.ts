@@ -13,25 +13,6 @@ function finishLogits(z: tf.Tensor, bias: tf.Tensor | undefined, softcap: number
   return softcap > 0 ? consume(biased, (x) => capped(x, softcap)) : biased;
 }
 
-/**
- * Logits of one tile `[tokens, vocab]` for the forward pass, with no transpose of the classifier block
- * when the batch is narrower than D: then `(C_j·E_iᵀ)ᵀ` (E_iᵀ made once per token block, the transpose
- * is of the tile), else `E_i·C_jᵀ` through a transposed classifier block. Both feed XNNPACK plain
- * (untransposed) operands; tfjs-wasm's transpose costs about as much per float either way.
- */
-function forwardTile(
-  eBlock: tf.Tensor2D,
-  eT: tf.Tensor2D | undefined,
-  cBlock: tf.Tensor2D,
-  bias: tf.Tensor1D | undefined,
-  softcap: number,
-): tf.Tensor {
-  const z = eT
-    ? consume(tf.matMul(cBlock, eT), (x) => tf.transpose(x))
-    : tf.tidy(() => tf.matMul(eBlock, tf.transpose(cBlock) as tf.Tensor2D));
-  return finishLogits(z, bias, softcap);
-}
-
 /** Rows `[start, end)` of `x`: `x` itself when that is all of it (no copy; see {@link release}). */
 function rowsOf<T extends tf.Tensor>(x: T, start: number, end: number): T {
   return start === 0 && end === x.shape[0] ? x : takeRows(x, start, end - start);
@@ -59,17 +40,22 @@ export const chunkedEngine: CceEngine = {
   forward(e, c, targets, bias, settings): CceForward {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const { tokenBlocks, vocabBlocks, tokenBlock } = chunkPlan(n, v, d, settings);
-    const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
-    const eT = tokenBlock < d ? eRows.map((x) => tf.transpose(x) as tf.Tensor2D) : undefined;
+    const { tokenBlocks, vocabBlocks } = chunkPlan(n, v, d, settings);
+    const eT = tokenBlocks.map(([t0, t1]) => tf.tidy(() => tf.transpose(rowsOf(e, t0, t1)) as tf.Tensor2D));
     // Per token block: each tile's row LSEs [rows] (and Σẑ, summed over the tiles, when needed).
     const tileLse: tf.Tensor[][] = tokenBlocks.map(() => []);
     const logitSums: Array<tf.Tensor | undefined> = [];
     for (const [v0, v1] of vocabBlocks) {
       const cBlock = rowsOf(c, v0, v1);
       const bc = bias ? rowsOf(bias, v0, v1) : undefined;
-      eRows.forEach((rows, i) => {
-        const zh = forwardTile(rows, eT?.[i], cBlock, bc, settings.softcap);
+      eT.forEach((x, i) => {
+        // The tile (C_j·E_iᵀ)ᵀ: XNNPACK gets plain (untransposed) operands, E_iᵀ is made once per token
+        // block and the classifier block is never transposed here.
+        const zh = finishLogits(
+          consume(tf.matMul(cBlock, x), (t) => tf.transpose(t)),
+          bc,
+          settings.softcap,
+        );
         tileLse[i]!.push(tf.logSumExp(zh, 1));
         if (settings.needSum) logitSums[i] = accumulateSum(logitSums[i], tf.sum(zh, 1));
         zh.dispose();
@@ -77,7 +63,6 @@ export const chunkedEngine: CceEngine = {
       release(c, cBlock);
       release(bias, bc);
     }
-    release(e, ...eRows);
     tf.dispose(eT);
     const result = tf.tidy(() => {
       const stacked = tileLse.map((row) => tf.stack(row, 1)); // [rows, tiles]

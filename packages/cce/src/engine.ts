@@ -57,10 +57,3 @@ export interface CceEngine {
     settings: CceSettings,
   ): CceGradients;
 }
-
-/** `[start, end)` ranges covering `[0, total)` in steps of `size`. */
-export function blocks(total: number, size: number): Array<readonly [number, number]> {
-  const out: Array<readonly [number, number]> = [];
-  for (let start = 0; start < total; start += size) out.push([start, Math.min(total, start + size)]);
-  return out;
-}

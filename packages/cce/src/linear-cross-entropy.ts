@@ -89,15 +89,17 @@ export function linearCrossEntropy(
     checkShape(FN, 'embeddings', e, e.rank < 2 ? ['N', 'D'] : [...leading, 'D'], dims);
     checkShape(FN, 'classifier', c, ['V', 'D'], dims);
     checkShape(FN, 'targets', y, leading, dims);
-    // The optional float32 [V] options (bias, classWeights), converted and checked.
-    const perClass = (x: TensorInput | undefined, name: string) => {
+    // The optional float32 [V] options (bias, classWeights): converted, shape- and (validate) data-checked.
+    const perClass = (x: TensorInput | undefined, name: string, check: typeof checkFinite) => {
       if (x === undefined) return undefined;
-      const t = toTensor(x, FN, `options.${name}`, 'float32') as tf.Tensor1D;
-      checkShape(FN, `options.${name}`, t, ['V'], dims);
+      const argument = `options.${name}`;
+      const t = toTensor(x, FN, argument, 'float32') as tf.Tensor1D;
+      checkShape(FN, argument, t, ['V'], dims);
+      if (resolved.validate) check(FN, argument, t);
       return t;
     };
-    const b = perClass(options.bias, 'bias');
-    const classWeights = perClass(options.classWeights, 'classWeights');
+    const b = perClass(options.bias, 'bias', checkFinite);
+    const classWeights = perClass(options.classWeights, 'classWeights', checkNonNegative);
     const v = c.shape[0];
     // No classes (SHAPE_MISMATCH), else no tokens (EMPTY_BATCH).
     if (!v || leading.includes(0)) {
@@ -109,8 +111,7 @@ export function linearCrossEntropy(
       });
     }
     const layout = sequenceLayout(FN, leading, resolved.shift);
-    const tokenWeights =
-      options.weights === undefined ? undefined : readTokenWeights(options.weights, layout);
+    const tokenWeights = readTokenWeights(options.weights, layout);
     if (classWeights && resolved.labelSmoothing > 0 && resolved.softcap > 0) {
       invalidOption(FN, 'classWeights', 'none with both labelSmoothing and softcap', 'a tensor');
     }
@@ -120,10 +121,8 @@ export function linearCrossEntropy(
     if (resolved.validate) {
       checkFinite(FN, 'embeddings', e);
       checkFinite(FN, 'classifier', c);
-      if (b) checkFinite(FN, 'options.bias', b);
       // The scored targets: shifted ones (the last k of each sequence are ignoreIndex).
       checkClassIds(FN, 'targets', shifted, v, resolved.ignoreIndex);
-      if (classWeights) checkNonNegative(FN, 'options.classWeights', classWeights);
     }
     const e2 = tf.reshape(e, [rows, e.shape[e.rank - 1]!]) as tf.Tensor2D;
     const kept = tf.notEqual(shifted, resolved.ignoreIndex);
@@ -172,7 +171,8 @@ function reduce(
 }
 
 /** Token weights `[…]` (or a prefix of the leading dims) as `[M]`, checked (≥ 0, finite). */
-function readTokenWeights(weights: TensorInput, layout: SequenceLayout): tf.Tensor {
+function readTokenWeights(weights: TensorInput | undefined, layout: SequenceLayout): tf.Tensor | undefined {
+  if (weights === undefined) return undefined;
   const w = toTensor(weights, FN, 'options.weights', 'float32');
   const flat = flattenWeights(FN, w, { symbol: 'N', shape: layout.leading, rows: layout.rows });
   checkNonNegative(FN, 'options.weights', w);

@@ -113,13 +113,15 @@ export interface ResolvedCceOptions {
 /** CCE's automatic float32 filter threshold: machine ε / 32 = 2⁻²⁸. */
 export const DEFAULT_GRAD_FILTER_EPS = 2 ** -28;
 
+const AHEAD = 'positions ahead (true = 1)';
+
 // Short descriptions: core's INVALID_OPTION messages name the option and the expected range themselves.
 const SCHEMA: OptionSchema<LinearCrossEntropyOptions | LinearCrossEntropyLseOptions> = {
   // Tensor-valued options: checked where the tensors are read; `shift` (boolean or count) below.
   bias: TENSOR_OPTION,
   weights: TENSOR_OPTION,
   classWeights: TENSOR_OPTION,
-  shift: { type: 'other', description: 'positions ahead' },
+  shift: { type: 'other', description: AHEAD },
   ignoreIndex: IGNORE_INDEX_OPTION,
   reduction: REDUCTION_OPTION,
   softcap: { type: 'number', min: 0, description: 'soft-cap' },
@@ -133,7 +135,7 @@ const SCHEMA: OptionSchema<LinearCrossEntropyOptions | LinearCrossEntropyLseOpti
   returnLse: { type: 'boolean', description: 'return the LSE' },
 };
 
-const SHIFT: OptionSpec = { type: 'number', integer: true, min: 0, description: 'positions ahead' };
+const SHIFT: OptionSpec = { type: 'number', integer: true, min: 0, description: AHEAD };
 
 /**
  * Checks every option with core's one option mechanism (`INVALID_OPTION` naming it, "did you mean" for
