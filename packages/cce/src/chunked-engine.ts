@@ -92,7 +92,7 @@ export const chunkedEngine: CceEngine = {
   backward(e, c, targets, bias, lse, coef, aux, settings): CceGradients {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const { tokenBlocks, vocabBlocks, tokenBlock } = chunkPlan(n, v, d, settings);
+    const { tokenBlocks, vocabBlocks } = chunkPlan(n, v, d, settings);
     const skip = skippedTiles(targets, aux, tokenBlocks, vocabBlocks, settings);
     const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
     // Per token block, once: Eᵢᵀ, the row vectors (LSE, a, b, c) as [1, rows] rows of the transposed
@@ -106,15 +106,12 @@ export const chunkedEngine: CceEngine = {
       ]),
     );
     vectors.dispose();
-    const dETransposed = d < tokenBlock;
     const dE: Array<tf.Tensor | undefined> = [];
     const dC = rowBlockWriter(v, [d]);
     const dB = bias && rowBlockWriter(v, []);
     vocabBlocks.forEach(([v0, v1], j) => {
       const width = v1 - v0;
       const cBlock = rowsOf(c, v0, v1);
-      // dE = G·C_j needs one transpose: of the classifier block when D is below the token block.
-      const ct = dETransposed ? (tf.transpose(cBlock) as tf.Tensor2D) : undefined;
       const bc = bias ? tf.tidy(() => tf.reshape(rowsOf(bias, v0, v1), [width, 1])) : undefined;
       let dCBlock: tf.Tensor | undefined;
       let dBBlock: tf.Tensor | undefined;
@@ -150,26 +147,21 @@ export const chunkedEngine: CceEngine = {
         }
         dCBlock = accumulateSum(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
         if (bias) dBBlock = accumulateSum(dBBlock, tf.sum(g, 1));
+        // dE_i += G·C_j: the tile's one transpose (the classifier block is never transposed).
         dE[i] = accumulateSum(
           dE[i],
-          ct
-            ? tf.matMul(ct, g as tf.Tensor2D)
-            : consume(g, (x) => tf.matMul(tf.transpose(x) as tf.Tensor2D, cBlock)),
+          consume(g, (x) => tf.matMul(tf.transpose(x) as tf.Tensor2D, cBlock)),
         );
-        g.dispose();
       });
       release(c, cBlock);
-      tf.dispose([ct, bc]);
+      bc?.dispose();
       dC.write(v0, dCBlock ?? tf.zeros([width, d]));
       dB?.write(v0, dBBlock ?? tf.zeros([width]));
     });
     release(e, ...eRows);
     tf.dispose(perRow.flat());
     const dEWriter = rowBlockWriter(n, [d]);
-    tokenBlocks.forEach(([t0, t1], i) => {
-      const x = dE[i];
-      dEWriter.write(t0, !x ? tf.zeros([t1 - t0, d]) : dETransposed ? consume(x, (t) => tf.transpose(t)) : x);
-    });
+    tokenBlocks.forEach(([t0, t1], i) => dEWriter.write(t0, dE[i] ?? tf.zeros([t1 - t0, d])));
     const grads = { dEmbeddings: dEWriter.finish() as tf.Tensor2D, dClassifier: dC.finish() as tf.Tensor2D };
     return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;
   },
