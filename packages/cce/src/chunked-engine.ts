@@ -72,17 +72,20 @@ export const chunkedEngine: CceEngine = {
       const zy = capped(bias ? tf.add(dot, tf.gather(bias, ids)) : dot, settings.softcap);
       // Per tile (i, j): max over its rows of (tile LSE − LSE): T·J numbers (not N·J), packed row-major
       // into ⌈T·J / N⌉ columns of N rows for the op's [N, 3 + k] value.
-      const top = tf.concat(
-        stacked.map((x, i) => tf.max(tf.sub(x, tf.expandDims(lses[i]!, 1)), 0)),
-        0,
-      );
-      const columns = Math.ceil(top.size / n);
+      // No filter statistic for one vocabulary block: each tile holds its rows' targets (none is skipped).
+      const top =
+        vocabBlocks.length > 1 &&
+        tf.concat(
+          stacked.map((x, i) => tf.max(tf.sub(x, tf.expandDims(lses[i]!, 1)), 0)),
+          0,
+        );
+      const columns = top ? Math.ceil(top.size / n) : 0;
       return {
         lse: tf.concat(lses, 0) as tf.Tensor1D,
         // 0 where the target is outside [0, V) (its clipped id differs).
-        targetLogit: tf.where(tf.equal(ids, targets), zy, 0) as tf.Tensor1D,
+        targetLogit: tf.mul(zy, tf.cast(tf.equal(ids, targets), 'float32')) as tf.Tensor1D,
         logitSum: (settings.needSum ? tf.concat(logitSums as tf.Tensor[], 0) : tf.zeros([n])) as tf.Tensor1D,
-        aux: tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [n, columns]),
+        ...(top && { aux: tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [n, columns]) }),
       };
     });
     tf.dispose([...tileLse.flat(), ...(logitSums as tf.Tensor[])]);
