@@ -32,9 +32,10 @@ function release(whole: tf.Tensor | undefined, ...blocks: Array<tf.Tensor | unde
  * the gradients.
  *
  * On tfjs-wasm every block is cut with core's `takeRows` (wasm's `slice` copies the whole input through
- * the host: V²·D for the classifier), E is cut into token blocks once, and the backward pass works on
- * transposed tiles `Gᵀ = f(C_j·E_iᵀ)` so that `dC_j = Gᵀ·E_i` needs no transpose and the classifier block
- * is never transposed (only the tile, once, for `dE_i = G·C_j`).
+ * the host: V²·D for the classifier), E is cut into token blocks once, and both passes work on
+ * transposed tiles `ẑᵀ = C_j·E_iᵀ` (E_iᵀ made once per token block), so XNNPACK gets plain operands,
+ * `dC_j = Gᵀ·E_i` needs no transpose and the classifier block is never transposed: only the tile, once
+ * per pass (for the forward's row statistics, and for `dE_i = G·C_j`).
  */
 export const chunkedEngine: CceEngine = {
   forward(e, c, targets, bias, settings): CceForward {
@@ -171,8 +172,8 @@ export const chunkedEngine: CceEngine = {
 };
 
 /**
- * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's
- * per-tile largest log Σ softmax) and no row of the block has its target there. Undefined when
+ * `skip[i][j]`: each row's softmax mass in token block i × vocab block j is below ε (by the forward
+ * pass's per-tile largest log Σ softmax), hence every value, and no row of the block has its target there. Undefined when
  * filtering is off or reads are asynchronous.
  */
 function skippedTiles(

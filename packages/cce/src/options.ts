@@ -30,8 +30,9 @@ export interface LinearCrossEntropyOptions {
   /** Weight λ of the z-loss `λ·LSE²` added to every row (PaLM uses 1e-4). @defaultValue 0 */
   readonly logZPenalty?: number;
   /**
-   * Skip gradient blocks in which every softmax value is below this (and that hold no target);
-   * 0 disables filtering, so gradients are exact. Ignored while `labelSmoothing > 0`.
+   * Skip gradient blocks whose softmax values are all below this and that hold no target (the chunked
+   * path tests each row's softmax mass in the block, which bounds every value in it); 0 disables
+   * filtering, so gradients are exact. Ignored while `labelSmoothing > 0`.
    * @defaultValue 2⁻²⁸ (CCE's float32 choice: ε/32)
    */
   readonly gradFilterEps?: number;
