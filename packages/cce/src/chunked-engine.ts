@@ -165,7 +165,9 @@ export const chunkedEngine: CceEngine = {
     release(e, ...eRows);
     tf.dispose(perRow.flat());
     const dEWriter = rowBlockWriter(n, [d]);
-    tokenBlocks.forEach(([t0, t1], i) => dEWriter.write(t0, dE[i] ?? tf.zeros([t1 - t0, d])));
+    tokenBlocks.forEach(([t0, t1], i) => {
+      dEWriter.write(t0, dE[i] ?? tf.zeros([t1 - t0, d]));
+    });
     const grads = { dEmbeddings: dEWriter.finish() as tf.Tensor2D, dClassifier: dC.finish() as tf.Tensor2D };
     return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;
   },
