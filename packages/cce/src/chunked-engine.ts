@@ -89,7 +89,7 @@ export const chunkedEngine: CceEngine = {
         ...(top && { aux: tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [n, columns]) }),
       };
     });
-    tf.dispose([...tileLse.flat(), ...(logitSums as tf.Tensor[])]);
+    tf.dispose([tileLse, logitSums as tf.Tensor[]]);
     return result;
   },
 
@@ -163,7 +163,7 @@ export const chunkedEngine: CceEngine = {
       dB?.write(v0, dBBlock ?? tf.zeros([width]));
     });
     release(e, ...eRows);
-    tf.dispose(perRow.flat());
+    tf.dispose(perRow);
     const dEWriter = rowBlockWriter(n, [d]);
     tokenBlocks.forEach(([t0, t1], i) => {
       dEWriter.write(t0, dE[i] ?? tf.zeros([t1 - t0, d]));
