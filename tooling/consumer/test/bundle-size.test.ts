@@ -17,7 +17,7 @@ const OTHER_FUNCTIONS: Record<string, string[]> = { '@xent/cce': ['linearCrossEn
  * sorted, device blocked, explicit lists) on top of the tuple and reference-set machinery (13.6 KiB);
  * every other metric loss is within its 10 KiB budget. @xent/retrieval: infoNceLoss (ST 6's directions,
  * hardness and duplicate-aware negatives, 6.9 KiB) and mwLoss (blocked exact gradient, 5.2 KiB). @xent/cce's
- * linearCrossEntropy with its chunked engine is within the 8 KiB budget (7.95 KiB; the fused cpu kernels
+ * linearCrossEntropy with its chunked engine is within the 8 KiB budget (7.9 KiB; the fused cpu kernels
  * reach only Node's `node`-condition entry, not a web bundle), so it has no ceiling.
  */
 const CEILINGS: Record<string, Record<string, number>> = {
