@@ -14,6 +14,10 @@
 export interface ChunkPlan {
   readonly tokenBlock: number;
   readonly vocabBlock: number;
+  /** `[start, end)` of each token block. */
+  readonly tokenBlocks: ReadonlyArray<readonly [number, number]>;
+  /** `[start, end)` of each vocabulary block. */
+  readonly vocabBlocks: ReadonlyArray<readonly [number, number]>;
 }
 
 /** Floats in one `[tokens × vocab]` logit tile (1 MiB of float32). */
@@ -38,5 +42,12 @@ export function chunkPlan(
   const tokenBlock = Math.min(n, requested.tokenBlock ?? MAX_TOKEN_BLOCK);
   const fit = Math.min(Math.floor(TILE_BUDGET / tokenBlock), Math.floor(CLASSIFIER_BLOCK_BUDGET / d));
   const vocabBlock = Math.min(v, requested.vocabBlock ?? Math.max(MIN_VOCAB_BLOCK, fit));
-  return { tokenBlock, vocabBlock };
+  return { tokenBlock, vocabBlock, tokenBlocks: blocks(n, tokenBlock), vocabBlocks: blocks(v, vocabBlock) };
+}
+
+/** `[start, end)` ranges covering `[0, total)` in steps of `size`. */
+export function blocks(total: number, size: number): Array<readonly [number, number]> {
+  const out: Array<readonly [number, number]> = [];
+  for (let start = 0; start < total; start += size) out.push([start, Math.min(total, start + size)]);
+  return out;
 }

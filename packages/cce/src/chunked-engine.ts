@@ -1,52 +1,16 @@
-import { readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
+import { accumulateSum, consume, readSyncIfPossible, rowBlockWriter, takeRows } from '@xent/core';
 import { chunkPlan } from './chunk-plan.js';
-import { blocks, type CceEngine, type CceForward, type CceGradients, type CceSettings } from './engine.js';
+import type { CceEngine, CceForward, CceGradients, CceSettings } from './engine.js';
 import * as tf from './tf.js';
-
-type Ranges = ReadonlyArray<readonly [number, number]>;
 
 function capped(z: tf.Tensor, softcap: number): tf.Tensor {
   return softcap > 0 ? tf.mul(tf.tanh(tf.div(z, softcap)), softcap) : z;
 }
 
-/** `f(x)` in its own scope, then disposes `x`: keeps at most a couple of tiles alive at a time. */
-function then<T extends tf.Tensor>(x: tf.Tensor, f: (x: tf.Tensor) => T): T {
-  const y = tf.tidy(() => f(x));
-  x.dispose();
-  return y;
-}
-
-/** `sum + x` (disposing both), or `x` when there is no sum yet. */
-function accumulate(sum: tf.Tensor | undefined, x: tf.Tensor): tf.Tensor {
-  if (!sum) return x;
-  const next = tf.add(sum, x);
-  tf.dispose([sum, x]);
-  return next;
-}
-
 /** Bias and soft-cap applied to raw logits (disposes `z` when it changes it). */
 function finishLogits(z: tf.Tensor, bias: tf.Tensor | undefined, softcap: number): tf.Tensor {
-  const biased = bias ? then(z, (x) => tf.add(x, bias)) : z;
-  return softcap > 0 ? then(biased, (x) => capped(x, softcap)) : biased;
-}
-
-/**
- * Logits of one tile `[tokens, vocab]` for the forward pass, with no transpose of the classifier block
- * when the batch is narrower than D: then `(C_j·E_iᵀ)ᵀ` (E_iᵀ made once per token block, the transpose
- * is of the tile), else `E_i·C_jᵀ` through a transposed classifier block. Both feed XNNPACK plain
- * (untransposed) operands; tfjs-wasm's transpose costs about as much per float either way.
- */
-function forwardTile(
-  eBlock: tf.Tensor2D,
-  eT: tf.Tensor2D | undefined,
-  cBlock: tf.Tensor2D,
-  bias: tf.Tensor1D | undefined,
-  softcap: number,
-): tf.Tensor {
-  const z = eT
-    ? then(tf.matMul(cBlock, eT), (x) => tf.transpose(x))
-    : tf.tidy(() => tf.matMul(eBlock, tf.transpose(cBlock) as tf.Tensor2D));
-  return finishLogits(z, bias, softcap);
+  const biased = bias ? consume(z, (x) => tf.add(x, bias)) : z;
+  return softcap > 0 ? consume(biased, (x) => capped(x, softcap)) : biased;
 }
 
 /** Rows `[start, end)` of `x`: `x` itself when that is all of it (no copy; see {@link release}). */
@@ -59,289 +23,176 @@ function release(whole: tf.Tensor | undefined, ...blocks: Array<tf.Tensor | unde
   for (const block of blocks) if (block && block !== whole) block.dispose();
 }
 
-/** The token blocks of E (E itself when there is one: no copy). */
-function tokenRows(e: tf.Tensor2D, tokenBlocks: Ranges): tf.Tensor2D[] {
-  if (tokenBlocks.length === 1) return [e];
-  return tokenBlocks.map(([t0, t1]) => takeRows(e, t0, t1 - t0));
-}
-
-function disposeRows(e: tf.Tensor2D, rows: tf.Tensor2D[]): void {
-  if (rows.length > 1 || rows[0] !== e) tf.dispose(rows);
-}
-
-/**
- * Where host reads are synchronous: per (token block i, vocabulary block j), the targets inside the
- * tile as `[vocab row, token row]` pairs local to the tile (undefined: none).
- */
-function targetCells(
-  targets: tf.Tensor1D,
-  tokenBlocks: Ranges,
-  vocabBlocks: Ranges,
-): number[][][][] | undefined {
-  const y = readSyncIfPossible(targets);
-  if (!y) return undefined;
-  const width = vocabBlocks[0]![1] - vocabBlocks[0]![0];
-  const v = vocabBlocks[vocabBlocks.length - 1]![1];
-  return tokenBlocks.map(([t0, t1]) => {
-    const cells: number[][][] = [];
-    for (let r = t0; r < t1; r++) {
-      const target = y[r]!;
-      if (target < 0 || target >= v) continue;
-      const j = Math.floor(target / width);
-      const cell = [target - j * width, r - t0];
-      if (cells[j]) cells[j].push(cell);
-      else cells[j] = [cell];
-    }
-    return cells;
-  });
-}
-
-/**
- * `b_n` at `(y_n, n)` of a transposed `[vocab, tokens]` tile, else 0: a scatter of the tile's targets
- * where they are known on the host (a broadcast `equal` costs ~50× a plain op on tfjs-wasm), else a
- * comparison.
- */
-function targetTile(
-  cells: number[][] | undefined,
-  known: boolean,
-  v0: number,
-  v1: number,
-  y: tf.Tensor,
-  b: tf.Tensor,
-) {
-  const width = v1 - v0;
-  const rows = b.shape[1]!;
-  return tf.tidy(() => {
-    if (!known) {
-      const hot = tf.cast(tf.equal(tf.reshape(tf.range(v0, v1, 1, 'int32'), [width, 1]), y), 'float32');
-      return tf.mul(hot, b);
-    }
-    const at = tf.tensor2d(cells!.flat(), [cells!.length, 2], 'int32');
-    const values = tf.gather(
-      tf.reshape(b, [rows]),
-      tf.tensor1d(
-        cells!.map((cell) => cell[1]!),
-        'int32',
-      ),
-    );
-    return tf.scatterND(at, values, [width, rows]);
-  });
-}
-
 /**
  * The chunked composite path: tfjs ops over `[tokenBlock, vocabBlock]` tiles (sizes from
- * {@link chunkPlan}), merged by online log-sum-exp. Forward keeps each tile's largest log-softmax value (`aux`)
- * so the backward pass can skip tiles whose softmax is below the filter threshold without recomputing
- * them. Peak extra memory is a few tiles and one classifier block plus the gradients.
+ * {@link chunkPlan}). Forward keeps each tile's per-row log-sum-exp and merges them once at the end
+ * (one log-sum-exp over the tiles); their largest value per tile minus the row's LSE, log Σ_tile p ≥
+ * log max_tile p, is kept (`aux`) so the backward pass can skip tiles whose softmax is below the filter
+ * threshold without recomputing them. Peak extra memory is a few tiles and one classifier block plus
+ * the gradients.
  *
  * On tfjs-wasm every block is cut with core's `takeRows` (wasm's `slice` copies the whole input through
- * the host: V²·D for the classifier), E is cut into token blocks once, and the backward pass works on
- * transposed tiles `Gᵀ = f(C_j·E_iᵀ)` so that `dC_j = Gᵀ·E_i` needs no transpose and the classifier block
- * is never transposed (only the tile, once, for `dE_i = G·C_j`).
+ * the host: V²·D for the classifier), E is cut into token blocks once, and both passes work on
+ * transposed tiles `ẑᵀ = C_j·E_iᵀ` (E_iᵀ made once per token block), so XNNPACK gets plain operands,
+ * `dC_j = Gᵀ·E_i` needs no transpose and the classifier block is never transposed: only the tile, once
+ * per pass (for the forward's row statistics, and for `dE_i = G·C_j`).
  */
 export const chunkedEngine: CceEngine = {
   forward(e, c, targets, bias, settings): CceForward {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const plan = chunkPlan(n, v, d, settings);
-    const tokenBlocks = blocks(n, plan.tokenBlock);
-    const vocabBlocks = blocks(v, plan.vocabBlock);
-    const eRows = tokenRows(e, tokenBlocks);
-    const eT = plan.tokenBlock < d ? eRows.map((x) => tf.transpose(x) as tf.Tensor2D) : undefined;
-    const maxima: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
-    const sums: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
-    const logitSums: tf.Tensor[] = tokenBlocks.map(() => tf.zeros([0]));
-    const tileMax: tf.Tensor[][] = tokenBlocks.map(() => []);
+    const { tokenBlocks, vocabBlocks } = chunkPlan(n, v, d, settings);
+    const eT = tokenBlocks.map(([t0, t1]) => tf.tidy(() => tf.transpose(rowsOf(e, t0, t1)) as tf.Tensor2D));
+    // Per token block: each tile's row LSEs [rows] (and Σẑ, summed over the tiles, when needed).
+    const tileLse: tf.Tensor[][] = tokenBlocks.map(() => []);
+    const logitSums: Array<tf.Tensor | undefined> = [];
     for (const [v0, v1] of vocabBlocks) {
       const cBlock = rowsOf(c, v0, v1);
       const bc = bias ? rowsOf(bias, v0, v1) : undefined;
-      tokenBlocks.forEach(([t0, t1], i) => {
-        const zh = forwardTile(eRows[i]!, eT?.[i], cBlock, bc, settings.softcap);
-        const m = tf.max(zh, 1);
-        // exp(ẑ − m) summed per row, one tile alive at a time besides ẑ.
-        const s = then(
-          then(
-            tf.tidy(() => tf.sub(zh, tf.expandDims(m, 1))),
-            (x) => tf.exp(x),
-          ),
-          (x) => tf.sum(x, 1),
+      eT.forEach((x, i) => {
+        // The tile (C_j·E_iᵀ)ᵀ: XNNPACK gets plain (untransposed) operands, E_iᵀ is made once per token
+        // block and the classifier block is never transposed here.
+        const zh = finishLogits(
+          consume(tf.matMul(cBlock, x), (t) => tf.transpose(t)),
+          bc,
+          settings.softcap,
         );
-        const z = settings.needSum ? tf.sum(zh, 1) : tf.zeros([t1 - t0]);
+        tileLse[i]!.push(tf.logSumExp(zh, 1));
+        if (settings.needSum) logitSums[i] = accumulateSum(logitSums[i], tf.sum(zh, 1));
         zh.dispose();
-        const next = tf.tidy(() => {
-          if (v0 === 0) return [tf.clone(m), tf.clone(s), tf.clone(z)];
-          const mm = tf.maximum(maxima[i]!, m);
-          const ss = tf.add(
-            tf.mul(sums[i]!, tf.exp(tf.sub(maxima[i]!, mm))),
-            tf.mul(s, tf.exp(tf.sub(m, mm))),
-          );
-          return [mm, ss, tf.add(logitSums[i]!, z)];
-        });
-        tf.dispose([s, z, maxima[i]!, sums[i]!, logitSums[i]!]);
-        [maxima[i], sums[i], logitSums[i]] = next as [tf.Tensor, tf.Tensor, tf.Tensor];
-        tileMax[i]!.push(m);
       });
       release(c, cBlock);
       release(bias, bc);
     }
-    disposeRows(e, eRows);
-    if (eT) tf.dispose(eT);
+    tf.dispose(eT);
     const result = tf.tidy(() => {
-      const m = tf.concat(maxima, 0);
-      const lse = tf.add(m, tf.log(tf.concat(sums, 0))) as tf.Tensor1D;
+      const stacked = tileLse.map((row) => tf.stack(row, 1)); // [rows, tiles]
+      const lses = stacked.map((x) => tf.logSumExp(x, 1));
       const ids = tf.clipByValue(targets, 0, v - 1);
       const dot = tf.sum(tf.mul(e, tf.gather(c, ids)), 1);
       const zy = capped(bias ? tf.add(dot, tf.gather(bias, ids)) : dot, settings.softcap);
-      const inRange = tf.logicalAnd(tf.greaterEqual(targets, 0), tf.less(targets, v));
-      // Per tile (i, j): max over its rows of (row max − LSE), its largest log-softmax value: T·J numbers
-      // (not N·J), packed column-major into ⌈T·J / N⌉ columns of N rows for the op's [N, 2 + k] value.
-      const top = tf.concat(
-        tileMax.map((row, i) => {
-          const [t0, t1] = tokenBlocks[i]!;
-          return tf.max(tf.sub(tf.stack(row, 1), tf.expandDims(tf.slice(lse, [t0], [t1 - t0]), 1)), 0);
-        }),
-        0,
-      );
-      const columns = Math.ceil(top.size / n);
-      const aux = tf.transpose(tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [columns, n]));
+      // Per tile (i, j): max over its rows of (tile LSE − LSE): T·J numbers (not N·J), packed row-major
+      // into ⌈T·J / N⌉ columns of N rows for the op's [N, 3 + k] value.
+      // No filter statistic for one vocabulary block: each tile holds its rows' targets (none is skipped).
+      const top =
+        vocabBlocks.length > 1 &&
+        tf.concat(
+          stacked.map((x, i) => tf.max(tf.sub(x, tf.expandDims(lses[i]!, 1)), 0)),
+          0,
+        );
+      const columns = top ? Math.ceil(top.size / n) : 0;
       return {
-        lse,
-        targetLogit: tf.where(inRange, zy, tf.zerosLike(zy)) as tf.Tensor1D,
-        logitSum: tf.concat(logitSums, 0) as tf.Tensor1D,
-        aux,
+        lse: tf.concat(lses, 0) as tf.Tensor1D,
+        // 0 where the target is outside [0, V) (its clipped id differs).
+        targetLogit: tf.mul(zy, tf.cast(tf.equal(ids, targets), 'float32')) as tf.Tensor1D,
+        logitSum: (settings.needSum ? tf.concat(logitSums as tf.Tensor[], 0) : tf.zeros([n])) as tf.Tensor1D,
+        ...(top && { aux: tf.reshape(tf.pad(top, [[0, columns * n - top.size]]), [n, columns]) }),
       };
     });
-    tf.dispose([...maxima, ...sums, ...logitSums, ...tileMax.flat()]);
+    tf.dispose([tileLse, logitSums as tf.Tensor[]]);
     return result;
   },
 
   backward(e, c, targets, bias, lse, coef, aux, settings): CceGradients {
     const [n, d] = e.shape;
     const v = c.shape[0];
-    const plan = chunkPlan(n, v, d, settings);
-    const tokenBlocks = blocks(n, plan.tokenBlock);
-    const vocabBlocks = blocks(v, plan.vocabBlock);
-    const skip = skippedTiles(targets, coef, aux, tokenBlocks, vocabBlocks, settings);
-    const cells = targetCells(targets, tokenBlocks, vocabBlocks);
-    const eRows = tokenRows(e, tokenBlocks);
-    // Per token block, once: Eᵢᵀ and the row vectors as [1, rows] rows of the transposed tiles.
+    const { tokenBlocks, vocabBlocks } = chunkPlan(n, v, d, settings);
+    const skip = skippedTiles(targets, aux, tokenBlocks, vocabBlocks, settings);
+    const eRows = tokenBlocks.map(([t0, t1]) => rowsOf(e, t0, t1));
+    // Per token block, once: Eᵢᵀ, the row vectors (LSE, a, b, c) as [1, rows] rows of the transposed
+    // tiles, and the targets.
+    const vectors = tf.concat([tf.reshape(lse, [1, n]), tf.transpose(coef)]);
     const perRow = tokenBlocks.map(([t0, t1], i) =>
-      tf.tidy(() => {
-        const rows = t1 - t0;
-        const k = tf.transpose(tf.slice(coef, [t0, 0], [rows, 3]));
-        return {
-          eT: tf.transpose(eRows[i]!) as tf.Tensor2D,
-          lse: tf.reshape(tf.slice(lse, [t0], [rows]), [1, rows]),
-          a: tf.slice(k, [0, 0], [1, rows]),
-          b: tf.slice(k, [1, 0], [1, rows]),
-          c: tf.slice(k, [2, 0], [1, rows]),
-          y: tf.reshape(tf.slice(targets, [t0], [rows]), [1, rows]),
-        };
-      }),
+      tf.tidy(() => [
+        tf.transpose(eRows[i]!) as tf.Tensor2D,
+        ...[0, 1, 2, 3].map((r) => tf.slice(vectors, [r, t0], [1, t1 - t0])),
+        tf.slice(targets, t0, t1 - t0),
+      ]),
     );
-    const dETransposed = d < plan.tokenBlock;
-    const dE: Array<tf.Tensor | undefined> = tokenBlocks.map(() => undefined);
+    vectors.dispose();
+    const dE: Array<tf.Tensor | undefined> = [];
     const dC = rowBlockWriter(v, [d]);
-    const dB: tf.Tensor[] = [];
+    const dB = bias && rowBlockWriter(v, []);
     vocabBlocks.forEach(([v0, v1], j) => {
       const width = v1 - v0;
       const cBlock = rowsOf(c, v0, v1);
-      // dE = G·C_j needs one transpose: of the classifier block when D is below the token block.
-      const ct = dETransposed ? (tf.transpose(cBlock) as tf.Tensor2D) : undefined;
       const bc = bias ? tf.tidy(() => tf.reshape(rowsOf(bias, v0, v1), [width, 1])) : undefined;
       let dCBlock: tf.Tensor | undefined;
       let dBBlock: tf.Tensor | undefined;
-      tokenBlocks.forEach((_, i) => {
+      perRow.forEach(([eT, rowLse, a, b, k, y], i) => {
         if (skip?.[i]?.[j]) return;
-        const row = perRow[i]!;
-        // Gᵀ = (a·p − c − b·onehot)·(1 − (ẑ/s)²) as a [vocab, tokens] tile, at most two tiles alive
-        // besides ẑᵀ.
-        const zh = finishLogits(tf.matMul(cBlock, row.eT), bc, settings.softcap);
-        let g = then(
-          then(
-            tf.tidy(() => tf.sub(zh, row.lse)),
+        // Gᵀ = (a·p − c − b·onehot)·(1 − (ẑ/s)²) as a [vocab, tokens] tile: at most three tiles alive
+        // (four with a softcap, whose factor is made first so that ẑᵀ goes at once).
+        const zh = finishLogits(tf.matMul(cBlock, eT as tf.Tensor2D), bc, settings.softcap);
+        const s = settings.softcap;
+        const factor = s > 0 ? tf.tidy(() => tf.sub(1, tf.square(tf.div(zh, s)))) : undefined;
+        let g = consume(
+          consume(
+            consume(zh, (x) => tf.sub(x, rowLse!)),
             (x) => tf.exp(x),
           ),
-          (x) => tf.mul(x, row.a),
+          (x) => tf.mul(x, a!),
         );
-        if (settings.needSum) g = then(g, (x) => tf.sub(x, row.c));
-        const here = cells?.[i]?.[j];
-        if (here || !cells) {
-          const hot = targetTile(here, cells !== undefined, v0, v1, row.y, row.b);
-          g = then(g, (x) => tf.sub(x, hot));
-          hot.dispose();
-        }
-        if (settings.softcap > 0) {
-          const s = settings.softcap;
-          const factor = tf.tidy(() => tf.sub(1, tf.square(tf.div(zh, s))));
-          g = then(g, (x) => tf.mul(x, factor));
+        if (settings.needSum) g = consume(g, (x) => tf.sub(x, k!));
+        // b_n at (y_n − v0, n): a one-hot of the local ids (rows whose target is outside the block get
+        // none; tfjs's oneHot needs a depth ≥ 2).
+        const hot = consume(
+          tf.tidy(() => {
+            const h = tf.oneHot(tf.sub(y!, tf.tensor1d([v0], 'int32')) as tf.Tensor1D, Math.max(width, 2));
+            return tf.transpose(width < 2 ? tf.slice(h, [0, 0], [y!.size, 1]) : h);
+          }),
+          (x) => tf.mul(x, b!),
+        );
+        g = consume(g, (x) => tf.sub(x, hot));
+        hot.dispose();
+        if (factor) {
+          g = consume(g, (x) => tf.mul(x, factor));
           factor.dispose();
         }
-        zh.dispose();
-        dCBlock = accumulate(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
-        if (bias) dBBlock = accumulate(dBBlock, tf.sum(g, 1));
-        if (ct) {
-          dE[i] = accumulate(dE[i], tf.matMul(ct, g as tf.Tensor2D)); // dEᵀ
-          g.dispose();
-        } else {
-          const gT = then(g, (x) => tf.transpose(x) as tf.Tensor2D);
-          dE[i] = accumulate(dE[i], tf.matMul(gT, cBlock));
-          gT.dispose();
-        }
+        dCBlock = accumulateSum(dCBlock, tf.matMul(g as tf.Tensor2D, eRows[i]!));
+        if (bias) dBBlock = accumulateSum(dBBlock, tf.sum(g, 1));
+        // dE_i += G·C_j: the tile's one transpose (the classifier block is never transposed).
+        dE[i] = accumulateSum(
+          dE[i],
+          consume(g, (x) => tf.matMul(tf.transpose(x) as tf.Tensor2D, cBlock)),
+        );
       });
       release(c, cBlock);
-      tf.dispose([ct, bc]);
+      bc?.dispose();
       dC.write(v0, dCBlock ?? tf.zeros([width, d]));
-      dB.push(dBBlock ?? tf.zeros([width]));
+      dB?.write(v0, dBBlock ?? tf.zeros([width]));
     });
-    disposeRows(e, eRows);
-    tf.dispose(perRow.flatMap((r) => [r.eT, r.lse, r.a, r.b, r.c, r.y]));
-    const dEBlocks = dE.map((x, i) => {
-      const rows = tokenBlocks[i]![1] - tokenBlocks[i]![0];
-      if (!x) return tf.zeros([rows, d]);
-      return dETransposed ? then(x, (t) => tf.transpose(t)) : x;
+    release(e, ...eRows);
+    tf.dispose(perRow);
+    const dEWriter = rowBlockWriter(n, [d]);
+    tokenBlocks.forEach(([t0, t1], i) => {
+      dEWriter.write(t0, dE[i] ?? tf.zeros([t1 - t0, d]));
     });
-    const dEmbeddings = (dEBlocks.length === 1 ? dEBlocks[0]! : tf.concat(dEBlocks, 0)) as tf.Tensor2D;
-    if (dEBlocks.length > 1) tf.dispose(dEBlocks);
-    const dClassifier = dC.finish() as tf.Tensor2D;
-    const dBias = bias ? (tf.concat(dB, 0) as tf.Tensor1D) : undefined;
-    if (dB.length > 1 || !bias) tf.dispose(dB);
-    return dBias ? { dEmbeddings, dClassifier, dBias } : { dEmbeddings, dClassifier };
+    const grads = { dEmbeddings: dEWriter.finish() as tf.Tensor2D, dClassifier: dC.finish() as tf.Tensor2D };
+    return dB ? { ...grads, dBias: dB.finish() as tf.Tensor1D } : grads;
   },
 };
 
 /**
- * `skip[i][j]`: every softmax value of token block i × vocab block j is below ε (by the forward pass's
- * per-tile largest log-softmax value) and no row that carries gradient (non-zero coefficients) has its
- * target there.
- * Undefined when filtering is off or reads are asynchronous.
+ * `skip[i][j]`: each row's softmax mass in token block i × vocab block j is below ε (by the forward
+ * pass's per-tile largest log Σ softmax), hence every value, and no row of the block has its target there. Undefined when
+ * filtering is off or reads are asynchronous.
  */
 function skippedTiles(
   targets: tf.Tensor1D,
-  coef: tf.Tensor2D,
   aux: tf.Tensor | undefined,
   tokenBlocks: ReadonlyArray<readonly [number, number]>,
   vocabBlocks: ReadonlyArray<readonly [number, number]>,
   settings: CceSettings,
 ): boolean[][] | undefined {
-  if (settings.filterEps <= 0 || !aux) return undefined;
   const y = readSyncIfPossible(targets);
-  const m = readSyncIfPossible(aux);
-  const k = readSyncIfPossible(coef);
-  if (!y || !m || !k) return undefined;
+  const m = settings.filterEps > 0 && aux && readSyncIfPossible(aux);
+  if (!y || !m) return undefined;
   const logEps = Math.log(settings.filterEps);
-  const tiles = vocabBlocks.length;
-  const [n, columns] = aux.shape as [number, number];
   return tokenBlocks.map(([t0, t1], i) =>
     vocabBlocks.map(([v0, v1], j) => {
-      // The tile's largest log-softmax value (forward: packed column-major, see there).
-      const flat = i * tiles + j;
-      if (m[(flat % n) * columns + Math.floor(flat / n)]! >= logEps) return false;
-      for (let r = t0; r < t1; r++) {
-        if (k[3 * r] === 0 && k[3 * r + 1] === 0 && k[3 * r + 2] === 0) continue;
-        const target = y[r]!;
-        if (target >= v0 && target < v1) return false;
-      }
+      if (m[i * vocabBlocks.length + j]! >= logEps) return false;
+      for (let r = t0; r < t1; r++) if (y[r]! >= v0 && y[r]! < v1) return false;
       return true;
     }),
   );

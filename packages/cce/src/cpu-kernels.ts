@@ -1,11 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerFusedBackend, registerKernelOnce } from './fused-engine.js';
+import { registerFusedBackend } from './fused-engine.js';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,
   CCE_FORWARD,
   type CceKernelAttrs,
 } from './kernels-api.js';
+import { registerKernelOnce } from './register-kernel.js';
 
 /** The slice of tfjs's cpu backend the kernels use. */
 interface CpuBackend {

@@ -8,8 +8,8 @@ export interface CceSettings {
   readonly filterEps: number;
   /** Whether Σ_v ẑ_v is needed (label smoothing). */
   readonly needSum: boolean;
-  readonly vocabBlock: number | undefined;
-  readonly tokenBlock: number | undefined;
+  readonly vocabBlock?: number | undefined;
+  readonly tokenBlock?: number | undefined;
 }
 
 /** Per-row forward statistics, all `[N]` float32. */
@@ -56,11 +56,4 @@ export interface CceEngine {
     aux: tf.Tensor | undefined,
     settings: CceSettings,
   ): CceGradients;
-}
-
-/** `[start, end)` ranges covering `[0, total)` in steps of `size`. */
-export function blocks(total: number, size: number): Array<readonly [number, number]> {
-  const out: Array<readonly [number, number]> = [];
-  for (let start = 0; start < total; start += size) out.push([start, Math.min(total, start + size)]);
-  return out;
 }

@@ -20,15 +20,6 @@ function fusedBackends(): Map<string, FusedEntry> {
 }
 
 /**
- * Registers `config` with tfjs unless a kernel of that name is already registered for its backend
- * (a second import of an entry, or the other module format of this package): registration is
- * idempotent and tfjs prints no "already registered" warning.
- */
-export function registerKernelOnce(config: tf.KernelConfig): void {
-  if (!tf.getKernel(config.kernelName, config.backendName)) tf.registerKernel(config);
-}
-
-/**
  * Declares that `backendName` has the three CCE kernels registered (the entry points do this) and how
  * large one call may be. Returns the previous declaration.
  */

@@ -13,7 +13,7 @@ import {
   XentError,
 } from '@xent/core';
 import { chunkedEngine } from './chunked-engine.js';
-import type { CceEngine, CceSettings } from './engine.js';
+import type { CceEngine } from './engine.js';
 import { fusedEngineFor } from './fused-engine.js';
 import {
   type LinearCrossEntropyLseOptions,
@@ -23,7 +23,7 @@ import {
   resolveCceOptions,
 } from './options.js';
 import { rowStatistics } from './row-statistics.js';
-import { perToken, type SequenceLayout, scoredTargets, sequenceLayout, shiftBack } from './sequence.js';
+import { perToken, type SequenceLayout, sequenceLayout, shiftBack } from './sequence.js';
 import * as tf from './tf.js';
 
 const FN = 'linearCrossEntropy';
@@ -84,71 +84,62 @@ export function linearCrossEntropy(
     const e = toTensor(embeddings, FN, 'embeddings', 'float32');
     const c = toTensor(classifier, FN, 'classifier', 'float32') as tf.Tensor2D;
     const y = toTensor(targets, FN, 'targets', 'int32');
-    const b =
-      options.bias === undefined
-        ? undefined
-        : (toTensor(options.bias, FN, 'options.bias', 'float32') as tf.Tensor1D);
     const dims: DimBindings = new Map();
     const leading = e.shape.slice(0, -1);
     checkShape(FN, 'embeddings', e, e.rank < 2 ? ['N', 'D'] : [...leading, 'D'], dims);
     checkShape(FN, 'classifier', c, ['V', 'D'], dims);
     checkShape(FN, 'targets', y, leading, dims);
-    if (b) checkShape(FN, 'options.bias', b, ['V'], dims);
+    // The optional float32 [V] options (bias, classWeights): converted, shape- and (validate) data-checked.
+    const perClass = (x: TensorInput | undefined, name: string, check: typeof checkFinite) => {
+      if (x === undefined) return undefined;
+      const argument = `options.${name}`;
+      const t = toTensor(x, FN, argument, 'float32') as tf.Tensor1D;
+      checkShape(FN, argument, t, ['V'], dims);
+      if (resolved.validate) check(FN, argument, t);
+      return t;
+    };
+    const b = perClass(options.bias, 'bias', checkFinite);
+    const classWeights = perClass(options.classWeights, 'classWeights', checkNonNegative);
     const v = c.shape[0];
-    if (v === 0) {
-      throw new XentError('SHAPE_MISMATCH', {
+    // No classes (SHAPE_MISMATCH), else no tokens (EMPTY_BATCH).
+    if (!v || leading.includes(0)) {
+      throw new XentError(v ? 'EMPTY_BATCH' : 'SHAPE_MISMATCH', {
         fn: FN,
-        argument: 'classifier',
-        expected: 'V ≥ 1 rows',
-        received: describeTensor(c),
-      });
-    }
-    if (leading.includes(0)) {
-      throw new XentError('EMPTY_BATCH', {
-        fn: FN,
-        argument: 'embeddings',
-        expected: 'at least one token',
-        received: describeTensor(e),
+        argument: v ? 'embeddings' : 'classifier',
+        expected: v ? 'at least one token' : 'V ≥ 1 rows',
+        received: describeTensor(v ? e : c),
       });
     }
     const layout = sequenceLayout(FN, leading, resolved.shift);
-    const tokenWeights =
-      options.weights === undefined ? undefined : readTokenWeights(options.weights, layout);
-    const classWeights =
-      options.classWeights === undefined
-        ? undefined
-        : (toTensor(options.classWeights, FN, 'options.classWeights', 'float32') as tf.Tensor1D);
-    if (classWeights) checkShape(FN, 'options.classWeights', classWeights, ['V'], dims);
+    const tokenWeights = readTokenWeights(options.weights, layout);
     if (classWeights && resolved.labelSmoothing > 0 && resolved.softcap > 0) {
-      invalidOption(
-        FN,
-        'classWeights',
-        'no classWeights while both labelSmoothing and softcap are set (the weighted uniform term needs the logits)',
-        'a tensor',
-      );
+      invalidOption(FN, 'classWeights', 'none with both labelSmoothing and softcap', 'a tensor');
     }
+    const rows = layout.rows;
+    // Targets (and weights) move k positions back; the engine runs on the whole, uncopied E.
+    const shifted = shiftBack(tf.reshape(y, [rows]), layout, resolved.ignoreIndex) as tf.Tensor1D;
     if (resolved.validate) {
       checkFinite(FN, 'embeddings', e);
       checkFinite(FN, 'classifier', c);
-      if (b) checkFinite(FN, 'options.bias', b);
-      checkClassIds(FN, 'targets', scoredTargets(y, layout), v, resolved.ignoreIndex);
-      if (classWeights) checkNonNegative(FN, 'options.classWeights', classWeights);
+      // The scored targets: shifted ones (the last k of each sequence are ignoreIndex).
+      checkClassIds(FN, 'targets', shifted, v, resolved.ignoreIndex);
     }
-    const rows = layout.rows;
     const e2 = tf.reshape(e, [rows, e.shape[e.rank - 1]!]) as tf.Tensor2D;
-    // Targets (and weights) move k positions back; the engine runs on the whole, uncopied E.
-    const shifted = shiftBack(tf.reshape(y, [rows]), layout, resolved.ignoreIndex) as tf.Tensor1D;
     const kept = tf.notEqual(shifted, resolved.ignoreIndex);
     const valid = tf.cast(kept, 'float32');
     // Unchecked ids (validate: false) must not gather out of bounds on any backend: clamp on device.
     const ids = resolved.validate ? shifted : (tf.where(kept, clampIds(shifted, v), shifted) as tf.Tensor1D);
-    const statistics = rowStatistics(chooseEngine(resolved), settingsOf(resolved));
-    const { lse, targetLogit, logitSum } = b ? statistics(e2, c, ids, b) : statistics(e2, c, ids);
+    const alpha = resolved.labelSmoothing;
+    const statistics = rowStatistics(chooseEngine(resolved), {
+      ...resolved,
+      filterEps: alpha > 0 ? 0 : resolved.gradFilterEps,
+      needSum: alpha > 0,
+    });
+    const { lse, targetLogit, logitSum } = statistics(e2, c, ids, b);
     // w_{y_n} (ignored rows are masked below, so their clamped id is harmless).
     const targetWeight = classWeights ? tf.gather(classWeights, clampIds(ids, v)) : undefined;
     const nll = tf.sub(lse, targetLogit);
     let row = targetWeight ? tf.mul(targetWeight, nll) : nll;
-    const alpha = resolved.labelSmoothing;
     if (alpha > 0) {
       // (1/V)·Σ_v w_v·(LSE − ẑ_v): from the engine's Σẑ, or, with class weights (no softcap),
       // Σ_v w_v·ẑ_v = E·(wᵀC) + wᵀb — linear, O(V·D), never N×V.
@@ -176,14 +167,15 @@ function reduce(
   const total = tf.sum(weighted);
   if (options.reduction === 'sum') return total;
   const count = tf.sum(denominators);
-  return tf.div(total, tf.where(tf.greater(count, 0), count, tf.onesLike(count)));
+  return tf.div(total, tf.where(tf.greater(count, 0), count, 1));
 }
 
 /** Token weights `[…]` (or a prefix of the leading dims) as `[M]`, checked (≥ 0, finite). */
-function readTokenWeights(weights: TensorInput, layout: SequenceLayout): tf.Tensor {
+function readTokenWeights(weights: TensorInput | undefined, layout: SequenceLayout): tf.Tensor | undefined {
+  if (weights === undefined) return undefined;
   const w = toTensor(weights, FN, 'options.weights', 'float32');
   const flat = flattenWeights(FN, w, { symbol: 'N', shape: layout.leading, rows: layout.rows });
-  checkNonNegative(FN, 'options.weights', w, 'weights ≥ 0');
+  checkNonNegative(FN, 'options.weights', w);
   return flat;
 }
 
@@ -199,16 +191,6 @@ function weightedLogitSum(
   return b ? tf.add(dots, tf.sum(tf.mul(w, b))) : dots;
 }
 
-function settingsOf(options: ResolvedCceOptions): CceSettings {
-  return {
-    softcap: options.softcap,
-    filterEps: options.labelSmoothing > 0 ? 0 : options.gradFilterEps,
-    needSum: options.labelSmoothing > 0,
-    vocabBlock: options.vocabBlock,
-    tokenBlock: options.tokenBlock,
-  };
-}
-
 function chooseEngine(options: ResolvedCceOptions): CceEngine {
   if (options.impl === 'chunked') return chunkedEngine;
   const fused = fusedEngineFor(tf.getBackend());
@@ -217,9 +199,8 @@ function chooseEngine(options: ResolvedCceOptions): CceEngine {
     throw new XentError('BACKEND_UNAVAILABLE', {
       fn: FN,
       argument: 'options.impl',
-      expected:
-        "a backend with fused CCE kernels (import '@xent/cce/cpu' for cpu, '@xent/cce/webgpu' for webgpu)",
-      received: `'fused' on backend '${tf.getBackend()}'`,
+      expected: "a backend with fused kernels (import '@xent/cce/cpu' or '@xent/cce/webgpu')",
+      received: tf.getBackend(),
     });
   }
   return chunkedEngine;

@@ -1,11 +1,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import {
   checkOption,
+  IGNORE_INDEX_OPTION,
   type OptionSchema,
   type OptionSpec,
+  REDUCTION_OPTION,
   type Reduction,
   resolveOptions,
+  TENSOR_OPTION,
   type TensorInput,
+  VALIDATE_OPTION,
 } from '@xent/core';
 
 /** Which implementation runs: the fused kernels of the active backend, or the chunked tfjs composite. */
@@ -26,8 +30,9 @@ export interface LinearCrossEntropyOptions {
   /** Weight λ of the z-loss `λ·LSE²` added to every row (PaLM uses 1e-4). @defaultValue 0 */
   readonly logZPenalty?: number;
   /**
-   * Skip gradient blocks in which every softmax value is below this (and that hold no target);
-   * 0 disables filtering, so gradients are exact. Ignored while `labelSmoothing > 0`.
+   * Skip gradient blocks whose softmax values are all below this and that hold no target (the chunked
+   * path tests each row's softmax mass in the block, which bounds every value in it); 0 disables
+   * filtering, so gradients are exact. Ignored while `labelSmoothing > 0`.
    * @defaultValue 2⁻²⁸ (CCE's float32 choice: ε/32)
    */
   readonly gradFilterEps?: number;
@@ -97,8 +102,8 @@ export interface ResolvedCceOptions {
   readonly labelSmoothing: number;
   readonly logZPenalty: number;
   readonly gradFilterEps: number;
-  readonly vocabBlock: number | undefined;
-  readonly tokenBlock: number | undefined;
+  readonly vocabBlock?: number | undefined;
+  readonly tokenBlock?: number | undefined;
   readonly impl: CceImpl;
   readonly validate: boolean;
   /** `shift` as a count k ≥ 0. */
@@ -109,31 +114,29 @@ export interface ResolvedCceOptions {
 /** CCE's automatic float32 filter threshold: machine ε / 32 = 2⁻²⁸. */
 export const DEFAULT_GRAD_FILTER_EPS = 2 ** -28;
 
+const AHEAD = 'positions ahead (true = 1)';
+
+// Short descriptions: core's INVALID_OPTION messages name the option and the expected range themselves.
 const SCHEMA: OptionSchema<LinearCrossEntropyOptions | LinearCrossEntropyLseOptions> = {
-  // Tensor-valued options: checked where the tensors are read.
-  bias: { type: 'other', description: 'classifier bias [V]' },
-  weights: { type: 'other', description: 'per-token weights [...]' },
-  classWeights: { type: 'other', description: 'per-class weights [V]' },
-  shift: { type: 'other', description: 'predict the token this many positions ahead (true = 1)' },
-  ignoreIndex: { type: 'number', integer: true, description: 'target id of rows to ignore' },
-  reduction: { type: 'enum', values: ['none', 'sum', 'mean'], description: 'how rows are combined' },
-  softcap: { type: 'number', min: 0, description: 'tanh soft-cap s of the logits (0 = off)' },
-  labelSmoothing: { type: 'number', min: 0, max: 1, exclusiveMax: true, description: 'label smoothing α' },
-  logZPenalty: { type: 'number', min: 0, description: 'z-loss weight λ' },
-  gradFilterEps: { type: 'number', min: 0, max: 1, description: 'gradient filter threshold (0 = off)' },
-  vocabBlock: { type: 'number', integer: true, min: 1, description: 'vocabulary rows per block' },
-  tokenBlock: { type: 'number', integer: true, min: 1, description: 'tokens per block' },
+  // Tensor-valued options: checked where the tensors are read; `shift` (boolean or count) below.
+  bias: TENSOR_OPTION,
+  weights: TENSOR_OPTION,
+  classWeights: TENSOR_OPTION,
+  shift: { type: 'other', description: AHEAD },
+  ignoreIndex: IGNORE_INDEX_OPTION,
+  reduction: REDUCTION_OPTION,
+  softcap: { type: 'number', min: 0, description: 'soft-cap' },
+  labelSmoothing: { type: 'number', min: 0, max: 1, exclusiveMax: true, description: 'label smoothing' },
+  logZPenalty: { type: 'number', min: 0, description: 'z-loss weight' },
+  gradFilterEps: { type: 'number', min: 0, max: 1, description: 'filter threshold' },
+  vocabBlock: { type: 'number', integer: true, min: 1, description: 'block rows' },
+  tokenBlock: { type: 'number', integer: true, min: 1, description: 'block tokens' },
   impl: { type: 'enum', values: ['auto', 'fused', 'chunked'], description: 'implementation' },
-  validate: { type: 'boolean', description: 'check targets and finiteness' },
-  returnLse: { type: 'boolean', description: 'also return the per-token log-sum-exp' },
+  validate: VALIDATE_OPTION,
+  returnLse: { type: 'boolean', description: 'return the LSE' },
 };
 
-const SHIFT: OptionSpec = {
-  type: 'number',
-  integer: true,
-  min: 0,
-  description: 'predict the token this many positions ahead',
-};
+const SHIFT: OptionSpec = { type: 'number', integer: true, min: 0, description: AHEAD };
 
 /**
  * Checks every option with core's one option mechanism (`INVALID_OPTION` naming it, "did you mean" for
@@ -143,21 +146,18 @@ export function resolveCceOptions(
   fn: string,
   user: LinearCrossEntropyOptions | LinearCrossEntropyLseOptions | undefined,
 ): ResolvedCceOptions {
-  const options = resolveOptions(fn, SCHEMA, user);
-  if (options.shift !== undefined && typeof options.shift !== 'boolean')
-    checkOption(fn, 'shift', options.shift, SHIFT);
-  return {
-    ignoreIndex: options.ignoreIndex ?? -100,
-    reduction: options.reduction ?? 'mean',
-    softcap: options.softcap ?? 0,
-    labelSmoothing: options.labelSmoothing ?? 0,
-    logZPenalty: options.logZPenalty ?? 0,
-    gradFilterEps: options.gradFilterEps ?? DEFAULT_GRAD_FILTER_EPS,
-    vocabBlock: options.vocabBlock,
-    tokenBlock: options.tokenBlock,
-    impl: options.impl ?? 'auto',
-    validate: options.validate ?? true,
-    shift: Number(options.shift ?? 0),
-    returnLse: options.returnLse ?? false,
-  };
+  const options = resolveOptions(fn, SCHEMA, user, {
+    ignoreIndex: -100,
+    reduction: 'mean',
+    softcap: 0,
+    labelSmoothing: 0,
+    logZPenalty: 0,
+    gradFilterEps: DEFAULT_GRAD_FILTER_EPS,
+    impl: 'auto',
+    validate: true,
+    shift: 0,
+    returnLse: false,
+  });
+  if (typeof options.shift !== 'boolean') checkOption(fn, 'shift', options.shift, SHIFT);
+  return { ...options, shift: Number(options.shift) };
 }

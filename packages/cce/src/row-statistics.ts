@@ -53,7 +53,7 @@ export function rowStatistics(engine: CceEngine, settings: CceSettings) {
       },
     };
   });
-  return (e: tf.Tensor2D, c: tf.Tensor2D, y: tf.Tensor1D, bias?: tf.Tensor1D): RowStatistics => {
+  return (e: tf.Tensor2D, c: tf.Tensor2D, y: tf.Tensor1D, bias: tf.Tensor1D | undefined): RowStatistics => {
     const value = bias ? packed(e, c, y, bias) : packed(e, c, y);
     const n = value.shape[0]!;
     const column = (j: number) => tf.reshape(tf.slice(value, [0, j], [n, 1]), [n]) as tf.Tensor1D;

@@ -23,12 +23,7 @@ export function sequenceLayout(fn: string, leading: readonly number[], shift: nu
   const length = leading[leading.length - 1]!;
   const rows = leading.reduce((a, b) => a * b, 1);
   if (shift > 0 && shift >= length) {
-    invalidOption(
-      fn,
-      'shift',
-      `an integer in [0, T) with T = ${length} (the last leading dim of embeddings [${leading.join(', ')}, D])`,
-      shift,
-    );
+    invalidOption(fn, 'shift', `an integer in [0, ${length}) (T: the last leading dim)`, shift);
   }
   return { leading, rows, length, shift };
 }
@@ -43,17 +38,18 @@ export function shiftBack(x: tf.Tensor, layout: SequenceLayout, fill: number): t
   return tf.tidy(() => {
     const sequences = rows / t;
     const grid = tf.reshape(x, [sequences, t]);
-    const head = tf.slice(grid, [0, k], [sequences, t - k]);
-    const tail = tf.fill([sequences, k], fill, x.dtype);
-    return tf.reshape(tf.concat([head, tail], 1), [rows]);
+    return tf.reshape(
+      tf.pad(
+        tf.slice(grid, [0, k], [sequences, t - k]),
+        [
+          [0, 0],
+          [0, k],
+        ],
+        fill,
+      ),
+      [rows],
+    );
   });
-}
-
-/** The shape per-token outputs have: `[…, T − k]`. */
-export function outputShape(layout: SequenceLayout): number[] {
-  const shape = [...layout.leading];
-  shape[shape.length - 1] = layout.length - layout.shift;
-  return shape;
 }
 
 /**
@@ -61,16 +57,6 @@ export function outputShape(layout: SequenceLayout): number[] {
  * every sequence (which predicted nothing) dropped.
  */
 export function perToken(x: tf.Tensor, layout: SequenceLayout): tf.Tensor {
-  const { rows, length: t, shift: k } = layout;
-  if (k === 0) return tf.reshape(x, [...layout.leading]);
-  const sequences = rows / t;
-  return tf.reshape(tf.slice(tf.reshape(x, [sequences, t]), [0, 0], [sequences, t - k]), outputShape(layout));
-}
-
-/** The targets' positions that are scored: `targets[…, k:]` (the tensor itself when k = 0). */
-export function scoredTargets(targets: tf.Tensor, layout: SequenceLayout): tf.Tensor {
-  const { shift: k } = layout;
-  if (k === 0) return targets;
-  const begin = layout.leading.map((_, axis) => (axis === layout.leading.length - 1 ? k : 0));
-  return tf.slice(targets, begin, outputShape(layout));
+  const { leading, length: t, shift: k } = layout;
+  return tf.reshape(tf.slice(tf.reshape(x, [-1, t]), 0, [-1, t - k]), [...leading.slice(0, -1), t - k]);
 }

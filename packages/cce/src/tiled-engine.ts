@@ -3,7 +3,8 @@
 // a kernel entry does not bundle it.
 import * as tf from '@tensorflow/tfjs-core';
 import { XentError } from '@xent/core';
-import { blocks, type CceEngine, type CceSettings } from './engine.js';
+import { blocks } from './chunk-plan.js';
+import type { CceEngine, CceSettings } from './engine.js';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,

@@ -15,15 +15,15 @@ import { denseLoss, expectMatchesDense } from './dense.js';
 describe('chunkPlan (block sizes of the chunked path)', () => {
   it('widens the vocabulary block for small batches and caps it by D', () => {
     // N = 16, V = 256,000, D = 64: 16 blocks of 16,384 (the former fixed 512 gave 500).
-    expect(chunkPlan(16, 256_000, 64)).toEqual({ tokenBlock: 16, vocabBlock: 16_384 });
+    expect(chunkPlan(16, 256_000, 64)).toMatchObject({ tokenBlock: 16, vocabBlock: 16_384 });
     // D = 4096 caps the classifier block at 4 MiB: 256 rows.
-    expect(chunkPlan(16, 256_000, 4096)).toEqual({ tokenBlock: 16, vocabBlock: 256 });
+    expect(chunkPlan(16, 256_000, 4096)).toMatchObject({ tokenBlock: 16, vocabBlock: 256 });
     // N = 2048: tiles of 2048 × 128 (1 MiB).
-    expect(chunkPlan(2048, 32_000, 256)).toEqual({ tokenBlock: 2048, vocabBlock: 128 });
+    expect(chunkPlan(2048, 32_000, 256)).toMatchObject({ tokenBlock: 2048, vocabBlock: 128 });
     // Larger batches are cut in token blocks of 2048.
-    expect(chunkPlan(8192, 128_256, 2048)).toEqual({ tokenBlock: MAX_TOKEN_BLOCK, vocabBlock: 128 });
+    expect(chunkPlan(8192, 128_256, 2048)).toMatchObject({ tokenBlock: MAX_TOKEN_BLOCK, vocabBlock: 128 });
     // A vocabulary that fits one tile is one block: the dense computation, without the N×V tensors of autodiff.
-    expect(chunkPlan(64, 1000, 64)).toEqual({ tokenBlock: 64, vocabBlock: 1000 });
+    expect(chunkPlan(64, 1000, 64)).toMatchObject({ tokenBlock: 64, vocabBlock: 1000 });
   });
 
   it('keeps every default tile and classifier block within its budget over the whole grid', () => {
@@ -44,12 +44,29 @@ describe('chunkPlan (block sizes of the chunked path)', () => {
   });
 
   it('takes explicit blocks as given (clamped to the dimensions)', () => {
-    expect(chunkPlan(7, 13, 5, { tokenBlock: 3, vocabBlock: 4 })).toEqual({ tokenBlock: 3, vocabBlock: 4 });
-    expect(chunkPlan(7, 13, 5, { tokenBlock: 100, vocabBlock: 100 })).toEqual({
+    expect(chunkPlan(7, 13, 5, { tokenBlock: 3, vocabBlock: 4 })).toMatchObject({
+      tokenBlock: 3,
+      vocabBlock: 4,
+    });
+    expect(chunkPlan(7, 13, 5, { tokenBlock: 100, vocabBlock: 100 })).toMatchObject({
       tokenBlock: 7,
       vocabBlock: 13,
     });
-    expect(chunkPlan(7, 13, 5, { vocabBlock: 2 })).toEqual({ tokenBlock: 7, vocabBlock: 2 });
+    expect(chunkPlan(7, 13, 5, { vocabBlock: 2 })).toMatchObject({ tokenBlock: 7, vocabBlock: 2 });
+    // The blocks as [start, end) ranges, the last one shorter.
+    expect(chunkPlan(7, 13, 5, { tokenBlock: 3, vocabBlock: 4 })).toMatchObject({
+      tokenBlocks: [
+        [0, 3],
+        [3, 6],
+        [6, 7],
+      ],
+      vocabBlocks: [
+        [0, 4],
+        [4, 8],
+        [8, 12],
+        [12, 13],
+      ],
+    });
   });
 });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkNonNegative } from './check-non-negative.js';
+import { IGNORE_INDEX_OPTION, REDUCTION_OPTION, VALIDATE_OPTION } from './common-options.js';
 import { throwDeferredFailure } from './data-checks.js';
 import { XentError } from './errors.js';
 import {
@@ -243,17 +244,9 @@ function resolveOptions(
   rejectUnknownOptions(spec.name, user, names);
   const merged: Record<string, unknown> = { ...spec.defaults };
   for (const [key, value] of Object.entries(user)) if (value !== undefined) merged[key] = value;
-  checkOption(spec.name, 'reduction', merged.reduction, {
-    type: 'enum',
-    values: ['none', 'sum', 'mean'],
-    description: '',
-  });
-  checkOption(spec.name, 'validate', merged.validate, { type: 'boolean', description: '' });
-  checkOption(spec.name, 'ignoreIndex', merged.ignoreIndex, {
-    type: 'number',
-    integer: true,
-    description: '',
-  });
+  checkOption(spec.name, 'reduction', merged.reduction, REDUCTION_OPTION);
+  checkOption(spec.name, 'validate', merged.validate, VALIDATE_OPTION);
+  checkOption(spec.name, 'ignoreIndex', merged.ignoreIndex, IGNORE_INDEX_OPTION);
   for (const [key, optionSpec] of Object.entries(spec.options ?? {})) {
     checkOption(spec.name, key, merged[key], optionSpec as OptionSpec);
   }

@@ -1,6 +1,12 @@
 export { checkMinClasses } from './check-classes.js';
 export { checkNonNegative } from './check-non-negative.js';
 export {
+  IGNORE_INDEX_OPTION,
+  REDUCTION_OPTION,
+  TENSOR_OPTION,
+  VALIDATE_OPTION,
+} from './common-options.js';
+export {
   checkElements,
   dataChecksInFlight,
   type ElementRule,
@@ -49,6 +55,7 @@ export { checkOption, invalidOption, type OptionSpec, type PluginKind, type Redu
 export type { Distance, LossPart, Miner, PairIndices, Reducer, TripletIndices } from './plugins.js';
 export { clampIds } from './primitives/clamp-ids.js';
 export { classTargets, isClassIds } from './primitives/class-targets.js';
+export { accumulateSum, consume } from './primitives/consume.js';
 export { customGradient, type GradientFunction } from './primitives/custom-gradient.js';
 export { detached } from './primitives/detached.js';
 export { FLOAT32_MAX, saturateFloat32, scaledSquareSum } from './primitives/float32-range.js';

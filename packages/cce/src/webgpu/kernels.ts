@@ -1,12 +1,13 @@
 import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { registerFusedBackend, registerKernelOnce } from '../fused-engine.js';
+import { registerFusedBackend } from '../fused-engine.js';
 import {
   CCE_BACKWARD_CLASSIFIER,
   CCE_BACKWARD_EMBEDDINGS,
   CCE_FORWARD,
   type CceKernelAttrs,
 } from '../kernels-api.js';
+import { registerKernelOnce } from '../register-kernel.js';
 import {
   backwardClassifierShader,
   backwardEmbeddingsShader,
