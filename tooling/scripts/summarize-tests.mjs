@@ -12,7 +12,12 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const failed = (report.numFailedTests ?? 0) + (report.numFailedTestSuites ?? 0);
+// A failed file counts once more only when none of its tests failed (an import error, a failing hook):
+// numFailedTestSuites also counts every describe block around a failed test.
+const filesFailedOutsideTests = (report.testResults ?? []).filter(
+  (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed'),
+).length;
+const failed = (report.numFailedTests ?? 0) + filesFailedOutsideTests;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 if (passed === 0) console.log('no test ran: that is a failure');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

@@ -22,7 +22,7 @@ for (const r of rows) {
     r.what.startsWith('(') || r.what === '/register'
       ? ''
       : `${budgetFor(r.pkg) / KIB} KiB${r.bytes > budgetFor(r.pkg) ? ' **over**' : ''}`;
-  console.log(`| ${r.pkg} | ${r.what} | ${(r.bytes / KIB).toFixed(1)} KiB | ${budget} |`);
+  console.log(`| ${r.pkg} | ${r.what} | ${(r.bytes / KIB).toFixed(1)} KiB (${r.bytes} B) | ${budget} |`);
 }
 console.log('\n| package | residue (nothing imported, sideEffects ignored) |\n|---|---:|');
 for (const pkg of packages) console.log(`| ${pkg} | ${await residueBytes(dir, pkg)} B |`);
