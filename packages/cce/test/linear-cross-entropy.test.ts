@@ -52,6 +52,10 @@ const IMPLS: Record<string, readonly ('fused' | 'chunked')[]> = {
   webgpu: ['fused', 'chunked'],
 };
 
+// SwiftShader compiles each WGSL variant on the CPU: 15 s for the largest test below on an idle 2-core
+// machine, several times that beside the rest of CI. A generous limit for those tests only.
+const SWIFTSHADER_TIMEOUT = 240_000;
+
 function opOptions(c: Case, impl: string, extra: Record<string, unknown> = {}): LinearCrossEntropyOptions {
   const { bias: _bias, ...rest } = c.options;
   return { ...rest, impl: impl as 'fused', vocabBlock: 4, tokenBlock: 3, ...extra };
@@ -116,15 +120,19 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
         });
       }
 
-      it('matches the dense tfjs composite past the default block sizes', async () => {
-        const [n, d, v] = slow ? [37, 12, 150] : [45, 24, 300];
-        const e = tf.tensor2d(randomNormal([n, d], 21, 0.6) as number[][]);
-        const cl = tf.tensor2d(randomNormal([v, d], 22, 0.6) as number[][]);
-        const b = tf.tensor1d(randomNormal([v], 23, 0.3) as number[]);
-        const y = tf.tensor1d(randomInts(n, v, 24), 'int32');
-        await expectMatchesDense(e, cl, b, y, { softcap: 4, labelSmoothing: 0.05, impl });
-        tf.dispose([e, cl, b, y]);
-      });
+      it(
+        'matches the dense tfjs composite past the default block sizes',
+        async () => {
+          const [n, d, v] = slow ? [37, 12, 150] : [45, 24, 300];
+          const e = tf.tensor2d(randomNormal([n, d], 21, 0.6) as number[][]);
+          const cl = tf.tensor2d(randomNormal([v, d], 22, 0.6) as number[][]);
+          const b = tf.tensor1d(randomNormal([v], 23, 0.3) as number[]);
+          const y = tf.tensor1d(randomInts(n, v, 24), 'int32');
+          await expectMatchesDense(e, cl, b, y, { softcap: 4, labelSmoothing: 0.05, impl });
+          tf.dispose([e, cl, b, y]);
+        },
+        slow ? SWIFTSHADER_TIMEOUT : undefined,
+      );
 
       it('gives 0 and zero gradients (not NaN) for an all-ignored batch', async () => {
         const y = tf.tensor1d(new Array(N).fill(-100), 'int32');
@@ -178,49 +186,61 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
   }
 
   if (backend === 'webgpu') {
-    it('tiles calls past a (fake, tiny) maxStorageBufferBindingSize instead of truncating', async () => {
-      // 100 bytes: 4 rows of D + 1 = 6 floats per call, 2 workgroups per dimension.
-      setCceWebGpuLimits({
-        maxStorageBufferBindingSize: 100,
-        maxComputeWorkgroupsPerDimension: 2,
-        maxComputeWorkgroupStorageSize: 16384,
-      });
-      try {
-        const [e, cl, b] = [
-          tf.tensor2d(E as number[][]),
-          tf.tensor2d(C as number[][]),
-          tf.tensor1d(B as number[]),
-        ];
-        const y = tf.tensor1d(Y_IGNORED, 'int32');
-        await expectMatchesDense(e, cl, b, y, { impl: 'fused', softcap: 3 });
+    it(
+      'tiles calls past a (fake, tiny) maxStorageBufferBindingSize instead of truncating',
+      async () => {
+        // 100 bytes: 4 rows of D + 1 = 6 floats per call, 2 workgroups per dimension.
+        setCceWebGpuLimits({
+          maxStorageBufferBindingSize: 100,
+          maxComputeWorkgroupsPerDimension: 2,
+          maxComputeWorkgroupStorageSize: 16384,
+        });
+        try {
+          const [e, cl, b] = [
+            tf.tensor2d(E as number[][]),
+            tf.tensor2d(C as number[][]),
+            tf.tensor1d(B as number[]),
+          ];
+          const y = tf.tensor1d(Y_IGNORED, 'int32');
+          await expectMatchesDense(e, cl, b, y, { impl: 'fused', softcap: 3 });
+          tf.dispose([e, cl, b, y]);
+        } finally {
+          setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
+        }
+      },
+      SWIFTSHADER_TIMEOUT,
+    );
+    it(
+      'D past 256 (two columns of dE/dC per thread) matches the dense composite',
+      async () => {
+        const [n, d, v] = [9, 300, 37];
+        const e = tf.tensor2d(randomNormal([n, d], 51, 0.1) as number[][]);
+        const cl = tf.tensor2d(randomNormal([v, d], 52, 0.1) as number[][]);
+        const b = tf.tensor1d(randomNormal([v], 53, 0.3) as number[]);
+        const y = tf.tensor1d(randomInts(n, v, 54), 'int32');
+        await expectMatchesDense(e, cl, b, y, { impl: 'fused' });
         tf.dispose([e, cl, b, y]);
-      } finally {
-        setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
-      }
-    });
-    it('D past 256 (two columns of dE/dC per thread) matches the dense composite', async () => {
-      const [n, d, v] = [9, 300, 37];
-      const e = tf.tensor2d(randomNormal([n, d], 51, 0.1) as number[][]);
-      const cl = tf.tensor2d(randomNormal([v, d], 52, 0.1) as number[][]);
-      const b = tf.tensor1d(randomNormal([v], 53, 0.3) as number[]);
-      const y = tf.tensor1d(randomInts(n, v, 54), 'int32');
-      await expectMatchesDense(e, cl, b, y, { impl: 'fused' });
-      tf.dispose([e, cl, b, y]);
-    });
-    it('64 × 64 tiles (4 × 4 logits per thread) match the dense composite', async () => {
-      setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 32768 });
-      try {
-        const [n, d, v] = [70, 20, 150];
-        const e = tf.tensor2d(randomNormal([n, d], 41, 0.6) as number[][]);
-        const cl = tf.tensor2d(randomNormal([v, d], 42, 0.6) as number[][]);
-        const b = tf.tensor1d(randomNormal([v], 43, 0.3) as number[]);
-        const y = tf.tensor1d(randomInts(n, v, 44), 'int32');
-        await expectMatchesDense(e, cl, b, y, { softcap: 4, logZPenalty: 0.01, impl: 'fused' });
-        tf.dispose([e, cl, b, y]);
-      } finally {
-        setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
-      }
-    });
+      },
+      SWIFTSHADER_TIMEOUT,
+    );
+    it(
+      '64 × 64 tiles (4 × 4 logits per thread) match the dense composite',
+      async () => {
+        setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 32768 });
+        try {
+          const [n, d, v] = [70, 20, 150];
+          const e = tf.tensor2d(randomNormal([n, d], 41, 0.6) as number[][]);
+          const cl = tf.tensor2d(randomNormal([v, d], 42, 0.6) as number[][]);
+          const b = tf.tensor1d(randomNormal([v], 43, 0.3) as number[]);
+          const y = tf.tensor1d(randomInts(n, v, 44), 'int32');
+          await expectMatchesDense(e, cl, b, y, { softcap: 4, logZPenalty: 0.01, impl: 'fused' });
+          tf.dispose([e, cl, b, y]);
+        } finally {
+          setCceWebGpuLimits({ maxComputeWorkgroupStorageSize: 16384 });
+        }
+      },
+      SWIFTSHADER_TIMEOUT,
+    );
   }
 
   it('leaks no tensors through forward and backward', async () => {
