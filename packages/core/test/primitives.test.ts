@@ -158,6 +158,51 @@ describeBackends(['cpu', 'wasm', 'webgpu'], (backend) => {
     });
   });
 
+  it('a batch with itself: squaredL2 and dotProduct take closed-form gradients (float64 references, one backward matmul)', async () => {
+    // Non-symmetric weights, so the upstream gradient is not symmetric; one pair of identical rows and
+    // one clamped pair exercise the zero-distance case.
+    const rows = [...(randomNormal([5, 4], 21) as Matrix), [...(randomNormal([1, 4], 21) as Matrix)[0]!]];
+    const w = randomNormal([6, 6], 22) as Matrix;
+    const sq = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0);
+    const weighted = (m: Matrix, f: (a: number[], b: number[]) => number) =>
+      m.reduce((s, a, i) => s + m.reduce((t, b, j) => t + (i === j ? 0 : w[i]![j]! * f(a, b)), 0), 0);
+    const wt = tf.tensor(w);
+    await expectCloseAsync(
+      squaredL2(tf.tensor(rows)),
+      rows.map((a, i) => rows.map((b, j) => (i === j ? 0 : sq(a, b)))),
+      { atol: 1e-5 },
+    );
+    await gradCheckAsync({
+      fn: (t) => tf.sum(tf.mul(squaredL2(t!), wt)),
+      reference: (m) => weighted(m as Matrix, sq),
+      at: [rows],
+      atol: 1e-3,
+    });
+    await gradCheckAsync({
+      fn: (t) => tf.sum(tf.mul(dotProduct(t!), wt)),
+      reference: (m) =>
+        (m as Matrix).reduce(
+          (s, a, i) => s + (m as Matrix).reduce((t, b, j) => t + w[i]![j]! * dot(a, b), 0),
+          0,
+        ),
+      at: [rows],
+      atol: 1e-3,
+    });
+    // Identical rows 0 and 5: the same gradient as autodiff of the two-operand composite (a clone passes
+    // its gradient on, so both operands' shares are summed).
+    const dup = tf.tensor(rows);
+    const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(squaredL2(t), wt)))(dup);
+    const viaComposite = tf.grad((t: tf.Tensor) =>
+      tf.sum(tf.mul(tf.mul(squaredL2(t, tf.clone(t)), tf.sub(1, tf.eye(6))), wt)),
+    )(dup);
+    await expectCloseAsync(grad, viaComposite, { atol: 1e-4 });
+    const products = async (f: () => tf.Tensor) =>
+      (await tf.profile(() => tf.dispose(f()))).kernels.filter((k) => k.name === 'BatchMatMul').length;
+    expect(await products(() => tf.grad((t: tf.Tensor) => tf.sum(squaredL2(t)))(dup))).toBe(2);
+    expect(await products(() => tf.grad((t: tf.Tensor) => tf.sum(dotProduct(t)))(dup))).toBe(2);
+    tf.dispose([wt, dup, grad, viaComposite]);
+  });
+
   it('l2Distance has a finite, zero gradient at zero distance', async () => {
     const same = [
       [1, 2],

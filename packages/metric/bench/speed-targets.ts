@@ -3,7 +3,7 @@
 // Run: npx tsx --conditions @xent/source packages/metric/bench/speed-targets.ts [--rounds=15]
 import * as tf from '@tensorflow/tfjs';
 import { machineLine, ratioTable } from '@xent/bench';
-import { dotProduct } from '@xent/core';
+import { dotProduct, matMulBT } from '@xent/core';
 import { randomNormal, useBackend } from '@xent/testing';
 import {
   contrastiveLoss,
@@ -19,6 +19,7 @@ const rounds = Number(process.argv.find((a) => a.startsWith('--rounds='))?.slice
 const B = 512;
 const D = 128;
 const e = tf.tensor(randomNormal([B, D], 1) as number[][]);
+const e2 = tf.tensor(randomNormal([B, D], 2) as number[][]);
 const o = { validate: false };
 const grad = (f: (x: tf.Tensor) => tf.Tensor) => () => tf.grad((x: tf.Tensor) => f(x) as tf.Scalar)(e);
 
@@ -32,7 +33,15 @@ for (const classes of [128, 16]) {
   const xbm = crossBatchMemory(contrastiveLoss, { embeddingSize: D, memorySize: 1024 });
   for (const seed of [5, 6]) xbm.loss(tf.tensor(randomNormal([B, D], seed) as number[][]), y).dispose();
   const cases: [string, () => unknown][] = [
-    ['B×B similarity matmul + grad (core dotProduct)', grad((x) => tf.sum(dotProduct(x)))],
+    [
+      'B×B similarity matmul + grad (core dotProduct: Gram matrix, one backward product)',
+      grad((x) => tf.sum(dotProduct(x))),
+    ],
+    // Rounds 1–4's baseline: dotProduct(x) then differentiated both operands (three products).
+    [
+      'B×B product of two operands + both gradients (rounds 1–4 baseline)',
+      () => tf.grads((x: tf.Tensor, z: tf.Tensor) => tf.sum(matMulBT(x, z)))([e, e2]),
+    ],
     ['tripletMarginLoss (all triplets)', grad((x) => tripletMarginLoss(x, y, o))],
     [
       'tripletMarginLoss (all triplets, smoothLoss: blocked path)',

