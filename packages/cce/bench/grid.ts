@@ -79,7 +79,7 @@ for (const backend of a.replot ? [] : backends) {
         const p = makeProblem(n, v, d, 'random');
         const estimate = gflop / RATE[backend]!;
         // Small points: many alternating rounds of many calls (op overhead dominates, so noise does).
-        const [rounds, iterations] = estimate < 0.2 ? [8, 25] : estimate < 2 ? [2, 2] : [1, 1];
+        const [rounds, iterations] = estimate < 0.2 ? [8, 25] : estimate < 2 ? [4, 2] : [1, 1];
         const denseRuns = 8 * 4 * n * v <= DENSE_BYTES_LIMIT;
         if (!denseRuns) cell.status = 'dense-oom';
         const oneHot = denseRuns ? tf.oneHot(p.y, v) : undefined;
@@ -87,9 +87,10 @@ for (const backend of a.replot ? [] : backends) {
         const dense = () => denseForwardBackward(p, oneHot!);
         // Warm-up (kernel setup, XNNPACK operators) outside the measurement, except for the largest points.
         // (50 calls for the small points: until V8 has optimised the JS around the kernels; with 10 the
-        // first rounds still ran partly unoptimised code and N=16, V=1000, D=64 read 1.14–1.39×).
+        // first rounds still ran partly unoptimised code and N=16, V=1000, D=64 read 1.14–1.39×; 3 calls and
+        // 4 rounds for the mid points: with 1 and 2, cpu N=16 V=1000 D=4096 read 1.08× where 6 rounds read 0.90×).
         if (estimate < 2) {
-          const calls = estimate < 0.2 ? 50 : 1;
+          const calls = estimate < 0.2 ? 50 : 3;
           await time(ours, { warmup: 0, iterations: calls });
           if (oneHot) await time(dense, { warmup: 0, iterations: calls });
         }

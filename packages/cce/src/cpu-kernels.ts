@@ -175,6 +175,7 @@ function backward(p: Problem, lse: ArrayLike<number>, coef: ArrayLike<number>, e
   const cols = wrt === 'c' && p.bias ? d + 1 : d;
   const out = new Float32Array((wrt === 'e' ? n : v) * cols);
   const tile = new Float64Array(p.tokenBlock * p.vocabBlock);
+  const acc = new Float64Array(d);
   for (let t0 = 0; t0 < n; t0 += p.tokenBlock) {
     const t1 = Math.min(n, t0 + p.tokenBlock);
     for (let v0 = 0; v0 < v; v0 += p.vocabBlock) {
@@ -182,29 +183,35 @@ function backward(p: Problem, lse: ArrayLike<number>, coef: ArrayLike<number>, e
       const width = v1 - v0;
       tileLogits(p, t0, t1, v0, v1, tile);
       if (!tileGradient(p, lse, coef, eps, t0, t1, v0, v1, tile)) continue;
+      // Row-major products: the float64 accumulator runs along a contiguous row of C (or E) instead of a
+      // column with a stride of D floats (a cache miss per term at D = 4096); same terms, same order.
       if (wrt === 'e') {
         // dE[r, k] += Σ_v G[r, v]·C[v, k]
         for (let r = t0; r < t1; r++) {
           const row = (r - t0) * width;
-          for (let k = 0; k < d; k++) {
-            let acc = 0;
-            for (let j = 0; j < width; j++) acc += tile[row + j]! * c[(v0 + j) * d + k]!;
-            out[r * cols + k] = out[r * cols + k]! + acc;
+          acc.fill(0);
+          for (let j = 0; j < width; j++) {
+            const g = tile[row + j]!;
+            const co = (v0 + j) * d;
+            for (let k = 0; k < d; k++) acc[k]! += g * c[co + k]!;
           }
+          const oo = r * cols;
+          for (let k = 0; k < d; k++) out[oo + k] = out[oo + k]! + acc[k]!;
         }
       } else {
         // dC[v, k] += Σ_r G[r, v]·E[r, k]; the bias gradient Σ_r G[r, v] in column d
         for (let j = 0; j < width; j++) {
-          for (let k = 0; k < d; k++) {
-            let acc = 0;
-            for (let r = t0; r < t1; r++) acc += tile[(r - t0) * width + j]! * e[r * d + k]!;
-            out[(v0 + j) * cols + k] = out[(v0 + j) * cols + k]! + acc;
+          acc.fill(0);
+          let bias = 0;
+          for (let r = t0; r < t1; r++) {
+            const g = tile[(r - t0) * width + j]!;
+            const eo = r * d;
+            for (let k = 0; k < d; k++) acc[k]! += g * e[eo + k]!;
+            bias += g;
           }
-          if (cols > d) {
-            let acc = 0;
-            for (let r = t0; r < t1; r++) acc += tile[(r - t0) * width + j]!;
-            out[(v0 + j) * cols + d] = out[(v0 + j) * cols + d]! + acc;
-          }
+          const oo = (v0 + j) * cols;
+          for (let k = 0; k < d; k++) out[oo + k] = out[oo + k]! + acc[k]!;
+          if (cols > d) out[oo + d] = out[oo + d]! + bias;
         }
       }
     }
