@@ -6,8 +6,7 @@
 #      `npm create xent-plugin` would (an unscoped `my-loss` and a scoped `@acme/brier-score`);
 #   3. installs each with npm from the registry (an empty npm cache in the temp folder, never
 #      --offline), @xent/core and @xent/testing from the tarballs;
-#   4. runs its typecheck, its tests on cpu and wasm (XENT_REQUIRE_BACKENDS: a missing backend fails; the
-#      scoped scaffold runs its tests in step 5),
+#   4. runs its typecheck, its tests on cpu and wasm (XENT_REQUIRE_BACKENDS: a missing backend fails),
 #      its build, publint --strict and attw --profile node16, and an ESM and a CJS consumer that
 #      import the package and its ./register entry by name;
 #   5. removes the wasm backend: the tests skip it loudly (naming the package to install), and fail
@@ -133,9 +132,9 @@ cd "$tmp/work/brier-score"
 # The first install filled the npm cache from the registry: the same versions come from it.
 step "npm install (@acme/brier-score)" install_with_tarballs --prefer-offline
 step "typecheck (@acme/brier-score)" npm run typecheck
+step "tests on cpu and wasm (@acme/brier-score)" env XENT_REQUIRE_BACKENDS=cpu,wasm npm test
 step "build + publint + attw (@acme/brier-score)" sh -c 'npm run build && npm run check-exports'
-# Without the wasm backend: a loud skip naming the package (its tests run on cpu; the template's tests
-# on cpu and wasm ran in my-loss above), and a failure under XENT_REQUIRE_BACKENDS.
+# Without the wasm backend: a loud skip naming the package, and a failure under XENT_REQUIRE_BACKENDS.
 step "remove the wasm backend (@acme/brier-score)" npm uninstall --prefer-offline @tensorflow/tfjs-backend-wasm
 step "a missing wasm backend is skipped, naming its package" sh -c \
   'npm test > missing-wasm.log 2>&1; status=$?; cat missing-wasm.log; [ $status = 0 ] &&
